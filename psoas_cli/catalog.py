@@ -1,0 +1,201 @@
+"""Every routine and exercise psoas knows: built-in, the user's own, or a file named on the line.
+
+A user file with the same name as a built-in one replaces it and says so; a broken user
+file is set aside with its problems instead of hiding every other routine.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+from importlib.resources import files
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from psoas_cli.errors import NotFoundError, Problem, PsoasError, RoutineFileError
+from psoas_cli.loader import is_exercise_file, parse_exercise, parse_routine, read_file
+from psoas_cli.model import Exercise, Routine
+from psoas_cli.paths import user_exercises_dir, user_routines_dir
+
+if TYPE_CHECKING:
+    import sys
+
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:
+        from importlib.abc import Traversable
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+class Origin(Enum):
+    """Where a routine or exercise was read from."""
+
+    BUILT_IN = "built-in"
+    USER = "user"
+    FILE = "file"
+
+
+@dataclass(frozen=True)
+class RoutineEntry:
+    """A routine with where it came from and, for a user file, the built-in it replaces."""
+
+    routine: Routine
+    origin: Origin
+    path: str
+    overrides: str = ""
+
+
+@dataclass(frozen=True)
+class ExerciseEntry:
+    """An exercise with where it came from and, for a user file, the built-in it replaces."""
+
+    exercise: Exercise
+    origin: Origin
+    path: str
+    overrides: str = ""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The routines and exercises available to commands, and the user files set aside."""
+
+    routines: dict[str, RoutineEntry]
+    exercises: dict[str, ExerciseEntry]
+    problems: tuple[RoutineFileError, ...] = ()
+
+    def exercise_index(self) -> dict[str, Exercise]:
+        """Exercises by id and by alias, ids winning over aliases."""
+        return _index(entry.exercise for entry in self.exercises.values())
+
+    def names(self) -> list[str]:
+        """Every routine name and exercise id, for completion and suggestions."""
+        return sorted({*self.routines, *self.exercises})
+
+    def find(self, name: str) -> RoutineEntry | ExerciseEntry:
+        """A routine by name, else an exercise by id or alias; NotFoundError with a hint."""
+        key = normalise(name)
+        if key in self.routines:
+            return self.routines[key]
+        index = self.exercise_index()
+        if key in index:
+            return self.exercises[index[key].id]
+        raise NotFoundError("routine or exercise", name, suggest(key, [*self.names(), *index]))
+
+    def find_exercise(self, name: str) -> ExerciseEntry:
+        """An exercise by id or alias, even where a routine has the same name."""
+        index = self.exercise_index()
+        key = normalise(name)
+        if key not in index:
+            raise NotFoundError("exercise", name, suggest(key, list(index)))
+        return self.exercises[index[key].id]
+
+    def with_file(self, path: Path) -> RoutineEntry | ExerciseEntry:
+        """Load a routine or exercise file named by the user, against this catalog."""
+        shown = str(path)
+        data = read_file(path, shown)
+        if is_exercise_file(data, shown):
+            return ExerciseEntry(parse_exercise(data, shown), Origin.FILE, shown)
+        routine = parse_routine(data, shown, self.exercise_index(), _stem(path))
+        return RoutineEntry(routine, Origin.FILE, shown)
+
+
+def normalise(name: str) -> str:
+    """Let people type names the way they say them: 'Couch stretch' finds couch-stretch."""
+    return "-".join(name.strip().lower().replace("_", " ").split())
+
+
+def suggest(name: str, candidates: Iterable[str]) -> list[str]:
+    """The closest known name, if any is close enough to be what was meant."""
+    return difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+
+
+def looks_like_path(name: str) -> bool:
+    """A NAME argument that is a file path rather than a routine name."""
+    return name.endswith(YAML_SUFFIXES) or "/" in name or "\\" in name
+
+
+def builtin_root() -> Traversable:
+    """The routines shipped inside the package."""
+    return files("psoas_cli.routines")
+
+
+def load_catalog() -> Catalog:
+    """Built-in routines and exercises, then the user's, which add to or replace them."""
+    problems: list[RoutineFileError] = []
+    exercises: dict[str, ExerciseEntry] = {}
+    for shown, data in _builtin_files(builtin_root() / "exercises"):
+        exercise = parse_exercise(data, shown)
+        exercises[exercise.id] = ExerciseEntry(exercise, Origin.BUILT_IN, shown)
+    for path in _yaml_files(user_exercises_dir()):
+        try:
+            exercise = parse_exercise(read_file(path, str(path)), str(path))
+        except RoutineFileError as exc:
+            problems.append(exc)
+            continue
+        replaced = exercises.get(exercise.id)
+        if replaced is not None and replaced.origin is Origin.USER:
+            problems.append(_duplicate(path, "exercise id", exercise.id, replaced.path))
+            continue
+        overrides = replaced.path if replaced is not None else ""
+        exercises[exercise.id] = ExerciseEntry(exercise, Origin.USER, str(path), overrides)
+
+    index = _index(entry.exercise for entry in exercises.values())
+    routines: dict[str, RoutineEntry] = {}
+    for shown, data in _builtin_files(builtin_root()):
+        routine = parse_routine(data, shown, index, _stem(Path(shown)))
+        routines[routine.name] = RoutineEntry(routine, Origin.BUILT_IN, shown)
+    for path in _yaml_files(user_routines_dir()):
+        try:
+            routine = parse_routine(read_file(path, str(path)), str(path), index, _stem(path))
+        except RoutineFileError as exc:
+            problems.append(exc)
+            continue
+        replaced_routine = routines.get(routine.name)
+        if replaced_routine is not None and replaced_routine.origin is Origin.USER:
+            problems.append(_duplicate(path, "routine name", routine.name, replaced_routine.path))
+            continue
+        overrides = replaced_routine.path if replaced_routine is not None else ""
+        routines[routine.name] = RoutineEntry(routine, Origin.USER, str(path), overrides)
+    return Catalog(routines, exercises, tuple(problems))
+
+
+def _index(exercises: Iterable[Exercise]) -> dict[str, Exercise]:
+    by_id = {exercise.id: exercise for exercise in exercises}
+    by_alias = {alias: ex for ex in by_id.values() for alias in ex.aliases if alias not in by_id}
+    return {**by_alias, **by_id}
+
+
+def _duplicate(path: Path, what: str, name: str, first: str) -> RoutineFileError:
+    message = f"{what} {name!r} is already used by {first}; rename one of them"
+    return RoutineFileError(
+        [Problem(str(path), 1, 1, "name" if "routine" in what else "id", message)]
+    )
+
+
+def _stem(path: Path) -> str:
+    return path.name.rsplit(".", 1)[0]
+
+
+def _builtin_files(folder: Traversable) -> Iterator[tuple[str, bytes]]:
+    entries = sorted(
+        (e for e in folder.iterdir() if e.is_file() and e.name.endswith(YAML_SUFFIXES)),
+        key=lambda e: e.name,
+    )
+    for entry in entries:
+        yield f"{_builtin_prefix(folder)}{entry.name}", entry.read_bytes()
+
+
+def _builtin_prefix(folder: Traversable) -> str:
+    return "routines/exercises/" if folder.name == "exercises" else "routines/"
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise PsoasError(f"{folder}: cannot read the folder: {exc.strerror}") from None

@@ -1,0 +1,65 @@
+"""The project's error types and exit codes, named in one place.
+
+Every layer raises these; only the CLI turns them into messages and exit codes, so a user
+sees one readable message and never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit codes; the README documents the same table."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a file, located precisely enough to fix without searching."""
+
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+class PsoasError(Exception):
+    """Base of every error the user may see; its text is the whole message."""
+
+    exit_code: ExitCode = ExitCode.ERROR
+
+
+class RoutineFileError(PsoasError):
+    """A routine or exercise file that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class NotFoundError(PsoasError):
+    """A name that matches no routine or exercise, with the closest names as a hint."""
+
+    def __init__(self, what: str, name: str, suggestions: list[str]) -> None:
+        self.name = name
+        self.suggestions = tuple(suggestions)
+        hint = f"; did you mean {_quote_alternatives(suggestions)}?" if suggestions else ""
+        super().__init__(f"no {what} named {name!r}{hint}")
+
+
+def _quote_alternatives(names: list[str]) -> str:
+    quoted = [repr(n) for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]

@@ -1,0 +1,641 @@
+"""Routine and exercise files to model values, reporting every problem with its place.
+
+Validation reads only the fields it expects, to a fixed depth, and counts every value it
+touches, so even a file built to expand through aliases costs bounded work.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Collection, Mapping
+from enum import Enum
+from pathlib import Path
+from typing import TypeVar
+
+from psoas_cli.durations import format_duration, parse_duration
+from psoas_cli.errors import Problem, RoutineFileError
+from psoas_cli.model import (
+    BreathPattern,
+    BreathStep,
+    Exercise,
+    HoldStep,
+    Level,
+    NoteStep,
+    RepsStep,
+    RestStep,
+    Routine,
+    Sides,
+    Step,
+)
+from psoas_cli.yaml_reader import Node, read_yaml
+
+E = TypeVar("E", bound=Enum)
+
+ROUTINE_KEYS = frozenset(
+    {
+        "name",
+        "title",
+        "description",
+        "source",
+        "level",
+        "equipment",
+        "tags",
+        "safety",
+        "frequency",
+        "steps",
+    }
+)
+EXERCISE_KEYS = frozenset(
+    {
+        "id",
+        "name",
+        "aliases",
+        "summary",
+        "setup",
+        "steps",
+        "cues",
+        "mistakes",
+        "stop_signs",
+        "equipment",
+        "target",
+        "dose",
+        "source",
+    }
+)
+BREATH_PATTERN_KEYS = frozenset({"inhale", "hold_in", "exhale", "hold_out"})
+STEP_KEYS: Mapping[str, frozenset[str]] = {
+    "hold": frozenset({"exercise", "hold", "sides", "sets", "rest", "tip", "dose_note"}),
+    "breath": frozenset({"exercise", "breath", "cycles", "duration", "sides", "tip", "dose_note"}),
+    "reps": frozenset({"exercise", "reps", "sets", "sides", "tempo", "rest", "tip", "dose_note"}),
+    "rest": frozenset({"rest", "tip"}),
+    "note": frozenset({"note", "duration"}),
+}
+ALL_STEP_KEYS = frozenset().union(*STEP_KEYS.values())
+SIDES_FOR_KIND: Mapping[str, tuple[Sides, ...]] = {
+    "hold": (Sides.NONE, Sides.LEFT, Sides.RIGHT, Sides.BOTH),
+    "breath": (Sides.NONE, Sides.LEFT, Sides.RIGHT, Sides.BOTH),
+    "reps": tuple(Sides),
+}
+
+MAX_STEP_SECONDS = 3600.0
+MAX_BREATH_PHASE = 60.0
+MAX_REPS = 500
+MAX_SETS = 20
+MAX_CYCLES = 500
+MAX_TEMPO = 60.0
+MAX_NOTE_SECONDS = 600.0
+DEFAULT_NOTE_SECONDS = 10.0
+MAX_VISITS = 100_000
+MAX_PROBLEMS = 50
+
+_EXERCISE_LISTS = (
+    "aliases",
+    "setup",
+    "steps",
+    "cues",
+    "mistakes",
+    "stop_signs",
+    "equipment",
+    "target",
+)
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
+
+
+class _TooMuch(Exception):
+    """Raised when a file needs more work to read than any real routine could."""
+
+
+class _Reader:
+    """Reads typed values out of nodes, recording a Problem for each mistake."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.problems: list[Problem] = []
+        self.visits = 0
+
+    def report(self, node: Node, path: str, message: str) -> None:
+        self.problems.append(Problem(self.filename, node.line, node.column, path, message))
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise _TooMuch
+
+    def visit(self, node: Node) -> Node:
+        self.visits += 1
+        if self.visits > MAX_VISITS:
+            self.problems.append(
+                Problem(
+                    self.filename,
+                    node.line,
+                    node.column,
+                    "",
+                    f"aliases expand to more than {MAX_VISITS:,} values; stopped reading",
+                )
+            )
+            raise _TooMuch
+        return node
+
+    def fields(
+        self, node: Node, path: str, allowed: Collection[str], what: str
+    ) -> dict[str, tuple[Node, str]] | None:
+        """A mapping's values by key, with unknown and repeated keys reported."""
+        self.visit(node)
+        if node.pairs is None:
+            self.report(
+                node, path, f"expected a mapping of fields for {what}, got {describe(node)}"
+            )
+            return None
+        found: dict[str, tuple[Node, str]] = {}
+        for key, value in node.pairs:
+            self.visit(key)
+            if not isinstance(key.value, str):
+                self.report(key, path, f"field names must be text, got {describe(key)}")
+                continue
+            child = f"{path}.{key.value}" if path else key.value
+            if key.value in found:
+                first = found[key.value][0]
+                self.report(key, child, f"field appears twice (first on line {first.line})")
+            elif key.value not in allowed:
+                self.report(
+                    key, child, f"unknown field for {what}{did_you_mean(key.value, allowed)}"
+                )
+            else:
+                found[key.value] = (value, child)
+        return found
+
+    def require(
+        self, node: Node, path: str, found: Mapping[str, object], names: Collection[str]
+    ) -> None:
+        for name in names:
+            if name not in found:
+                self.report(node, f"{path}.{name}" if path else name, "required field is missing")
+
+    def text(self, node: Node, path: str) -> str | None:
+        self.visit(node)
+        if isinstance(node.value, str) and node.items is None and node.pairs is None:
+            if not node.value.strip():
+                self.report(node, path, "must not be empty")
+                return None
+            return node.value.strip()
+        self.report(node, path, f"expected text, got {describe(node)}")
+        return None
+
+    def texts(self, node: Node, path: str) -> tuple[str, ...] | None:
+        """A list of text; a single text is taken as a list of one."""
+        self.visit(node)
+        if node.items is None:
+            single = self.text(node, path)
+            return None if single is None else (single,)
+        values = [self.text(item, f"{path}[{i}]") for i, item in enumerate(node.items)]
+        return tuple(v for v in values if v is not None)
+
+    def slug(self, node: Node, path: str) -> str | None:
+        value = self.text(node, path)
+        if value is not None and not _SLUG.match(value):
+            self.report(
+                node,
+                path,
+                f"{value!r} must be lowercase letters, digits and dashes "
+                "(at most 60), like daily-10min",
+            )
+            return None
+        return value
+
+    def duration(
+        self, node: Node, path: str, *, most: float, zero_ok: bool = False
+    ) -> float | None:
+        self.visit(node)
+        seconds = parse_duration(node.value) if node.items is None and node.pairs is None else None
+        if seconds is None:
+            self.report(node, path, f"expected a duration like 30s or 2m, got {describe(node)}")
+            return None
+        if seconds < 0 or (seconds == 0 and not zero_ok):
+            self.report(node, path, f"must be more than 0 s, got {describe(node)}")
+            return None
+        if seconds > most:
+            self.report(
+                node,
+                path,
+                f"{format_duration(seconds)} is too long; the most is {format_duration(most)}",
+            )
+            return None
+        return seconds
+
+    def count(self, node: Node, path: str, *, most: int) -> int | None:
+        self.visit(node)
+        value = node.value
+        if not isinstance(value, int) or isinstance(value, bool) or node.items is not None:
+            self.report(node, path, f"expected a whole number, got {describe(node)}")
+            return None
+        if not 1 <= value <= most:
+            self.report(node, path, f"must be between 1 and {most}, got {value}")
+            return None
+        return value
+
+    def choice(self, node: Node, path: str, options: tuple[E, ...]) -> E | None:
+        self.visit(node)
+        for option in options:
+            if node.value == option.value:
+                return option
+        names = ", ".join(str(o.value) for o in options)
+        self.report(node, path, f"expected one of {names}, got {describe(node)}")
+        return None
+
+
+def describe(node: Node) -> str:
+    """How a wrong value is named in a message."""
+    if node.pairs is not None:
+        return "a mapping"
+    if node.items is not None:
+        return "a list"
+    value = node.value
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return '"' + shown.replace('"', '\\"') + '"'
+    return str(value)
+
+
+def did_you_mean(word: str, choices: Collection[str]) -> str:
+    """A '; did you mean X?' hint, or nothing when no choice is close."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def parse_exercise(data: bytes, filename: str) -> Exercise:
+    """Read an exercise file."""
+    reader = _Reader(filename)
+    root = read_yaml(data, filename)
+    exercise = _guarded(reader, lambda: _exercise(reader, _root(reader, root), "", inline=False))
+    if reader.problems or exercise is None:
+        raise RoutineFileError(sorted(reader.problems, key=_position))
+    return exercise
+
+
+def parse_routine(
+    data: bytes, filename: str, exercises: Mapping[str, Exercise], default_name: str
+) -> Routine:
+    """Read a routine file, resolving exercise ids through ``exercises`` (ids and aliases)."""
+    reader = _Reader(filename)
+    root = read_yaml(data, filename)
+    routine = _guarded(
+        reader, lambda: _routine(reader, _root(reader, root), exercises, default_name)
+    )
+    if reader.problems or routine is None:
+        raise RoutineFileError(sorted(reader.problems, key=_position))
+    return routine
+
+
+def is_exercise_file(data: bytes, filename: str) -> bool:
+    """Exercise files are the ones with a top-level ``id``; everything else is a routine."""
+    root = read_yaml(data, filename)
+    return (
+        root is not None and root.pairs is not None and any(k.value == "id" for k, _ in root.pairs)
+    )
+
+
+def read_file(path: Path, shown_as: str) -> bytes:
+    """A file's bytes, or a RoutineFileError that says why it cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(_MAX_READ)
+    except OSError as exc:
+        raise RoutineFileError(
+            [Problem(shown_as, 1, 1, "", f"cannot read: {exc.strerror}")]
+        ) from None
+    return data
+
+
+_MAX_READ = 1_000_001
+
+
+def _position(problem: Problem) -> tuple[int, int]:
+    return problem.line, problem.column
+
+
+T = TypeVar("T")
+
+
+def _guarded(reader: _Reader, read: Callable[[], T | None]) -> T | None:
+    try:
+        return read()
+    except _TooMuch:
+        return None
+
+
+def _root(reader: _Reader, root: Node | None) -> Node:
+    if root is None:
+        reader.problems.append(Problem(reader.filename, 1, 1, "", "the file is empty"))
+        raise _TooMuch
+    if root.pairs is None:
+        reader.report(root, "", f"the top level must be a mapping of fields, got {describe(root)}")
+        raise _TooMuch
+    return root
+
+
+def _routine(
+    reader: _Reader, root: Node, exercises: Mapping[str, Exercise], default_name: str
+) -> Routine | None:
+    found = reader.fields(root, "", ROUTINE_KEYS, "a routine")
+    if found is None:
+        return None
+    reader.require(root, "", found, ("title", "steps"))
+    name = (
+        reader.slug(*found["name"])
+        if "name" in found
+        else _default_slug(reader, root, default_name)
+    )
+    title = reader.text(*found["title"]) if "title" in found else None
+    optional = {
+        k: reader.text(*found[k]) for k in ("description", "source", "frequency") if k in found
+    }
+    lists = {k: reader.texts(*found[k]) for k in ("equipment", "tags", "safety") if k in found}
+    level = reader.choice(*found["level"], tuple(Level)) if "level" in found else Level.BEGINNER
+    steps = _steps(reader, *found["steps"], exercises) if "steps" in found else None
+    if reader.problems or name is None or title is None or steps is None or level is None:
+        return None
+    return Routine(
+        name=name,
+        title=title,
+        steps=steps,
+        level=level,
+        description=optional.get("description") or "",
+        source=optional.get("source") or "",
+        frequency=optional.get("frequency") or "",
+        equipment=lists.get("equipment") or (),
+        tags=lists.get("tags") or (),
+        safety=lists.get("safety") or (),
+    )
+
+
+def _default_slug(reader: _Reader, root: Node, default_name: str) -> str | None:
+    if _SLUG.match(default_name):
+        return default_name
+    reader.report(
+        root,
+        "name",
+        f"the file name {default_name!r} cannot serve as the routine's name; "
+        "add a name field like daily-10min",
+    )
+    return None
+
+
+def _steps(
+    reader: _Reader, node: Node, path: str, exercises: Mapping[str, Exercise]
+) -> tuple[Step, ...] | None:
+    reader.visit(node)
+    if node.items is None:
+        reader.report(node, path, f"expected a list of steps, got {describe(node)}")
+        return None
+    if not node.items:
+        reader.report(node, path, "a routine needs at least one step")
+        return None
+    steps = [_step(reader, item, f"{path}[{i}]", exercises) for i, item in enumerate(node.items)]
+    return tuple(s for s in steps if s is not None) if all(steps) else None
+
+
+def _step_kind(reader: _Reader, node: Node, path: str) -> str | None:
+    keys = {k.value for k, _ in node.pairs or []}
+    kinds: list[str] = [k for k in ("hold", "breath", "reps") if k in keys]
+    if "note" in keys:
+        kinds.append("note")
+    if len(kinds) > 1:
+        reader.report(node, path, f"a step is one kind of work; this one has {' and '.join(kinds)}")
+        return None
+    if kinds:
+        return kinds[0]
+    if "rest" in keys:
+        return "rest"
+    reader.report(node, path, "a step needs one of hold, breath, reps, rest or note")
+    return None
+
+
+def _step(reader: _Reader, node: Node, path: str, exercises: Mapping[str, Exercise]) -> Step | None:
+    reader.visit(node)
+    if node.pairs is None:
+        reader.report(node, path, f"expected a step (a mapping of fields), got {describe(node)}")
+        return None
+    kind = _step_kind(reader, node, path)
+    if kind is None:
+        return None
+    found = _step_fields(reader, node, path, kind)
+    if found is None:
+        return None
+    if kind == "rest":
+        rest = reader.duration(*found["rest"], most=MAX_STEP_SECONDS)
+        tip = reader.text(*found["tip"]) if "tip" in found else ""
+        return None if rest is None or tip is None else RestStep(duration=rest, tip=tip)
+    if kind == "note":
+        text = reader.text(*found["note"])
+        duration = (
+            reader.duration(*found["duration"], most=MAX_NOTE_SECONDS)
+            if "duration" in found
+            else DEFAULT_NOTE_SECONDS
+        )
+        return None if text is None or duration is None else NoteStep(text=text, duration=duration)
+    reader.require(node, path, found, ("exercise",))
+    before = len(reader.problems)
+    exercise = _exercise_ref(reader, *found["exercise"], exercises) if "exercise" in found else None
+    common: dict[str, str] = {
+        k: reader.text(*found[k]) or "" for k in ("tip", "dose_note") if k in found
+    }
+    sides = reader.choice(*found["sides"], SIDES_FOR_KIND[kind]) if "sides" in found else Sides.NONE
+    build = {"hold": _hold, "breath": _breath, "reps": _reps}[kind]
+    step = build(reader, node, path, found=found, exercise=exercise, sides=sides, common=common)
+    return step if len(reader.problems) == before else None
+
+
+def _step_fields(
+    reader: _Reader, node: Node, path: str, kind: str
+) -> dict[str, tuple[Node, str]] | None:
+    allowed = STEP_KEYS[kind]
+    misplaced = [(k, v) for k, v in node.pairs or [] if k.value in ALL_STEP_KEYS - allowed]
+    for key, _ in misplaced:
+        owners = sorted(k for k, keys in STEP_KEYS.items() if key.value in keys)
+        reader.report(
+            key,
+            f"{path}.{key.value}",
+            f"belongs to {' or '.join(owners)} steps, not to a {kind} step",
+        )
+    if misplaced:
+        return None
+    return reader.fields(node, path, allowed, f"a {kind} step")
+
+
+def _sets_and_rest(
+    reader: _Reader, path: str, found: Mapping[str, tuple[Node, str]]
+) -> tuple[int, float] | None:
+    sets = reader.count(*found["sets"], most=MAX_SETS) if "sets" in found else 1
+    rest = reader.duration(*found["rest"], most=MAX_STEP_SECONDS) if "rest" in found else 0.0
+    if sets is None or rest is None:
+        return None
+    if rest and sets == 1:
+        reader.report(
+            found["rest"][0],
+            found["rest"][1],
+            "rest is the pause between sets, and this step has one set; "
+            "add sets, or make the rest its own step",
+        )
+        return None
+    return sets, rest
+
+
+def _hold(
+    reader: _Reader,
+    node: Node,
+    path: str,
+    *,
+    found: Mapping[str, tuple[Node, str]],
+    exercise: Exercise | None,
+    sides: Sides | None,
+    common: Mapping[str, str],
+) -> HoldStep | None:
+    hold = reader.duration(*found["hold"], most=MAX_STEP_SECONDS)
+    sets_rest = _sets_and_rest(reader, path, found)
+    if exercise is None or sides is None or hold is None or sets_rest is None:
+        return None
+    return HoldStep(
+        exercise=exercise, hold=hold, sides=sides, sets=sets_rest[0], rest=sets_rest[1], **common
+    )
+
+
+def _breath(
+    reader: _Reader,
+    node: Node,
+    path: str,
+    *,
+    found: Mapping[str, tuple[Node, str]],
+    exercise: Exercise | None,
+    sides: Sides | None,
+    common: Mapping[str, str],
+) -> BreathStep | None:
+    pattern = _pattern(reader, *found["breath"])
+    if "cycles" in found and "duration" in found:
+        reader.report(node, path, "give either cycles or duration for breath work, not both")
+        return None
+    if "cycles" not in found and "duration" not in found:
+        reader.report(node, path, "breath work needs cycles (how many breaths) or duration")
+        return None
+    cycles = reader.count(*found["cycles"], most=MAX_CYCLES) if "cycles" in found else None
+    duration = (
+        reader.duration(*found["duration"], most=MAX_STEP_SECONDS) if "duration" in found else None
+    )
+    if pattern is not None and duration is not None and duration < pattern.cycle:
+        reader.report(
+            found["duration"][0],
+            found["duration"][1],
+            f"shorter than one breath ({format_duration(pattern.cycle)})",
+        )
+        return None
+    if (
+        exercise is None
+        or sides is None
+        or pattern is None
+        or (cycles is None and duration is None)
+    ):
+        return None
+    return BreathStep(
+        exercise=exercise, pattern=pattern, cycles=cycles, duration=duration, sides=sides, **common
+    )
+
+
+def _pattern(reader: _Reader, node: Node, path: str) -> BreathPattern | None:
+    found = reader.fields(node, path, BREATH_PATTERN_KEYS, "a breath pattern")
+    if found is None:
+        return None
+    reader.require(node, path, found, ("inhale", "exhale"))
+    phases = {
+        key: reader.duration(*found[key], most=MAX_BREATH_PHASE, zero_ok=key.startswith("hold"))
+        for key in found
+    }
+    if any(v is None for v in phases.values()) or "inhale" not in found or "exhale" not in found:
+        return None
+    return BreathPattern(**{k: v for k, v in phases.items() if v is not None})
+
+
+def _reps(
+    reader: _Reader,
+    node: Node,
+    path: str,
+    *,
+    found: Mapping[str, tuple[Node, str]],
+    exercise: Exercise | None,
+    sides: Sides | None,
+    common: Mapping[str, str],
+) -> RepsStep | None:
+    reps = reader.count(*found["reps"], most=MAX_REPS)
+    tempo = reader.duration(*found["tempo"], most=MAX_TEMPO) if "tempo" in found else None
+    sets_rest = _sets_and_rest(reader, path, found)
+    if exercise is None or sides is None or reps is None or sets_rest is None:
+        return None
+    if "tempo" in found and tempo is None:
+        return None
+    return RepsStep(
+        exercise=exercise,
+        reps=reps,
+        sets=sets_rest[0],
+        sides=sides,
+        tempo=tempo,
+        rest=sets_rest[1],
+        **common,
+    )
+
+
+def _exercise_ref(
+    reader: _Reader, node: Node, path: str, exercises: Mapping[str, Exercise]
+) -> Exercise | None:
+    reader.visit(node)
+    if node.pairs is not None:
+        return _exercise(reader, node, path, inline=True)
+    name = reader.text(node, path)
+    if name is None:
+        return None
+    if name in exercises:
+        return exercises[name]
+    reader.report(node, path, f"no exercise named {name!r}{did_you_mean(name, exercises)}")
+    return None
+
+
+def _exercise(reader: _Reader, node: Node, path: str, *, inline: bool) -> Exercise | None:
+    found = reader.fields(node, path, EXERCISE_KEYS, "an exercise")
+    if found is None:
+        return None
+    reader.require(node, path, found, ("name",) if inline else ("id", "name"))
+    before = len(reader.problems)
+    name = reader.text(*found["name"]) if "name" in found else None
+    if "id" in found:
+        ident = reader.slug(*found["id"])
+    else:
+        ident = re.sub(r"[^a-z0-9]+", "-", (name or "").lower()).strip("-")[:60] or None
+    single: dict[str, str] = {
+        k: reader.text(*found[k]) or "" for k in ("summary", "dose", "source") if k in found
+    }
+    lists: dict[str, tuple[str, ...]] = {
+        k: reader.texts(*found[k]) or () for k in _EXERCISE_LISTS if k in found
+    }
+    for i, alias in enumerate(lists.get("aliases", ())):
+        if not _SLUG.match(alias):
+            reader.report(
+                found["aliases"][0],
+                f"{found['aliases'][1]}[{i}]",
+                f"{alias!r} must be lowercase letters, digits and dashes",
+            )
+    if len(reader.problems) != before or ident is None or name is None:
+        return None
+    return Exercise(
+        id=ident,
+        name=name,
+        summary=single.get("summary", ""),
+        dose=single.get("dose", ""),
+        source=single.get("source", ""),
+        aliases=lists.get("aliases", ()),
+        setup=lists.get("setup", ()),
+        steps=lists.get("steps", ()),
+        cues=lists.get("cues", ()),
+        mistakes=lists.get("mistakes", ()),
+        stop_signs=lists.get("stop_signs", ()),
+        equipment=lists.get("equipment", ()),
+        target=lists.get("target", ()),
+    )

@@ -1,0 +1,153 @@
+"""The domain: exercises, routines and their steps, as immutable values.
+
+Pure data with no I/O, so the loader, the plan and every renderer share one vocabulary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Sides(Enum):
+    """How a step uses the body's two sides."""
+
+    NONE = "none"
+    LEFT = "left"
+    RIGHT = "right"
+    BOTH = "both"
+    ALTERNATE = "alternate"
+
+
+class Side(Enum):
+    """The side being worked right now."""
+
+    LEFT = "left"
+    RIGHT = "right"
+
+
+class Level(Enum):
+    """Who a routine is written for."""
+
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exercise:
+    """One movement, described once and referred to by id from any routine."""
+
+    id: str
+    name: str
+    summary: str = ""
+    aliases: tuple[str, ...] = ()
+    setup: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    cues: tuple[str, ...] = ()
+    mistakes: tuple[str, ...] = ()
+    stop_signs: tuple[str, ...] = ()
+    equipment: tuple[str, ...] = ()
+    target: tuple[str, ...] = ()
+    dose: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BreathPattern:
+    """One breath cycle in seconds; a zero hold means no hold."""
+
+    inhale: float
+    hold_in: float = 0.0
+    exhale: float
+    hold_out: float = 0.0
+
+    @property
+    def cycle(self) -> float:
+        """Seconds for one full breath."""
+        return self.inhale + self.hold_in + self.exhale + self.hold_out
+
+
+@dataclass(frozen=True, kw_only=True)
+class HoldStep:
+    """A timed position, per side or not, possibly in several sets."""
+
+    exercise: Exercise
+    hold: float
+    sides: Sides = Sides.NONE
+    sets: int = 1
+    rest: float = 0.0
+    tip: str = ""
+    dose_note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class BreathStep:
+    """Breath-paced work, for a number of cycles or for a duration filled with whole cycles."""
+
+    exercise: Exercise
+    pattern: BreathPattern
+    cycles: int | None = None
+    duration: float | None = None
+    sides: Sides = Sides.NONE
+    tip: str = ""
+    dose_note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RepsStep:
+    """Counted repetitions: timed by a tempo, or self-paced when there is none."""
+
+    exercise: Exercise
+    reps: int
+    sets: int = 1
+    sides: Sides = Sides.NONE
+    tempo: float | None = None
+    rest: float = 0.0
+    tip: str = ""
+    dose_note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RestStep:
+    """A pause between exercises."""
+
+    duration: float
+    tip: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoteStep:
+    """A short instruction shown on its own, such as moving to a wall."""
+
+    text: str
+    duration: float
+
+
+ExerciseStep = HoldStep | BreathStep | RepsStep
+Step = HoldStep | BreathStep | RepsStep | RestStep | NoteStep
+
+
+@dataclass(frozen=True, kw_only=True)
+class Routine:
+    """A named, ordered prescription of steps with its safety notes."""
+
+    name: str
+    title: str
+    steps: tuple[Step, ...]
+    description: str = ""
+    source: str = ""
+    level: Level = Level.BEGINNER
+    equipment: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    safety: tuple[str, ...] = ()
+    frequency: str = ""
+
+    @property
+    def exercises(self) -> tuple[Exercise, ...]:
+        """Each exercise the routine uses, once, in order of first use."""
+        seen: dict[str, Exercise] = {}
+        for step in self.steps:
+            if isinstance(step, HoldStep | BreathStep | RepsStep):
+                seen.setdefault(step.exercise.id, step.exercise)
+        return tuple(seen.values())

@@ -1,0 +1,231 @@
+"""A routine expanded into a flat, timed list of segments.
+
+Pure and deterministic: totals, ``show``, dry runs and the run engine all read the same
+timeline, so what a person is told a routine takes is what it takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from psoas_cli.model import (
+    BreathStep,
+    HoldStep,
+    NoteStep,
+    RepsStep,
+    RestStep,
+    Routine,
+    Side,
+    Sides,
+    Step,
+)
+
+SECONDS_PER_SELF_PACED_REP = 3.0
+"""Our estimate for a rep done at the person's own pace; no article gives one."""
+
+
+class SegmentKind(Enum):
+    """What the person is doing during a segment."""
+
+    PREP = "get ready"
+    TRANSITION = "next up"
+    HOLD = "hold"
+    SWITCH = "switch sides"
+    REST = "rest"
+    INHALE = "inhale"
+    HOLD_IN = "hold in"
+    EXHALE = "exhale"
+    HOLD_OUT = "hold out"
+    REP = "rep"
+    SET = "set"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Segment:
+    """One stretch of time with a single instruction; counters are 1-based, 0 when unused."""
+
+    kind: SegmentKind
+    duration: float
+    step: int
+    side: Side | None = None
+    set_number: int = 0
+    sets: int = 0
+    rep: int = 0
+    reps: int = 0
+    cycle: int = 0
+    cycles: int = 0
+    self_paced: bool = False
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """Seconds for the cues the plan adds around the routine's own steps."""
+
+    prep: float = 5.0
+    switch: float = 5.0
+    transition: float = 5.0
+    seconds_per_rep: float = SECONDS_PER_SELF_PACED_REP
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The timeline of one routine under given options."""
+
+    routine: Routine
+    segments: tuple[Segment, ...]
+
+    @property
+    def total(self) -> float:
+        """Seconds from the first get-ready to the end, self-paced sets at their estimate."""
+        return sum(s.duration for s in self.segments)
+
+    @property
+    def approximate(self) -> bool:
+        """True when self-paced sets make the total an estimate."""
+        return any(s.self_paced for s in self.segments)
+
+    def step_seconds(self, index: int) -> float:
+        """Seconds spent in one step's own work, without the cues around it."""
+        return sum(
+            s.duration
+            for s in self.segments
+            if s.step == index and s.kind not in (SegmentKind.PREP, SegmentKind.TRANSITION)
+        )
+
+
+def build_plan(routine: Routine, options: PlanOptions | None = None) -> Plan:
+    """Expand every step, side, set, rep and breath into segments."""
+    opts = options or PlanOptions()
+    segments: list[Segment] = []
+    if opts.prep > 0:
+        segments.append(Segment(kind=SegmentKind.PREP, duration=opts.prep, step=0))
+    previous: Step | None = None
+    for index, step in enumerate(routine.steps):
+        leads_in = previous is not None and not isinstance(previous, RestStep | NoteStep)
+        if leads_in and opts.transition > 0 and not isinstance(step, RestStep | NoteStep):
+            segments.append(
+                Segment(kind=SegmentKind.TRANSITION, duration=opts.transition, step=index)
+            )
+        segments.extend(_expand(step, index, opts))
+        previous = step
+    return Plan(routine, tuple(segments))
+
+
+def _expand(step: Step, index: int, opts: PlanOptions) -> Iterator[Segment]:
+    if isinstance(step, RestStep):
+        yield Segment(kind=SegmentKind.REST, duration=step.duration, step=index, text=step.tip)
+    elif isinstance(step, NoteStep):
+        yield Segment(kind=SegmentKind.NOTE, duration=step.duration, step=index, text=step.text)
+    elif isinstance(step, HoldStep):
+        yield from _hold(step, index, opts)
+    elif isinstance(step, BreathStep):
+        yield from _breath(step, index, opts)
+    else:
+        yield from _reps(step, index, opts)
+
+
+def _sides(sides: Sides) -> tuple[Side | None, ...]:
+    return {
+        Sides.NONE: (None,),
+        Sides.ALTERNATE: (None,),
+        Sides.LEFT: (Side.LEFT,),
+        Sides.RIGHT: (Side.RIGHT,),
+        Sides.BOTH: (Side.LEFT, Side.RIGHT),
+    }[sides]
+
+
+def _switch(index: int, opts: PlanOptions) -> Iterator[Segment]:
+    if opts.switch > 0:
+        yield Segment(kind=SegmentKind.SWITCH, duration=opts.switch, step=index)
+
+
+def _hold(step: HoldStep, index: int, opts: PlanOptions) -> Iterator[Segment]:
+    for set_number in range(1, step.sets + 1):
+        for n, side in enumerate(_sides(step.sides)):
+            if n:
+                yield from _switch(index, opts)
+            yield Segment(
+                kind=SegmentKind.HOLD,
+                duration=step.hold,
+                step=index,
+                side=side,
+                set_number=set_number,
+                sets=step.sets,
+            )
+        if set_number < step.sets:
+            yield Segment(kind=SegmentKind.REST, duration=step.rest, step=index)
+
+
+def breath_cycles(step: BreathStep) -> int:
+    """Whole breaths in a breath step: given, or as many as best fill its duration."""
+    if step.cycles is not None:
+        return step.cycles
+    assert step.duration is not None
+    return max(1, round(step.duration / step.pattern.cycle))
+
+
+def _breath(step: BreathStep, index: int, opts: PlanOptions) -> Iterator[Segment]:
+    cycles = breath_cycles(step)
+    phases = (
+        (SegmentKind.INHALE, step.pattern.inhale),
+        (SegmentKind.HOLD_IN, step.pattern.hold_in),
+        (SegmentKind.EXHALE, step.pattern.exhale),
+        (SegmentKind.HOLD_OUT, step.pattern.hold_out),
+    )
+    for n, side in enumerate(_sides(step.sides)):
+        if n:
+            yield from _switch(index, opts)
+        for cycle in range(1, cycles + 1):
+            for kind, seconds in phases:
+                if seconds > 0:
+                    yield Segment(
+                        kind=kind,
+                        duration=seconds,
+                        step=index,
+                        side=side,
+                        cycle=cycle,
+                        cycles=cycles,
+                    )
+
+
+def _reps(step: RepsStep, index: int, opts: PlanOptions) -> Iterator[Segment]:
+    for set_number in range(1, step.sets + 1):
+        for n, side in enumerate(_sides(step.sides)):
+            if n:
+                yield from _switch(index, opts)
+            yield from _one_set(step, index, opts, set_number, side)
+        if set_number < step.sets:
+            yield Segment(kind=SegmentKind.REST, duration=step.rest, step=index)
+
+
+def _one_set(
+    step: RepsStep, index: int, opts: PlanOptions, set_number: int, side: Side | None
+) -> Iterator[Segment]:
+    alternate = step.sides is Sides.ALTERNATE
+    movements = step.reps * 2 if alternate else step.reps
+    base = Segment(
+        kind=SegmentKind.SET,
+        duration=movements * opts.seconds_per_rep,
+        step=index,
+        side=side,
+        set_number=set_number,
+        sets=step.sets,
+        reps=step.reps,
+        self_paced=True,
+    )
+    if step.tempo is None:
+        yield base
+        return
+    for movement in range(movements):
+        yield replace(
+            base,
+            kind=SegmentKind.REP,
+            duration=step.tempo,
+            self_paced=False,
+            side=(Side.LEFT, Side.RIGHT)[movement % 2] if alternate else side,
+            rep=movement // 2 + 1 if alternate else movement + 1,
+        )

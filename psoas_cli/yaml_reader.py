@@ -1,0 +1,194 @@
+"""YAML text to position-tracking nodes, safely and within fixed limits.
+
+The composer is driven by parser events rather than ``yaml.compose`` so that deep nesting,
+huge files and alias bombs are refused with a clear message before any recursion or
+expansion happens, and so that every value keeps its line and column for error messages.
+Only plain scalars, lists and mappings are accepted; any explicit tag that would build a
+Python object is an error and is never executed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from psoas_cli.errors import Problem, RoutineFileError
+
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 40
+MAX_NODES = 50_000
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_STR = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = {
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+
+
+@dataclass(frozen=True, eq=False)
+class Node:
+    """A parsed value with where it starts in the file (1-based line and column)."""
+
+    line: int
+    column: int
+    value: object = None
+    items: list[Node] | None = None
+    pairs: list[tuple[Node, Node]] | None = None
+
+    @property
+    def is_mapping(self) -> bool:
+        """True for a YAML mapping."""
+        return self.pairs is not None
+
+    @property
+    def is_sequence(self) -> bool:
+        """True for a YAML list."""
+        return self.items is not None
+
+
+@dataclass
+class _Builder:
+    """The state of one event-driven compose: open containers, anchors and counts."""
+
+    filename: str
+    stack: list[tuple[Node, list[Node]]] = field(default_factory=list)
+    anchors: dict[str, Node] = field(default_factory=dict)
+    root: Node | None = None
+    nodes: int = 0
+    documents: int = 0
+
+    def fail(self, mark: Any, message: str) -> RoutineFileError:
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        return RoutineFileError([Problem(self.filename, line, column, "", message)])
+
+    def add(self, node: Node, anchor: str | None, mark: Any) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.fail(mark, f"more than {MAX_NODES:,} values; a routine file is far smaller")
+        if anchor is not None:
+            self.anchors[anchor] = node
+        if not self.stack:
+            self.root = node
+            return
+        parent, pending_key = self.stack[-1]
+        if parent.items is not None:
+            parent.items.append(node)
+        elif pending_key:
+            assert parent.pairs is not None
+            parent.pairs.append((pending_key.pop(), node))
+        else:
+            pending_key.append(node)
+
+    def open(self, node: Node, anchor: str | None, mark: Any) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.fail(mark, f"values are nested more than {MAX_DEPTH} levels deep")
+        self.add(node, anchor, mark)
+        self.stack.append((node, []))
+
+
+def read_yaml(data: bytes, filename: str) -> Node | None:
+    """Parse one YAML document into nodes; None for an empty document.
+
+    Raises RoutineFileError for anything that is not a small, plain YAML text file.
+    """
+    if len(data) > MAX_BYTES:
+        raise RoutineFileError(
+            [
+                Problem(
+                    filename, 1, 1, "", f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,}"
+                )
+            ]
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = "not a UTF-8 text file (is it a YAML routine?)"
+        raise RoutineFileError([Problem(filename, line, column, "", message)]) from None
+    builder = _Builder(filename)
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            _apply(builder, loader, loader.get_event())
+    except yaml.MarkedYAMLError as exc:
+        raise builder.fail(exc.problem_mark, _syntax_message(exc, text)) from None
+    except yaml.YAMLError as exc:
+        raise builder.fail(None, f"not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    return builder.root
+
+
+def _apply(builder: _Builder, loader: Any, event: Any) -> None:
+    mark = event.start_mark
+    if isinstance(event, yaml.DocumentStartEvent):
+        builder.documents += 1
+        if builder.documents > 1:
+            raise builder.fail(mark, "a routine file holds one YAML document; remove the '---'")
+    elif isinstance(event, yaml.ScalarEvent):
+        tag = _tag(loader, yaml.ScalarNode, event, event.value)
+        if tag not in _SCALAR_TAGS:
+            raise builder.fail(mark, _unsupported(str(event.tag)))
+        builder.add(_scalar(loader, tag, event, mark), event.anchor, mark)
+    elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+        is_map = isinstance(event, yaml.MappingStartEvent)
+        if _tag(loader, yaml.MappingNode if is_map else yaml.SequenceNode, event, None) not in (
+            _COLLECTION_TAGS
+        ):
+            raise builder.fail(mark, _unsupported(str(event.tag)))
+        node = (
+            Node(mark.line + 1, mark.column + 1, pairs=[])
+            if is_map
+            else Node(mark.line + 1, mark.column + 1, items=[])
+        )
+        builder.open(node, event.anchor, mark)
+    elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+        builder.stack.pop()
+    elif isinstance(event, yaml.AliasEvent):
+        target = builder.anchors.get(str(event.anchor))
+        if target is None:
+            raise builder.fail(mark, f"alias *{event.anchor} names no anchor defined before it")
+        builder.add(target, None, mark)
+
+
+def _unsupported(tag: str) -> str:
+    shown = tag.replace("tag:yaml.org,2002:", "!!")
+    return f"unsupported YAML tag {shown}; only plain text, numbers, lists and mappings are read"
+
+
+def _tag(loader: Any, kind: type[yaml.Node], event: Any, value: str | None) -> str:
+    """The tag a value would get: its explicit one, or the one YAML resolves it to."""
+    if event.tag not in (None, "!"):
+        return str(event.tag)
+    implicit = getattr(event, "implicit", (True, False))
+    return str(
+        loader.resolve(kind, value, implicit if isinstance(implicit, tuple) else (implicit, False))
+    )
+
+
+def _scalar(loader: Any, tag: str, event: Any, mark: Any) -> Node:
+    """Build a scalar node; timestamps stay text, since no routine field is a date."""
+    line, column = mark.line + 1, mark.column + 1
+    if tag in (_STR, "tag:yaml.org,2002:timestamp"):
+        return Node(line, column, event.value)
+    value = loader.construct_object(yaml.ScalarNode(tag, event.value), deep=True)
+    return Node(line, column, value)
+
+
+def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
+    problem = exc.problem or "not valid YAML"
+    mark = exc.problem_mark
+    if mark is not None and text[mark.index : mark.index + 1] == "\t":
+        return "a tab character is used for indentation; YAML needs spaces"
+    context = f" {exc.context}" if exc.context else ""
+    return f"not valid YAML:{context} {problem}".replace("  ", " ")
