@@ -215,7 +215,7 @@ class _Reader:
             self.report(
                 node,
                 path,
-                f"{format_duration(seconds)} is too long; the most is {format_duration(most)}",
+                f"{format_duration(seconds)} is too long; the most here is {format_duration(most)}",
             )
             return None
         return seconds
@@ -450,18 +450,17 @@ def _step(reader: _Reader, node: Node, path: str, exercises: Mapping[str, Exerci
 def _step_fields(
     reader: _Reader, node: Node, path: str, kind: str
 ) -> dict[str, tuple[Node, str]] | None:
+    """The step's fields; a field of another kind of step is reported, then left out."""
     allowed = STEP_KEYS[kind]
-    misplaced = [(k, v) for k, v in node.pairs or [] if k.value in ALL_STEP_KEYS - allowed]
-    for key, _ in misplaced:
-        owners = sorted(k for k, keys in STEP_KEYS.items() if key.value in keys)
-        reader.report(
-            key,
-            f"{path}.{key.value}",
-            f"belongs to {' or '.join(owners)} steps, not to a {kind} step",
-        )
-    if misplaced:
+    misplaced = {k.value for k, _ in node.pairs or [] if k.value in ALL_STEP_KEYS - allowed}
+    found = reader.fields(node, path, allowed | misplaced, f"a {kind} step")
+    if found is None:
         return None
-    return reader.fields(node, path, allowed, f"a {kind} step")
+    for name in sorted(misplaced):
+        owners = " or ".join(sorted(k for k, keys in STEP_KEYS.items() if name in keys))
+        key_node, key_path = found.pop(name)
+        reader.report(key_node, key_path, f"belongs to {owners} steps, not to a {kind} step")
+    return found
 
 
 def _sets_and_rest(

@@ -1,0 +1,5 @@
+"""``python -m psoas_cli`` runs the command line."""
+
+from psoas_cli.cli import main
+
+main()

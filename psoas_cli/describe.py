@@ -1,0 +1,182 @@
+"""Words and data for routines and exercises, shared by every renderer and by --json.
+
+Pure: nothing here prints, so the terminal view, the Markdown handout and the JSON output
+all describe a dose the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psoas_cli.catalog import ExerciseEntry, RoutineEntry
+from psoas_cli.durations import format_duration
+from psoas_cli.model import (
+    BreathPattern,
+    BreathStep,
+    Exercise,
+    HoldStep,
+    NoteStep,
+    RepsStep,
+    RestStep,
+    Sides,
+    Step,
+)
+from psoas_cli.plan import Plan, breath_cycles
+
+_SIDES = {
+    Sides.NONE: "",
+    Sides.LEFT: "left side",
+    Sides.RIGHT: "right side",
+    Sides.BOTH: "each side",
+    Sides.ALTERNATE: "each side, alternating",
+}
+
+
+def step_name(step: Step) -> str:
+    """What a step is called on screen."""
+    if isinstance(step, RestStep):
+        return "Rest"
+    if isinstance(step, NoteStep):
+        return "Note"
+    return step.exercise.name
+
+
+def breath_text(pattern: BreathPattern) -> str:
+    """A breath pattern the way a person says it: in 4 s, hold 4 s, out 6 s."""
+    parts = [f"in {format_duration(pattern.inhale)}"]
+    if pattern.hold_in:
+        parts.append(f"hold {format_duration(pattern.hold_in)}")
+    parts.append(f"out {format_duration(pattern.exhale)}")
+    if pattern.hold_out:
+        parts.append(f"hold {format_duration(pattern.hold_out)}")
+    return "breathe " + ", ".join(parts)
+
+
+def dose_text(step: Step) -> str:
+    """A step's whole prescription on one line."""
+    if isinstance(step, RestStep):
+        return f"rest {format_duration(step.duration)}"
+    if isinstance(step, NoteStep):
+        return step.text
+    parts: list[str]
+    if isinstance(step, HoldStep):
+        parts = [f"hold {format_duration(step.hold)}"]
+    elif isinstance(step, BreathStep):
+        cycles = breath_cycles(step)
+        amount = (
+            f"{format_duration(step.duration)} ({cycles} breaths)"
+            if step.duration is not None
+            else f"{cycles} breath{'s' if cycles != 1 else ''}"
+        )
+        parts = [breath_text(step.pattern), amount]
+    else:
+        parts = [f"{step.reps} rep{'s' if step.reps != 1 else ''}"]
+    if _SIDES[step.sides]:
+        parts.append(_SIDES[step.sides])
+    if isinstance(step, HoldStep | RepsStep) and step.sets > 1:
+        parts.append(f"{step.sets} sets")
+    if isinstance(step, RepsStep):
+        parts.append(f"{format_duration(step.tempo)} per rep" if step.tempo else "at your own pace")
+    if isinstance(step, HoldStep | RepsStep) and step.rest:
+        parts.append(f"rest {format_duration(step.rest)} between sets")
+    return ", ".join(parts)
+
+
+def routine_data(entry: RoutineEntry, plan: Plan) -> dict[str, Any]:
+    """A routine as plain data for --json, with its computed times."""
+    routine = entry.routine
+    return {
+        "name": routine.name,
+        "title": routine.title,
+        "description": routine.description,
+        "source": routine.source,
+        "level": routine.level.value,
+        "equipment": list(routine.equipment),
+        "tags": list(routine.tags),
+        "frequency": routine.frequency,
+        "safety": list(routine.safety),
+        "origin": entry.origin.value,
+        "path": entry.path,
+        "overrides": entry.overrides or None,
+        "total_seconds": round(plan.total, 3),
+        "approximate": plan.approximate,
+        "steps": [_step_data(step, plan.step_seconds(i)) for i, step in enumerate(routine.steps)],
+    }
+
+
+def list_data(entry: RoutineEntry, plan: Plan) -> dict[str, Any]:
+    """The summary of a routine that ``psoas list --json`` prints."""
+    routine = entry.routine
+    return {
+        "name": routine.name,
+        "title": routine.title,
+        "total_seconds": round(plan.total, 3),
+        "approximate": plan.approximate,
+        "level": routine.level.value,
+        "equipment": list(routine.equipment),
+        "tags": list(routine.tags),
+        "origin": entry.origin.value,
+        "path": entry.path,
+        "overrides": entry.overrides or None,
+    }
+
+
+def exercise_data(exercise: Exercise, entry: ExerciseEntry | None = None) -> dict[str, Any]:
+    """An exercise as plain data for --json."""
+    data: dict[str, Any] = {
+        "id": exercise.id,
+        "name": exercise.name,
+        "aliases": list(exercise.aliases),
+        "summary": exercise.summary,
+        "setup": list(exercise.setup),
+        "steps": list(exercise.steps),
+        "cues": list(exercise.cues),
+        "mistakes": list(exercise.mistakes),
+        "stop_signs": list(exercise.stop_signs),
+        "equipment": list(exercise.equipment),
+        "target": list(exercise.target),
+        "dose": exercise.dose,
+        "source": exercise.source,
+    }
+    if entry is not None:
+        data.update(origin=entry.origin.value, path=entry.path, overrides=entry.overrides or None)
+    return data
+
+
+def _step_data(step: Step, seconds: float) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": _kind(step), "dose": dose_text(step), "seconds": seconds}
+    if isinstance(step, RestStep):
+        data.update(rest=step.duration, tip=step.tip)
+        return data
+    if isinstance(step, NoteStep):
+        data.update(note=step.text, duration=step.duration)
+        return data
+    data.update(exercise=step.exercise.id, sides=step.sides.value, tip=step.tip)
+    data["dose_note"] = step.dose_note
+    if isinstance(step, HoldStep):
+        data.update(hold=step.hold, sets=step.sets, rest=step.rest)
+    elif isinstance(step, BreathStep):
+        pattern = step.pattern
+        data.update(
+            breath={
+                "inhale": pattern.inhale,
+                "hold_in": pattern.hold_in,
+                "exhale": pattern.exhale,
+                "hold_out": pattern.hold_out,
+            },
+            cycles=breath_cycles(step),
+            duration=step.duration,
+        )
+    else:
+        data.update(reps=step.reps, sets=step.sets, tempo=step.tempo, rest=step.rest)
+    return data
+
+
+def _kind(step: Step) -> str:
+    return {
+        HoldStep: "hold",
+        BreathStep: "breath",
+        RepsStep: "reps",
+        RestStep: "rest",
+        NoteStep: "note",
+    }[type(step)]

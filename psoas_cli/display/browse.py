@@ -1,0 +1,188 @@
+"""The terminal views of ``psoas list`` and ``psoas show``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from psoas_cli.catalog import ExerciseEntry, Origin, RoutineEntry
+from psoas_cli.describe import dose_text, step_name
+from psoas_cli.durations import format_clock, format_duration
+from psoas_cli.guidance import BEFORE_YOU_START, STOP_ADVICE, STOP_SIGNS
+from psoas_cli.model import Exercise, NoteStep, RestStep
+from psoas_cli.plan import SECONDS_PER_SELF_PACED_REP, Plan
+
+NARROW = 60
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A console that follows the terminal, NO_COLOR and TERM=dumb, and never highlights."""
+    return Console(stderr=stderr, highlight=False)
+
+
+def origin_text(origin: Origin, overrides: str) -> str:
+    """Where an entry comes from, saying so when a user file replaces a built-in one."""
+    return f"{origin.value} (replaces built-in)" if overrides else origin.value
+
+
+def total_text(plan: Plan) -> str:
+    """A routine's total time, marked '~' when self-paced sets make it an estimate."""
+    return ("~" if plan.approximate else "") + format_clock(plan.total)
+
+
+def print_routine_table(console: Console, rows: Sequence[tuple[RoutineEntry, Plan]]) -> None:
+    """The routines as a table; a narrow terminal keeps name, time and level (or origin)."""
+    if not rows:
+        console.print("No routines match.")
+        return
+    narrow = console.width < NARROW
+    own_files = any(entry.origin is not Origin.BUILT_IN for entry, _ in rows)
+    columns = ["Name", "Title", "Time", "Level", "Equipment", "From"]
+    if narrow:
+        columns = ["Name", "Time", "From" if own_files else "Level"]
+    table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+    for column in columns:
+        table.add_column(
+            column,
+            no_wrap=column in ("Name", "Time", "Level"),
+            justify="right" if column == "Time" else "left",
+            style="bold cyan" if column == "Name" else "",
+            ratio={"Title": 3, "Equipment": 2}.get(column),
+        )
+    for entry, plan in rows:
+        routine = entry.routine
+        cells = {
+            "Name": routine.name,
+            "Title": routine.title,
+            "Time": total_text(plan),
+            "Level": routine.level.value,
+            "Equipment": ", ".join(routine.equipment) or "none",
+            "From": origin_text(entry.origin, entry.overrides),
+        }
+        table.add_row(*(cells[column] for column in columns))
+    console.print(table)
+    if any(plan.approximate for _, plan in rows):
+        per_rep = format_duration(SECONDS_PER_SELF_PACED_REP)
+        console.print(Text(f"~ includes self-paced sets, estimated at {per_rep} per rep", "dim"))
+
+
+def print_exercise_table(console: Console, entries: Iterable[ExerciseEntry]) -> None:
+    """The exercise library as a table."""
+    table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+    table.add_column("Id", no_wrap=True, style="bold cyan")
+    table.add_column("Name", ratio=2)
+    if console.width >= NARROW:
+        table.add_column("Equipment", ratio=2)
+    table.add_column("From")
+    for entry in entries:
+        cells = [entry.exercise.id, entry.exercise.name]
+        if console.width >= NARROW:
+            cells.append(", ".join(entry.exercise.equipment) or "none")
+        cells.append(origin_text(entry.origin, entry.overrides))
+        table.add_row(*cells)
+    console.print(table)
+
+
+def print_routine(console: Console, entry: RoutineEntry, plan: Plan) -> None:
+    """A routine's description, safety notes and step-by-step plan with the total time."""
+    routine = entry.routine
+    console.print(Text.assemble((routine.title, "bold"), "  ", (f"({routine.name})", "dim")))
+    if routine.description:
+        console.print(routine.description)
+    facts = [
+        ("Total", ("about " if plan.approximate else "") + format_clock(plan.total)),
+        ("Level", routine.level.value),
+        ("Equipment", ", ".join(routine.equipment) or "none"),
+        ("How often", routine.frequency),
+        ("Source", routine.source),
+        ("From", f"{origin_text(entry.origin, entry.overrides)}: {entry.path}"),
+    ]
+    console.print(_facts(facts))
+    _section(console, "Safety", [*routine.safety, BEFORE_YOU_START])
+    _section(console, "Stop if you notice", STOP_SIGNS, style="bold red")
+    console.print(Padding(Text(STOP_ADVICE, "bold"), (0, 0, 0, 2)))
+    console.print()
+    console.print(Text("Steps", "bold"))
+    table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Step", ratio=2)
+    table.add_column("Dose", ratio=3)
+    table.add_column("Time", justify="right", no_wrap=True)
+    for index, step in enumerate(routine.steps):
+        dose = Text(dose_text(step))
+        if not isinstance(step, RestStep | NoteStep):
+            if step.tip:
+                dose.append(f"\n{step.tip}", "italic")
+            if step.dose_note:
+                dose.append(f"\n{step.dose_note}", "dim")
+        seconds = plan.step_seconds(index)
+        table.add_row(str(index + 1), step_name(step), dose, format_clock(seconds))
+    console.print(Padding(table, (0, 0, 0, 2)))
+    console.print()
+    cues = "Total includes the get-ready, switch-sides and next-up cues"
+    if plan.approximate:
+        per_rep = format_duration(SECONDS_PER_SELF_PACED_REP)
+        cues += f"; self-paced sets are estimated at {per_rep} per rep"
+    console.print(Text(f"{cues}.", "dim"))
+    console.print(Text(f"Start it with: psoas run {routine.name}", "dim"))
+
+
+def print_exercise(console: Console, entry: ExerciseEntry, used_in: Sequence[str]) -> None:
+    """How to do one exercise: setup, steps, cues, mistakes, stop signs and source."""
+    exercise = entry.exercise
+    console.print(Text.assemble((exercise.name, "bold"), "  ", (f"({exercise.id})", "dim")))
+    if exercise.summary:
+        console.print(exercise.summary)
+    _exercise_sections(console, exercise)
+    facts = [
+        ("Also called", ", ".join(exercise.aliases)),
+        ("Dose in the source", exercise.dose),
+        ("Equipment", ", ".join(exercise.equipment) or "none"),
+        ("Targets", ", ".join(exercise.target)),
+        ("Source", exercise.source),
+        ("Used in", ", ".join(used_in)),
+    ]
+    console.print()
+    console.print(_facts(facts))
+
+
+def _exercise_sections(console: Console, exercise: Exercise) -> None:
+    _section(console, "Setup", exercise.setup, numbered=True)
+    _section(console, "How to do it", exercise.steps, numbered=True)
+    _section(console, "Cues", exercise.cues)
+    _section(console, "Common mistakes", exercise.mistakes)
+    _section(console, "Stop if", exercise.stop_signs, style="bold red")
+
+
+def _facts(facts: Sequence[tuple[str, str]]) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for label, value in facts:
+        if value:
+            grid.add_row(f"{label}:", value)
+    return grid
+
+
+def _section(
+    console: Console,
+    title: str,
+    items: Sequence[str],
+    *,
+    numbered: bool = False,
+    style: str = "bold",
+) -> None:
+    if not items:
+        return
+    console.print()
+    console.print(Text(title, style))
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column()
+    for number, item in enumerate(items, 1):
+        grid.add_row(f"{number}." if numbered else "-", item)
+    console.print(Padding(Group(grid), (0, 0, 0, 2)))

@@ -1,0 +1,91 @@
+"""A routine or exercise as a Markdown handout, to print or give to a physiotherapist."""
+
+from __future__ import annotations
+
+from psoas_cli.catalog import RoutineEntry
+from psoas_cli.describe import dose_text, step_name
+from psoas_cli.durations import format_clock, format_duration
+from psoas_cli.guidance import BEFORE_YOU_START, STOP_ADVICE, STOP_SIGNS
+from psoas_cli.model import Exercise, NoteStep, RestStep
+from psoas_cli.plan import SECONDS_PER_SELF_PACED_REP, Plan
+
+
+def routine_markdown(entry: RoutineEntry, plan: Plan) -> str:
+    """The whole routine: details, safety, the plan, and how to do each exercise."""
+    routine = entry.routine
+    about = "about " if plan.approximate else ""
+    lines = [f"# {routine.title}", ""]
+    if routine.description:
+        lines += [routine.description, ""]
+    lines += [f"- **Total time:** {about}{format_clock(plan.total)}"]
+    lines += [f"- **Level:** {routine.level.value}"]
+    if routine.equipment:
+        lines += [f"- **Equipment:** {', '.join(routine.equipment)}"]
+    if routine.frequency:
+        lines += [f"- **How often:** {routine.frequency}"]
+    if routine.source:
+        lines += [f"- **Source:** {routine.source}"]
+    lines += ["", "## Safety", ""]
+    lines += [f"- {note}" for note in routine.safety]
+    lines += [f"- {BEFORE_YOU_START}", "", "**Stop if you notice:**", ""]
+    lines += [f"- {sign}" for sign in STOP_SIGNS]
+    lines += [
+        "",
+        STOP_ADVICE,
+        "",
+        "## Steps",
+        "",
+        "| # | Step | Dose | Time |",
+        "|---|---|---|---|",
+    ]
+    for index, step in enumerate(routine.steps):
+        dose = dose_text(step).replace("|", "\\|")
+        if not isinstance(step, RestStep | NoteStep) and step.dose_note:
+            dose += f"<br>*{step.dose_note}*"
+        seconds = format_duration(plan.step_seconds(index))
+        lines.append(f"| {index + 1} | {step_name(step)} | {dose} | {seconds} |")
+    lines += ["", _cue_note(plan), ""]
+    for exercise in routine.exercises:
+        lines += [*exercise_markdown(exercise, level=2).splitlines(), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def exercise_markdown(exercise: Exercise, level: int = 1) -> str:
+    """How to do one exercise, with its stop signs and source."""
+    heading = "#" * level
+    lines = [f"{heading} {exercise.name}", ""]
+    if exercise.summary:
+        lines += [exercise.summary, ""]
+    sections = (
+        ("Setup", exercise.setup, True),
+        ("How to do it", exercise.steps, True),
+        ("Cues", exercise.cues, False),
+        ("Common mistakes", exercise.mistakes, False),
+        ("Stop if", exercise.stop_signs, False),
+    )
+    for title, items, numbered in sections:
+        if items:
+            lines += [f"{heading}# {title}", ""]
+            lines += [
+                f"{n}. {item}" if numbered else f"- {item}" for n, item in enumerate(items, 1)
+            ]
+            lines.append("")
+    facts = [
+        ("Dose in the source", exercise.dose),
+        ("Equipment", ", ".join(exercise.equipment)),
+        ("Targets", ", ".join(exercise.target)),
+        ("Source", exercise.source),
+    ]
+    lines += [f"- **{label}:** {value}" for label, value in facts if value]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _cue_note(plan: Plan) -> str:
+    note = (
+        "Step times are the work itself; the total adds psoas's get-ready, switch-sides "
+        "and next-up cues."
+    )
+    if plan.approximate:
+        per_rep = format_duration(SECONDS_PER_SELF_PACED_REP)
+        note += f" Self-paced sets are counted at an estimate of {per_rep} per rep."
+    return note

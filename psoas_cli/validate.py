@@ -1,0 +1,89 @@
+"""Checking routine and exercise files named by the user, all problems at once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from psoas_cli.catalog import YAML_SUFFIXES, load_catalog
+from psoas_cli.durations import format_clock
+from psoas_cli.errors import Problem, RoutineFileError
+from psoas_cli.loader import is_exercise_file, parse_exercise, parse_routine, read_file
+from psoas_cli.plan import build_plan
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What to print, and whether every file was valid."""
+
+    lines: tuple[str, ...]
+    ok: bool
+
+
+def validate_files(paths: Iterable[Path]) -> ValidationReport:
+    """Validate files and folders of them; exercises first, so routines can use them."""
+    files, missing = _expand(paths)
+    results: dict[Path, list[str]] = {}
+    failed: set[Path] = set()
+    routine_files: list[tuple[Path, bytes]] = []
+    index = load_catalog().exercise_index()
+    for path in files:
+        try:
+            data = read_file(path, str(path))
+            if not is_exercise_file(data, str(path)):
+                routine_files.append((path, data))
+                continue
+            exercise = parse_exercise(data, str(path))
+        except RoutineFileError as exc:
+            results[path] = [str(p) for p in exc.problems]
+            failed.add(path)
+            continue
+        index[exercise.id] = exercise
+        results[path] = [f"{path}: ok, exercise {exercise.id}"]
+    names: dict[str, Path] = {}
+    for path, data in routine_files:
+        try:
+            routine = parse_routine(data, str(path), index, path.name.rsplit(".", 1)[0])
+        except RoutineFileError as exc:
+            results[path] = [str(p) for p in exc.problems]
+            failed.add(path)
+            continue
+        if routine.name in names:
+            message = f"routine name {routine.name!r} is also used by {names[routine.name]}"
+            results[path] = [str(Problem(str(path), 1, 1, "name", message))]
+            failed.add(path)
+            continue
+        names[routine.name] = path
+        plan = build_plan(routine)
+        total = ("about " if plan.approximate else "") + format_clock(plan.total)
+        steps = f"{len(routine.steps)} step{'s' if len(routine.steps) != 1 else ''}"
+        results[path] = [f"{path}: ok, routine {routine.name} ({steps}, {total})"]
+    lines = [*missing, *(line for path in files for line in results[path])]
+    bad = len(missing) + len(failed)
+    lines.append(_summary(len(files) + len(missing), bad))
+    return ValidationReport(tuple(lines), bad == 0)
+
+
+def _summary(checked: int, bad: int) -> str:
+    files = f"{checked} file{'s' if checked != 1 else ''}"
+    if not bad:
+        return f"{files} checked, all valid."
+    return f"{files} checked, {bad} with problems."
+
+
+def _expand(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    """Files to check, and a line for every path that names nothing to check."""
+    files: list[Path] = []
+    missing: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+            if not found:
+                missing.append(f"{path}: no .yaml files in this folder")
+            files += found
+        elif path.exists():
+            files.append(path)
+        else:
+            missing.append(f"{path}: no such file")
+    return files, missing
