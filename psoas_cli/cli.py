@@ -6,20 +6,36 @@ inside the command that needs it, so ``psoas --help`` starts as fast as click it
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+import os
 from typing import TYPE_CHECKING, Any
 
 import click
-from click.shell_completion import CompletionItem
 
 from psoas_cli import __version__
 from psoas_cli.errors import ExitCode, PsoasError
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from psoas_cli.catalog import Catalog, ExerciseEntry, RoutineEntry
 
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+MAX_HELP_WIDTH = 100
+
+
+def _terminal_width() -> int:
+    """The help width, found without click's shutil import, which costs more than the rest."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size().columns
+    except (ValueError, OSError):
+        columns = 80
+    return max(min(columns, MAX_HELP_WIDTH) - 2, 50)
+
+
+CONTEXT = {
+    "help_option_names": ["-h", "--help"],
+    "max_content_width": MAX_HELP_WIDTH,
+    "terminal_width": _terminal_width(),
+}
 
 
 class PsoasGroup(click.Group):
@@ -40,6 +56,8 @@ def _complete_names(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
     """Routine and exercise names for shell completion; silent when anything is wrong."""
+    from click.shell_completion import CompletionItem  # noqa: PLC0415
+
     try:
         from psoas_cli.catalog import load_catalog  # noqa: PLC0415
 
@@ -160,6 +178,8 @@ def show_command(name: str, force_exercise: bool, as_json: bool, markdown: bool)
     """
     if as_json and markdown:
         raise click.UsageError("--json and --markdown cannot be used together.")
+    from pathlib import Path  # noqa: PLC0415
+
     from psoas_cli.catalog import RoutineEntry, load_catalog, looks_like_path  # noqa: PLC0415
 
     catalog = load_catalog()
@@ -223,8 +243,8 @@ def _show_exercise(
 
 
 @cli.command("validate")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate_command(paths: tuple[Path, ...]) -> None:
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+def validate_command(paths: tuple[str, ...]) -> None:
     """Check routine and exercise files and print every problem found.
 
     A file with a top-level `id` is read as an exercise, any other as a routine. A folder
@@ -235,9 +255,11 @@ def validate_command(paths: tuple[Path, ...]) -> None:
       psoas validate my-routine.yaml
       psoas validate ~/.config/psoas/routines ~/.config/psoas/routines/exercises
     """
+    from pathlib import Path  # noqa: PLC0415
+
     from psoas_cli.validate import validate_files  # noqa: PLC0415
 
-    report = validate_files(paths)
+    report = validate_files(Path(p) for p in paths)
     for line in report.lines:
         click.echo(line)
     if not report.ok:
@@ -260,6 +282,8 @@ def schema_command(exercise: bool) -> None:
 
 
 def _print_json(data: object) -> None:
+    import json  # noqa: PLC0415
+
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 

@@ -48,7 +48,7 @@ def print_routine_table(console: Console, rows: Sequence[tuple[RoutineEntry, Pla
     for column in columns:
         table.add_column(
             column,
-            no_wrap=column in ("Name", "Time", "Level"),
+            no_wrap=column in ("Name", "Time", "Level") or (column == "From" and not narrow),
             justify="right" if column == "Time" else "left",
             style="bold cyan" if column == "Name" else "",
             ratio={"Title": 3, "Equipment": 2}.get(column),
@@ -128,7 +128,6 @@ def print_routine(console: Console, entry: RoutineEntry, plan: Plan) -> None:
         per_rep = format_duration(SECONDS_PER_SELF_PACED_REP)
         cues += f"; self-paced sets are estimated at {per_rep} per rep"
     console.print(Text(f"{cues}.", "dim"))
-    console.print(Text(f"Start it with: psoas run {routine.name}", "dim"))
 
 
 def print_exercise(console: Console, entry: ExerciseEntry, used_in: Sequence[str]) -> None:

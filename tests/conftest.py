@@ -1,0 +1,49 @@
+"""Shared fixtures: every test gets its own empty user folder."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from psoas_cli.catalog import Catalog, load_catalog
+from psoas_cli.model import Exercise
+
+
+@pytest.fixture(autouse=True)
+def psoas_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point PSOAS_HOME at a fresh folder so no test sees the real user's files."""
+    home = tmp_path / "psoas-home"
+    monkeypatch.setenv("PSOAS_HOME", str(home))
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return home
+
+
+@pytest.fixture
+def user_routine(psoas_home: Path) -> Callable[[str, str], Path]:
+    """Write a routine file into the user's routines folder."""
+
+    def write(filename: str, text: str) -> Path:
+        folder = psoas_home / "routines"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / filename
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def builtin_catalog() -> Catalog:
+    """The built-in library, loaded once."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PSOAS_HOME", "/nonexistent/psoas-home-for-tests")
+        return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def exercises(builtin_catalog: Catalog) -> dict[str, Exercise]:
+    """Built-in exercises by id and alias."""
+    return builtin_catalog.exercise_index()

@@ -1,0 +1,287 @@
+"""The commands as a person sees them, through click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from psoas_cli import __version__
+from psoas_cli.cli import cli
+from psoas_cli.schema import routine_schema
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def lines(result: Result) -> list[str]:
+    return [line.rstrip() for line in result.output.splitlines()]
+
+
+def test_version() -> None:
+    """--version prints the program and its version."""
+    result = run("--version")
+    assert (result.exit_code, result.output) == (0, f"psoas {__version__}\n")
+
+
+@pytest.mark.parametrize("command", [[], ["list"], ["show"], ["validate"], ["schema"]])
+@pytest.mark.parametrize("flag", ["-h", "--help"])
+def test_every_command_has_help_with_an_example(command: list[str], flag: str) -> None:
+    """-h and --help work everywhere and each help text carries examples."""
+    result = run(*command, flag)
+    assert result.exit_code == 0
+    assert "Examples:" in result.output
+    assert "psoas " in result.output.split("Examples:")[1]
+
+
+def test_list_filtered_table() -> None:
+    """list shows name, title, computed time, level, equipment and origin."""
+    result = run("list", "--level", "intermediate")
+    assert result.exit_code == 0
+    assert lines(result) == [
+        "Name               Title                       Time  Level         Equipment                From",
+        "abdominal-release  Front abdominal release     6:50  intermediate  mat, soft ball or        built-in",
+        "                                                                   rolled towel",
+        "strength           Psoas strength and        ~11:39  intermediate  mat, light resistance    built-in",
+        "                   stability                                       band, wall or chair for",
+        "                                                                   balance",
+        "~ includes self-paced sets, estimated at 3 s per rep",
+    ]
+
+
+def test_list_filters_by_tag_and_time() -> None:
+    """--tag and --max-minutes narrow the list."""
+    data = json.loads(run("list", "--json", "--tag", "quick", "--max-minutes", "2").output)
+    assert [r["name"] for r in data] == ["breathing-minute"]
+    assert data[0]["total_seconds"] == 65.0 and data[0]["origin"] == "built-in"
+
+
+def test_list_narrow_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 40 columns list keeps name, time and level, none of them cut off."""
+    monkeypatch.setenv("COLUMNS", "40")
+    result = run("list", "--level", "intermediate")
+    assert lines(result)[:3] == [
+        "Name                 Time  Level",
+        "abdominal-release    6:50  intermediate",
+        "strength           ~11:39  intermediate",
+    ]
+
+
+def test_list_marks_user_override(user_routine: Callable[[str, str], Path]) -> None:
+    """A user routine that replaces a built-in one is marked in list."""
+    user_routine("d.yaml", "name: daily-10min\ntitle: Mine\nsteps: [{rest: 60}]\n")
+    data = json.loads(run("list", "--json").output)
+    mine = next(r for r in data if r["name"] == "daily-10min")
+    assert (mine["origin"], mine["overrides"]) == ("user", "routines/daily-10min.yaml")
+    assert "user (replaces built-in)" in run("list").output
+
+
+def test_list_reports_skipped_user_files(user_routine: Callable[[str, str], Path]) -> None:
+    """A broken user file is named on stderr while the rest still lists."""
+    path = user_routine("bad.yaml", "title: T\nsteps: []\n")
+    result = CliRunner().invoke(cli, ["list"])
+    assert result.exit_code == 0
+    assert "daily-10min" in result.stdout
+    assert result.stderr == f"skipped {path}:2:8: steps: a routine needs at least one step\n"
+
+
+def test_list_exercises() -> None:
+    """list --exercises shows the library."""
+    result = run("list", "--exercises")
+    assert result.exit_code == 0
+    assert "couch-stretch" in result.output and "Couch stretch" in result.output
+
+
+def test_show_routine() -> None:
+    """show prints description, safety notes, stop signs, every step's dose and the total."""
+    out = run("show", "daily-10min").output
+    for expected in [
+        "Daily 10-minute psoas routine  (daily-10min)",
+        "Total:     about 11:41",
+        "Stop if you notice",
+        "pain that gets worse right after a stretch",
+        "Couch stretch",
+        "hold 30 s, each side, 2 sets, rest 10 s between sets",
+        "2:20",
+    ]:
+        assert expected in out
+
+
+def test_show_exercise() -> None:
+    """show on an exercise prints its setup, steps, cues, mistakes, stop signs and source."""
+    out = run("show", "couch-stretch").output
+    for heading in ["Setup", "How to do it", "Cues", "Common mistakes", "Stop if", "Source:"]:
+        assert heading in out
+    assert "Used in:            daily-10min" in out
+
+
+def test_show_unknown_name() -> None:
+    """An unknown name exits 1 with a suggestion."""
+    result = CliRunner().invoke(cli, ["show", "couch-strech"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: no routine or exercise named 'couch-strech'; did you mean 'couch-stretch'?\n"
+    )
+
+
+def test_show_name_shared_by_routine_and_exercise() -> None:
+    """When a routine and an exercise share a name, show says how to reach the other."""
+    assert "psoas show --exercise supported-bridge" in run("show", "supported-bridge").output
+    out = run("show", "--exercise", "supported-bridge").output
+    assert out.startswith("Supported bridge  (supported-bridge)")
+
+
+def test_show_json_routine() -> None:
+    """show --json gives the routine's data with computed times."""
+    data = json.loads(run("show", "daily-10min", "--json").output)
+    assert data["total_seconds"] == 701.0 and data["approximate"] is True
+    assert [s["exercise"] for s in data["steps"]] == [
+        "belly-breathing-pelvic-tilts",
+        "couch-stretch",
+        "psoas-march",
+        "band-hip-flexion",
+        "reverse-lunge",
+    ]
+    assert data["steps"][1]["dose"] == "hold 30 s, each side, 2 sets, rest 10 s between sets"
+
+
+def test_show_markdown_handout() -> None:
+    """show --markdown prints a handout with safety, the plan and each exercise."""
+    out = run("show", "kneeling-stretch", "--markdown").output
+    assert out.startswith("# Kneeling hip flexor stretch series\n")
+    assert (
+        "| 1 | Kneeling hip flexor stretch (half-kneeling lunge) | hold 30 s, each side, 3 sets"
+        in out
+    )
+    assert "## Kneeling hip flexor stretch (half-kneeling lunge)" in out
+    assert "### Stop if" in out and "**Stop if you notice:**" in out
+
+
+def test_show_json_and_markdown_conflict() -> None:
+    """Asking for two output formats is a usage error (exit 2)."""
+    result = CliRunner().invoke(cli, ["show", "daily-10min", "--json", "--markdown"])
+    assert result.exit_code == 2
+
+
+def test_show_routine_file(tmp_path: Path) -> None:
+    """show accepts the path of a routine file."""
+    path = tmp_path / "mine.yaml"
+    path.write_text(
+        "title: Mine\nsteps:\n  - exercise: couch-stretch\n    hold: 20s\n", encoding="utf-8"
+    )
+    out = run("show", str(path)).output
+    assert out.startswith("Mine  (mine)") and f"file: {path}" in out
+
+
+def test_show_bad_file_lists_problems(tmp_path: Path) -> None:
+    """A broken file given to show is reported problem by problem, exit 1."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "title: T\nsteps:\n  - exercise: couch-stretch\n    hold: 0\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(cli, ["show", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {path}:4:11: steps[0].hold: must be more than 0 s, got 0\n"
+
+
+def test_validate_reports_everything(tmp_path: Path) -> None:
+    """validate prints a line per valid file and every problem, and exits 1 if any."""
+    good = tmp_path / "good.yaml"
+    good.write_text(
+        "title: Good\nsteps:\n  - exercise: couch-stretch\n    hold: 30s\n", encoding="utf-8"
+    )
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: Bad\nlevl: x\nsteps:\n  - rest: never\n", encoding="utf-8")
+    result = run("validate", str(good), str(bad), str(tmp_path / "missing.yaml"))
+    assert result.exit_code == 1
+    assert lines(result) == [
+        f"{tmp_path / 'missing.yaml'}: no such file",
+        f"{good}: ok, routine good (1 step, 0:35)",
+        f"{bad}:2:1: levl: unknown field for a routine; did you mean 'level'?",
+        f'{bad}:4:11: steps[0].rest: expected a duration like 30s or 2m, got "never"',
+        "3 files checked, 2 with problems.",
+    ]
+
+
+def test_validate_folder_with_exercises(tmp_path: Path) -> None:
+    """validate checks a folder, reading exercise files first so routines can use them."""
+    (tmp_path / "a-routine.yaml").write_text(
+        "title: Legs\nsteps:\n  - exercise: wall-sit\n    hold: 30s\n", encoding="utf-8"
+    )
+    (tmp_path / "b-exercise.yaml").write_text("id: wall-sit\nname: Wall sit\n", encoding="utf-8")
+    result = run("validate", str(tmp_path))
+    assert result.exit_code == 0
+    assert lines(result) == [
+        f"{tmp_path / 'a-routine.yaml'}: ok, routine a-routine (1 step, 0:35)",
+        f"{tmp_path / 'b-exercise.yaml'}: ok, exercise wall-sit",
+        "2 files checked, all valid.",
+    ]
+
+
+def test_validate_duplicate_names(tmp_path: Path) -> None:
+    """Two files given to validate with the same routine name are flagged."""
+    for filename in ("one.yaml", "two.yaml"):
+        (tmp_path / filename).write_text(
+            "name: same\ntitle: T\nsteps: [{rest: 5}]\n", encoding="utf-8"
+        )
+    result = run("validate", str(tmp_path / "one.yaml"), str(tmp_path / "two.yaml"))
+    assert result.exit_code == 1
+    assert lines(result)[1] == (
+        f"{tmp_path / 'two.yaml'}:1:1: name: routine name 'same' is also used by {tmp_path / 'one.yaml'}"
+    )
+
+
+def test_validate_builtin_library() -> None:
+    """Every built-in file validates through the command too."""
+    root = Path(__file__).parent.parent / "routines"
+    result = run("validate", str(root), str(root / "exercises"))
+    assert result.exit_code == 0
+    assert lines(result)[-1] == "30 files checked, all valid."
+
+
+def test_validate_needs_a_path() -> None:
+    """validate without files is a usage error."""
+    assert CliRunner().invoke(cli, ["validate"]).exit_code == 2
+
+
+def test_schema_prints_the_shipped_schema() -> None:
+    """schema prints the JSON Schema, identical to the one in the package."""
+    assert json.loads(run("schema").output) == routine_schema()
+    assert json.loads(run("schema", "--exercise").output)["$ref"] == "#/$defs/exercise"
+
+
+def test_completion_of_names() -> None:
+    """Shell completion offers routine names and exercise ids."""
+    result = CliRunner().invoke(
+        cli,
+        [],
+        env={
+            "_PSOAS_COMPLETE": "bash_complete",
+            "COMP_WORDS": "psoas show couch",
+            "COMP_CWORD": "2",
+        },
+        prog_name="psoas",
+    )
+    assert "couch-stretch" in result.output
+    result = CliRunner().invoke(
+        cli,
+        [],
+        env={
+            "_PSOAS_COMPLETE": "bash_complete",
+            "COMP_WORDS": "psoas show daily",
+            "COMP_CWORD": "2",
+        },
+        prog_name="psoas",
+    )
+    assert "daily-10min" in result.output
+
+
+def test_no_color_means_no_escape_codes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Output through a pipe or with NO_COLOR carries no escape codes."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in run("show", "daily-10min").output
+    assert "\x1b[" not in run("list").output

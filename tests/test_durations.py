@@ -1,0 +1,58 @@
+"""Durations as written in routine files and as printed."""
+
+from __future__ import annotations
+
+import pytest
+
+from psoas_cli.durations import format_clock, format_duration, parse_duration
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        (45, 45.0),
+        (2.5, 2.5),
+        ("45", 45.0),
+        ("45s", 45.0),
+        ("2m", 120.0),
+        ("1m30s", 90.0),
+        ("1m 30s", 90.0),
+        ("2min", 120.0),
+        ("1h5m", 3900.0),
+        ("4.5s", 4.5),
+        ("90 S", 90.0),
+    ],
+)
+def test_accepted_forms(text: object, seconds: float) -> None:
+    """Every documented way of writing a duration gives the right number of seconds."""
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize(
+    "text", ["thirty", "", "s", "m", "1.5m", "30 seconds", True, None, [], "nan", "inf"]
+)
+def test_rejected_forms(text: object) -> None:
+    """Text that is not a duration is refused rather than guessed at."""
+    assert parse_duration(text) is None
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (30, "30 s"),
+        (120, "2 min"),
+        (90, "1 min 30 s"),
+        (3900, "1 h 5 min"),
+        (4.5, "4.5 s"),
+        (0, "0 s"),
+    ],
+)
+def test_format_duration(seconds: float, text: str) -> None:
+    """Doses print in short human units."""
+    assert format_duration(seconds) == text
+
+
+@pytest.mark.parametrize(("seconds", "text"), [(5, "0:05"), (701, "11:41"), (3723, "1:02:03")])
+def test_format_clock(seconds: float, text: str) -> None:
+    """Totals print as a clock."""
+    assert format_clock(seconds) == text

@@ -1,0 +1,208 @@
+"""The built-in library carries every exercise, routine, dose and safety fact of CONTENT.md."""
+
+from __future__ import annotations
+
+import pytest
+
+from psoas_cli.catalog import Catalog
+from psoas_cli.model import (
+    BreathPattern,
+    BreathStep,
+    Exercise,
+    HoldStep,
+    NoteStep,
+    RepsStep,
+    RestStep,
+    Routine,
+    Sides,
+)
+from psoas_cli.plan import build_plan
+
+ARTICLES = {
+    "How to release the psoas muscle (hip flexor) to improve posture",
+    "How to Release Your Psoas With Effective Exercises",
+    "Hip Flexor Pain? It Might Actually Be Your Psoas Muscle—Here's How To Release It",
+    "Know Your Psoas Muscles: The Deep Hip Flexors Every Active Person Should Understand",
+    "Psoas - Get To Know Your Muscles",
+}
+
+CONTENT_EXERCISES = {
+    "hip-to-knee-stretch",
+    "kneeling-psoas-stretch",
+    "overhead-kneeling-psoas-stretch",
+    "face-down-hip-flexor-stretch",
+    "kneeling-hip-flexor-stretch",
+    "constructive-rest",
+    "psoas-ball-release",
+    "supported-bridge",
+    "front-abdominal-release",
+    "bench-edge-hang-test",
+    "couch-stretch",
+    "belly-breathing-pelvic-tilts",
+    "hip-ball-release",
+    "psoas-march",
+    "band-hip-flexion",
+    "reverse-lunge",
+    "diaphragm-breathing-360",
+    "psoas-lean-stretch",
+    "bridge-stretch",
+    "band-marching",
+}
+
+ROUTINES = {
+    "daily-10min",
+    "release-20min",
+    "kneeling-stretch",
+    "constructive-rest",
+    "supported-bridge",
+    "abdominal-release",
+    "breathing-minute",
+    "strength",
+    "hang-test",
+    "desk-break",
+}
+
+
+def routine(catalog: Catalog, name: str) -> Routine:
+    return catalog.routines[name].routine
+
+
+def test_every_content_exercise_and_routine_ships(builtin_catalog: Catalog) -> None:
+    """All 20 exercises and 10 routines named in CONTENT.md and the issue are built in."""
+    assert set(builtin_catalog.exercises) == CONTENT_EXERCISES
+    assert set(builtin_catalog.routines) == ROUTINES
+
+
+@pytest.mark.parametrize("ident", sorted(CONTENT_EXERCISES))
+def test_exercise_is_complete(builtin_catalog: Catalog, ident: str) -> None:
+    """Each exercise has instructions, cues, mistakes, stop signs, a dose and its article."""
+    exercise = builtin_catalog.exercises[ident].exercise
+    assert exercise.source in ARTICLES
+    assert exercise.summary and exercise.setup and exercise.steps and exercise.cues
+    assert exercise.mistakes and exercise.stop_signs and exercise.dose and exercise.target
+
+
+@pytest.mark.parametrize("name", sorted(ROUTINES))
+def test_routine_is_complete(builtin_catalog: Catalog, name: str) -> None:
+    """Each routine has a source, safety notes, and a dose note on every exercise step."""
+    r = routine(builtin_catalog, name)
+    assert r.source in ARTICLES or r.name == "desk-break"
+    assert r.safety and r.description and r.frequency
+    for step in r.steps:
+        if not isinstance(step, RestStep | NoteStep):
+            assert step.dose_note, f"{name}: {step.exercise.id} has no dose note"
+
+
+def test_daily_10min_is_the_article_routine(
+    builtin_catalog: Catalog, exercises: dict[str, Exercise]
+) -> None:
+    """daily-10min is exactly the 10-minute mini routine, step by step."""
+    steps = routine(builtin_catalog, "daily-10min").steps
+    assert len(steps) == 5
+    breathing, couch, march, band, lunges = steps
+    assert isinstance(breathing, BreathStep)
+    assert breathing.exercise.id == "belly-breathing-pelvic-tilts" and breathing.duration == 120
+    assert isinstance(couch, HoldStep)
+    assert (couch.exercise.id, couch.hold, couch.sets, couch.sides) == (
+        "couch-stretch",
+        30,
+        2,
+        Sides.BOTH,
+    )
+    assert isinstance(march, RepsStep) and march.exercise.id == "psoas-march"
+    assert march.sets == 3 and 8 <= march.reps <= 10 and march.sides is Sides.ALTERNATE
+    assert isinstance(band, RepsStep)
+    assert (band.exercise.id, band.sets, band.reps, band.sides) == (
+        "band-hip-flexion",
+        2,
+        12,
+        Sides.BOTH,
+    )
+    assert isinstance(lunges, RepsStep)
+    assert (lunges.exercise.id, lunges.sets, lunges.reps, lunges.sides) == (
+        "reverse-lunge",
+        2,
+        10,
+        Sides.BOTH,
+    )
+
+
+def test_release_20min_follows_the_programme(builtin_catalog: Catalog) -> None:
+    """The 15-20 minute programme: its four stretches, doses inside the article's ranges."""
+    steps = routine(builtin_catalog, "release-20min").steps
+    assert [s.exercise.id for s in steps if not isinstance(s, RestStep | NoteStep)] == [
+        "hip-to-knee-stretch",
+        "kneeling-psoas-stretch",
+        "overhead-kneeling-psoas-stretch",
+        "face-down-hip-flexor-stretch",
+    ]
+    hip, _, overhead, face_down = steps
+    assert isinstance(hip, HoldStep) and 120 <= hip.hold <= 180 and hip.sides is Sides.BOTH
+    assert isinstance(overhead, BreathStep) and overhead.cycles in (3, 4)
+    assert isinstance(face_down, HoldStep) and face_down.hold == 60
+    total = build_plan(routine(builtin_catalog, "release-20min")).total
+    assert 15 * 60 <= total <= 20 * 60
+
+
+def test_single_exercise_routines_carry_article_doses(builtin_catalog: Catalog) -> None:
+    """Kneeling series, constructive rest, bridge and breathing minute sit inside the ranges."""
+    (kneeling,) = routine(builtin_catalog, "kneeling-stretch").steps
+    assert isinstance(kneeling, HoldStep)
+    assert 20 <= kneeling.hold <= 30 and kneeling.sets == 3 and kneeling.sides is Sides.BOTH
+    (rest,) = routine(builtin_catalog, "constructive-rest").steps
+    assert isinstance(rest, HoldStep) and 300 <= rest.hold <= 600
+    (bridge,) = routine(builtin_catalog, "supported-bridge").steps
+    assert isinstance(bridge, HoldStep) and bridge.hold == 300
+    (minute,) = routine(builtin_catalog, "breathing-minute").steps
+    assert isinstance(minute, BreathStep)
+    assert minute.pattern == BreathPattern(inhale=5, exhale=5) and minute.duration == 60
+
+
+def test_abdominal_release_has_three_parts_in_order(builtin_catalog: Catalog) -> None:
+    """Contractions (10, holds of 3-5 s), rolling 1-2 min, then turning 2-4 min."""
+    contract, roll, turn = routine(builtin_catalog, "abdominal-release").steps
+    assert isinstance(contract, BreathStep) and contract.cycles == 10
+    assert 3 <= contract.pattern.hold_in <= 5
+    assert isinstance(roll, HoldStep) and 60 <= roll.hold <= 120
+    assert isinstance(turn, HoldStep)
+    sides = 2 if turn.sides is Sides.BOTH else 1
+    assert 120 <= turn.hold * sides <= 240
+    safety = " ".join(routine(builtin_catalog, "abdominal-release").safety).lower()
+    assert "empty stomach" in safety and "pulse" in safety and "soft ball" in safety
+
+
+def test_strength_uses_the_article_doses(builtin_catalog: Catalog) -> None:
+    """Strength: march, band flexion and lunges inside 2-3 x 8-12, 3 x 10-15 and 3 x 8-12."""
+    march, band, lunges = routine(builtin_catalog, "strength").steps
+    assert isinstance(march, RepsStep) and 2 <= march.sets <= 3 and 8 <= march.reps <= 12
+    assert isinstance(band, RepsStep) and band.sets == 3 and 10 <= band.reps <= 15
+    assert isinstance(lunges, RepsStep) and lunges.sets == 3 and 8 <= lunges.reps <= 12
+
+
+def test_hang_test_checks_each_side(builtin_catalog: Catalog) -> None:
+    """The self-check is guided on both sides."""
+    steps = routine(builtin_catalog, "hang-test").steps
+    checks = [s for s in steps if isinstance(s, HoldStep)]
+    assert [c.exercise.id for c in checks] == ["bench-edge-hang-test"]
+    assert checks[0].sides is Sides.BOTH
+
+
+def test_desk_break_is_two_to_three_minutes(builtin_catalog: Catalog) -> None:
+    """The desk break fits in 2-3 minutes of work and uses library exercises."""
+    r = routine(builtin_catalog, "desk-break")
+    plan = build_plan(r)
+    work = sum(plan.step_seconds(i) for i in range(len(r.steps)))
+    assert 120 <= work <= 180
+    assert all(e.id in builtin_catalog.exercises for e in r.exercises)
+
+
+def test_ball_work_carries_its_warnings(builtin_catalog: Catalog) -> None:
+    """Every ball exercise warns about sharp pain and a pulse under the ball."""
+    for ident in ("psoas-ball-release", "hip-ball-release", "front-abdominal-release"):
+        signs = " ".join(builtin_catalog.exercises[ident].exercise.stop_signs).lower()
+        assert "pulse" in signs and "sharp" in signs, ident
+
+
+def test_couch_stretch_id(exercises: dict[str, Exercise]) -> None:
+    """The couch stretch is found by the id the issue names."""
+    assert exercises["couch-stretch"].name == "Couch stretch"

@@ -1,0 +1,165 @@
+"""Routines expand into the exact timeline a person will follow."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from psoas_cli.catalog import Catalog
+from psoas_cli.model import (
+    BreathPattern,
+    BreathStep,
+    Exercise,
+    HoldStep,
+    NoteStep,
+    RepsStep,
+    RestStep,
+    Routine,
+    Side,
+    Sides,
+)
+from psoas_cli.plan import PlanOptions, Segment, SegmentKind, build_plan
+
+STRETCH = Exercise(id="s", name="Stretch")
+L, R = Side.LEFT, Side.RIGHT
+K = SegmentKind
+
+
+def routine(*steps: HoldStep | BreathStep | RepsStep | RestStep | NoteStep) -> Routine:
+    return Routine(name="r", title="R", steps=steps)
+
+
+def shape(segments: tuple[Segment, ...]) -> list[tuple[SegmentKind, float, Side | None]]:
+    return [(s.kind, s.duration, s.side) for s in segments]
+
+
+def test_hold_both_sides_with_sets_and_rest() -> None:
+    """Sides run left, switch, right with equal time; sets are separated by rest."""
+    plan = build_plan(
+        routine(HoldStep(exercise=STRETCH, hold=30, sides=Sides.BOTH, sets=2, rest=10))
+    )
+    assert shape(plan.segments) == [
+        (K.PREP, 5, None),
+        (K.HOLD, 30, L),
+        (K.SWITCH, 5, None),
+        (K.HOLD, 30, R),
+        (K.REST, 10, None),
+        (K.HOLD, 30, L),
+        (K.SWITCH, 5, None),
+        (K.HOLD, 30, R),
+    ]
+    assert [s.set_number for s in plan.segments if s.kind is K.HOLD] == [1, 1, 2, 2]
+    assert plan.total == 5 + 2 * 65 + 10
+
+
+def test_options_change_cue_lengths_and_zero_removes_them() -> None:
+    """Get-ready and switch lengths are options; zero leaves the cue out."""
+    steps = routine(HoldStep(exercise=STRETCH, hold=30, sides=Sides.BOTH))
+    plan = build_plan(steps, PlanOptions(prep=0, switch=0))
+    assert shape(plan.segments) == [(K.HOLD, 30, L), (K.HOLD, 30, R)]
+    plan = build_plan(steps, PlanOptions(prep=10, switch=3))
+    assert plan.total == 10 + 30 + 3 + 30
+
+
+def test_breath_phases_skip_empty_holds() -> None:
+    """Each breath is inhale, hold, exhale, hold, leaving out holds of zero."""
+    pattern = BreathPattern(inhale=4, hold_in=2, exhale=6)
+    plan = build_plan(routine(BreathStep(exercise=STRETCH, pattern=pattern, cycles=2)))
+    assert shape(plan.segments)[1:] == [
+        (K.INHALE, 4, None),
+        (K.HOLD_IN, 2, None),
+        (K.EXHALE, 6, None),
+        (K.INHALE, 4, None),
+        (K.HOLD_IN, 2, None),
+        (K.EXHALE, 6, None),
+    ]
+    assert [s.cycle for s in plan.segments[1:]] == [1, 1, 1, 2, 2, 2]
+
+
+def test_breath_by_duration_fills_whole_breaths() -> None:
+    """A breath duration becomes the nearest whole number of breaths."""
+    pattern = BreathPattern(inhale=5, exhale=5)
+    plan = build_plan(routine(BreathStep(exercise=STRETCH, pattern=pattern, duration=64)))
+    assert Counter(s.kind for s in plan.segments)[K.INHALE] == 6
+
+
+def test_tempo_reps_alternate_sides_counting_per_side() -> None:
+    """Alternating reps switch side every movement and count reps per side."""
+    plan = build_plan(
+        routine(RepsStep(exercise=STRETCH, reps=2, sides=Sides.ALTERNATE, tempo=2)),
+        PlanOptions(prep=0),
+    )
+    assert [(s.kind, s.side, s.rep, s.reps) for s in plan.segments] == [
+        (K.REP, L, 1, 2),
+        (K.REP, R, 1, 2),
+        (K.REP, L, 2, 2),
+        (K.REP, R, 2, 2),
+    ]
+
+
+def test_self_paced_sets_wait_and_estimate() -> None:
+    """Without a tempo a set waits for a key, estimated at 3 s per rep for totals."""
+    plan = build_plan(
+        routine(RepsStep(exercise=STRETCH, reps=10, sets=2, sides=Sides.BOTH, rest=15)),
+        PlanOptions(prep=0),
+    )
+    assert [(s.kind, s.duration, s.side, s.self_paced) for s in plan.segments] == [
+        (K.SET, 30, L, True),
+        (K.SWITCH, 5, None, False),
+        (K.SET, 30, R, True),
+        (K.REST, 15, None, False),
+        (K.SET, 30, L, True),
+        (K.SWITCH, 5, None, False),
+        (K.SET, 30, R, True),
+    ]
+    assert plan.approximate
+
+
+def test_transitions_between_exercises_not_around_rests() -> None:
+    """A 'next up' cue comes between exercises, but a rest or note already serves as one."""
+    plan = build_plan(
+        routine(
+            HoldStep(exercise=STRETCH, hold=10),
+            HoldStep(exercise=STRETCH, hold=10),
+            RestStep(duration=20),
+            HoldStep(exercise=STRETCH, hold=10),
+            NoteStep(text="Stand up", duration=8),
+            HoldStep(exercise=STRETCH, hold=10),
+        )
+    )
+    assert [(s.kind, s.step) for s in plan.segments] == [
+        (K.PREP, 0),
+        (K.HOLD, 0),
+        (K.TRANSITION, 1),
+        (K.HOLD, 1),
+        (K.REST, 2),
+        (K.HOLD, 3),
+        (K.NOTE, 4),
+        (K.HOLD, 5),
+    ]
+
+
+def test_daily_10min_timeline(builtin_catalog: Catalog) -> None:
+    """daily-10min expands to the exact sequence of work, cues and rests, step by step."""
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    per_step: dict[int, list[tuple[SegmentKind, float]]] = {}
+    for segment in plan.segments:
+        per_step.setdefault(segment.step, []).append((segment.kind, segment.duration))
+    breaths = [(K.INHALE, 5.0), (K.EXHALE, 5.0)] * 12
+    assert per_step[0] == [(K.PREP, 5.0), *breaths]
+    couch_set = [(K.HOLD, 30.0), (K.SWITCH, 5.0), (K.HOLD, 30.0)]
+    assert per_step[1] == [(K.TRANSITION, 5.0), *couch_set, (K.REST, 10.0), *couch_set]
+    march_set = [(K.REP, 2.0)] * 20
+    assert per_step[2] == [
+        (K.TRANSITION, 5.0),
+        *march_set,
+        (K.REST, 15.0),
+        *march_set,
+        (K.REST, 15.0),
+        *march_set,
+    ]
+    band_set = [(K.REP, 2.0)] * 12 + [(K.SWITCH, 5.0)] + [(K.REP, 2.0)] * 12
+    assert per_step[3] == [(K.TRANSITION, 5.0), *band_set, (K.REST, 15.0), *band_set]
+    lunge_set = [(K.SET, 30.0), (K.SWITCH, 5.0), (K.SET, 30.0)]
+    assert per_step[4] == [(K.TRANSITION, 5.0), *lunge_set, (K.REST, 15.0), *lunge_set]
+    assert plan.total == 701.0
+    assert [plan.step_seconds(i) for i in range(5)] == [120.0, 140.0, 150.0, 121.0, 145.0]
