@@ -6,7 +6,6 @@ file is set aside with its problems instead of hiding every other routine.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
@@ -109,7 +108,7 @@ def normalise(name: str) -> str:
 
 def suggest(name: str, candidates: Iterable[str]) -> list[str]:
     """The closest known name, if any is close enough to be what was meant."""
-    return difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return _close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
 
 
 def looks_like_path(name: str) -> bool:
@@ -199,3 +198,10 @@ def _yaml_files(folder: Path) -> list[Path]:
         return []
     except OSError as exc:
         raise PsoasError(f"{folder}: cannot read the folder: {exc.strerror}") from None
+
+
+def _close_matches(word: str, choices: list[str], n: int, cutoff: float) -> list[str]:
+    """difflib, imported only when a name is wrong: it is slow to import for the common case."""
+    import difflib  # noqa: PLC0415
+
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)

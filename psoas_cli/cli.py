@@ -124,13 +124,13 @@ def list_command(
       psoas list --json
     """
     from psoas_cli.catalog import load_catalog  # noqa: PLC0415
-    from psoas_cli.describe import exercise_data, list_data  # noqa: PLC0415
-    from psoas_cli.plan import build_plan  # noqa: PLC0415
 
     catalog = load_catalog()
     if exercises:
         entries = sorted(catalog.exercises.values(), key=lambda e: e.exercise.id)
         if as_json:
+            from psoas_cli.describe import exercise_data  # noqa: PLC0415
+
             _print_json([exercise_data(e.exercise, e) for e in entries])
         else:
             from psoas_cli.display.browse import make_console, print_exercise_table  # noqa: PLC0415
@@ -138,19 +138,23 @@ def list_command(
             print_exercise_table(make_console(), entries)
         _warn_skipped(catalog)
         return
+    from psoas_cli.plan import routine_seconds  # noqa: PLC0415
+
     rows = []
     for entry in sorted(catalog.routines.values(), key=lambda e: e.routine.name):
         routine = entry.routine
-        plan = build_plan(routine)
+        total, approximate = routine_seconds(routine)
         if tags and not set(tags) & set(routine.tags):
             continue
         if level and routine.level.value != level:
             continue
-        if max_minutes is not None and plan.total > max_minutes * 60:
+        if max_minutes is not None and total > max_minutes * 60:
             continue
-        rows.append((entry, plan))
+        rows.append((entry, total, approximate))
     if as_json:
-        _print_json([list_data(entry, plan) for entry, plan in rows])
+        from psoas_cli.describe import list_data  # noqa: PLC0415
+
+        _print_json([list_data(entry, total, approximate) for entry, total, approximate in rows])
     else:
         from psoas_cli.display.browse import make_console, print_routine_table  # noqa: PLC0415
 

@@ -104,14 +104,14 @@ def routine_data(entry: RoutineEntry, plan: Plan) -> dict[str, Any]:
     }
 
 
-def list_data(entry: RoutineEntry, plan: Plan) -> dict[str, Any]:
+def list_data(entry: RoutineEntry, total: float, approximate: bool) -> dict[str, Any]:
     """The summary of a routine that ``psoas list --json`` prints."""
     routine = entry.routine
     return {
         "name": routine.name,
         "title": routine.title,
-        "total_seconds": round(plan.total, 3),
-        "approximate": plan.approximate,
+        "total_seconds": round(total, 3),
+        "approximate": approximate,
         "level": routine.level.value,
         "equipment": list(routine.equipment),
         "tags": list(routine.tags),

@@ -6,7 +6,6 @@ touches, so even a file built to expand through aliases costs bounded work.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Collection, Mapping
 from enum import Enum
@@ -260,7 +259,7 @@ def describe(node: Node) -> str:
 
 def did_you_mean(word: str, choices: Collection[str]) -> str:
     """A '; did you mean X?' hint, or nothing when no choice is close."""
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    close = _close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
@@ -638,3 +637,10 @@ def _exercise(reader: _Reader, node: Node, path: str, *, inline: bool) -> Exerci
         equipment=lists.get("equipment", ()),
         target=lists.get("target", ()),
     )
+
+
+def _close_matches(word: str, choices: list[str], n: int, cutoff: float) -> list[str]:
+    """difflib, imported only when a name is wrong: it is slow to import for the common case."""
+    import difflib  # noqa: PLC0415
+
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)

@@ -43,12 +43,11 @@ def test_list_filtered_table() -> None:
     result = run("list", "--level", "intermediate")
     assert result.exit_code == 0
     assert lines(result) == [
-        "Name               Title                       Time  Level         Equipment                From",
-        "abdominal-release  Front abdominal release     6:50  intermediate  mat, soft ball or        built-in",
-        "                                                                   rolled towel",
-        "strength           Psoas strength and        ~11:39  intermediate  mat, light resistance    built-in",
-        "                   stability                                       band, wall or chair for",
-        "                                                                   balance",
+        "Name               Title               Time  Level         Equipment                       From",
+        "abdominal-release  Front abdominal     6:50  intermediate  mat, soft ball or rolled towel  built-in",
+        "                   release",
+        "strength           Psoas strength    ~11:39  intermediate  mat, light resistance band,     built-in",
+        "                   and stability                           wall or chair for balance",
         "~ includes self-paced sets, estimated at 3 s per rep",
     ]
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from psoas_cli.catalog import Catalog
 from psoas_cli.model import (
     BreathPattern,
@@ -17,7 +21,7 @@ from psoas_cli.model import (
     Side,
     Sides,
 )
-from psoas_cli.plan import PlanOptions, Segment, SegmentKind, build_plan
+from psoas_cli.plan import PlanOptions, Segment, SegmentKind, build_plan, routine_seconds
 
 STRETCH = Exercise(id="s", name="Stretch")
 L, R = Side.LEFT, Side.RIGHT
@@ -163,3 +167,67 @@ def test_daily_10min_timeline(builtin_catalog: Catalog) -> None:
     assert per_step[4] == [(K.TRANSITION, 5.0), *lunge_set, (K.REST, 15.0), *lunge_set]
     assert plan.total == 701.0
     assert [plan.step_seconds(i) for i in range(5)] == [120.0, 140.0, 150.0, 121.0, 145.0]
+
+
+def test_quick_total_equals_the_timeline(builtin_catalog: Catalog) -> None:
+    """The arithmetic total used by list equals the expanded plan for every built-in routine."""
+    for options in (
+        PlanOptions(),
+        PlanOptions(prep=0, switch=0, transition=0),
+        PlanOptions(prep=12),
+    ):
+        for entry in builtin_catalog.routines.values():
+            plan = build_plan(entry.routine, options)
+            total, approximate = routine_seconds(entry.routine, options)
+            assert total == pytest.approx(plan.total), entry.routine.name
+            assert approximate is plan.approximate
+
+
+STEPS = st.one_of(
+    st.builds(
+        HoldStep,
+        exercise=st.just(STRETCH),
+        hold=st.integers(1, 300).map(float),
+        sides=st.sampled_from([Sides.NONE, Sides.LEFT, Sides.BOTH]),
+        sets=st.integers(1, 4),
+        rest=st.integers(0, 30).map(float),
+    ),
+    st.builds(
+        BreathStep,
+        exercise=st.just(STRETCH),
+        pattern=st.builds(
+            BreathPattern,
+            inhale=st.integers(1, 8).map(float),
+            hold_in=st.integers(0, 4).map(float),
+            exhale=st.integers(1, 8).map(float),
+            hold_out=st.integers(0, 4).map(float),
+        ),
+        cycles=st.one_of(st.none(), st.integers(1, 12)),
+        duration=st.integers(20, 200).map(float),
+        sides=st.sampled_from([Sides.NONE, Sides.BOTH]),
+    ),
+    st.builds(
+        RepsStep,
+        exercise=st.just(STRETCH),
+        reps=st.integers(1, 15),
+        sets=st.integers(1, 4),
+        sides=st.sampled_from(list(Sides)),
+        tempo=st.one_of(st.none(), st.integers(1, 4).map(float)),
+        rest=st.integers(0, 30).map(float),
+    ),
+    st.builds(RestStep, duration=st.integers(1, 60).map(float)),
+    st.builds(NoteStep, text=st.just("n"), duration=st.integers(1, 20).map(float)),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(STEPS, min_size=1, max_size=6), st.integers(0, 10), st.integers(0, 10))
+def test_quick_total_equals_the_timeline_for_any_routine(
+    steps: list[HoldStep | BreathStep | RepsStep | RestStep | NoteStep], prep: int, switch: int
+) -> None:
+    """For any routine and cue lengths, the quick total and the timeline agree."""
+    options = PlanOptions(prep=prep, switch=switch)
+    plan = build_plan(routine(*steps), options)
+    total, approximate = routine_seconds(plan.routine, options)
+    assert total == pytest.approx(plan.total)
+    assert approximate is plan.approximate

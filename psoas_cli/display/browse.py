@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.padding import Padding
-from rich.table import Table
 from rich.text import Text
 
 from psoas_cli.catalog import ExerciseEntry, Origin, RoutineEntry
@@ -15,6 +17,9 @@ from psoas_cli.durations import format_clock, format_duration
 from psoas_cli.guidance import BEFORE_YOU_START, STOP_ADVICE, STOP_SIGNS
 from psoas_cli.model import Exercise, NoteStep, RestStep
 from psoas_cli.plan import SECONDS_PER_SELF_PACED_REP, Plan
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 NARROW = 60
 
@@ -29,49 +34,98 @@ def origin_text(origin: Origin, overrides: str) -> str:
     return f"{origin.value} (replaces built-in)" if overrides else origin.value
 
 
-def total_text(plan: Plan) -> str:
+def total_text(seconds: float, approximate: bool) -> str:
     """A routine's total time, marked '~' when self-paced sets make it an estimate."""
-    return ("~" if plan.approximate else "") + format_clock(plan.total)
+    return ("~" if approximate else "") + format_clock(seconds)
 
 
-def print_routine_table(console: Console, rows: Sequence[tuple[RoutineEntry, Plan]]) -> None:
-    """The routines as a table; a narrow terminal keeps name, time and level (or origin)."""
+class _Column(NamedTuple):
+    header: str
+    cells: list[str]
+    wraps: bool = False
+    right: bool = False
+    style: str = ""
+
+
+def print_routine_table(console: Console, rows: Sequence[tuple[RoutineEntry, float, bool]]) -> None:
+    """The routines, one per line where the terminal allows; narrow terminals keep the essentials.
+
+    Laid out here rather than with rich's Table, which measures every cell generically and
+    takes most of a second for a thousand routines.
+    """
     if not rows:
         console.print("No routines match.")
         return
+    own_files = any(entry.origin is not Origin.BUILT_IN for entry, _, _ in rows)
     narrow = console.width < NARROW
-    own_files = any(entry.origin is not Origin.BUILT_IN for entry, _ in rows)
-    columns = ["Name", "Title", "Time", "Level", "Equipment", "From"]
-    if narrow:
-        columns = ["Name", "Time", "From" if own_files else "Level"]
-    table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
-    for column in columns:
-        table.add_column(
-            column,
-            no_wrap=column in ("Name", "Time", "Level") or (column == "From" and not narrow),
-            justify="right" if column == "Time" else "left",
-            style="bold cyan" if column == "Name" else "",
-            ratio={"Title": 3, "Equipment": 2}.get(column),
-        )
-    for entry, plan in rows:
-        routine = entry.routine
-        cells = {
-            "Name": routine.name,
-            "Title": routine.title,
-            "Time": total_text(plan),
-            "Level": routine.level.value,
-            "Equipment": ", ".join(routine.equipment) or "none",
-            "From": origin_text(entry.origin, entry.overrides),
-        }
-        table.add_row(*(cells[column] for column in columns))
-    console.print(table)
-    if any(plan.approximate for _, plan in rows):
+    routines = [entry.routine for entry, _, _ in rows]
+    columns = {
+        "Name": _Column("Name", [r.name for r in routines], style="bold cyan"),
+        "Title": _Column("Title", [r.title for r in routines], wraps=True),
+        "Time": _Column("Time", [total_text(t, a) for _, t, a in rows], right=True),
+        "Level": _Column("Level", [r.level.value for r in routines]),
+        "Equipment": _Column(
+            "Equipment", [", ".join(r.equipment) or "none" for r in routines], wraps=True
+        ),
+        "From": _Column(
+            "From", [origin_text(e.origin, e.overrides) for e, _, _ in rows], wraps=narrow
+        ),
+    }
+    chosen = ["Name", "Time", "From" if own_files else "Level"] if narrow else list(columns)
+    console.print(_layout([columns[name] for name in chosen], console.width), soft_wrap=True)
+    if any(approximate for _, _, approximate in rows):
         per_rep = format_duration(SECONDS_PER_SELF_PACED_REP)
         console.print(Text(f"~ includes self-paced sets, estimated at {per_rep} per rep", "dim"))
 
 
+def _layout(columns: list[_Column], width: int) -> Text:
+    """Columns two spaces apart; wrapping columns share what the others leave, by need."""
+    gap = 2
+    natural = [max(cell_len(c) for c in [col.header, *col.cells]) for col in columns]
+    fixed = sum(n for n, col in zip(natural, columns, strict=True) if not col.wraps)
+    spare = max(0, width - fixed - gap * (len(columns) - 1))
+    wanted = sum(n for n, col in zip(natural, columns, strict=True) if col.wraps)
+    widths = [
+        n if not col.wraps or wanted <= spare else max(8, n * spare // wanted)
+        for n, col in zip(natural, columns, strict=True)
+    ]
+    out = Text(no_wrap=True, end="")
+    _append_line(
+        out, [(c.header, w, c.right, "bold") for c, w in zip(columns, widths, strict=True)]
+    )
+    for row in range(len(columns[0].cells)):
+        cells = [
+            textwrap.wrap(col.cells[row], w) or [""] if col.wraps else [col.cells[row]]
+            for col, w in zip(columns, widths, strict=True)
+        ]
+        for n in range(max(len(lines) for lines in cells)):
+            parts = []
+            for col, w, lines in zip(columns, widths, cells, strict=True):
+                text = lines[n] if n < len(lines) else ""
+                parts.append((text, w, col.right, col.style if n == 0 else ""))
+            _append_line(out, parts)
+    out.rstrip()
+    return out
+
+
+def _append_line(out: Text, parts: list[tuple[str, int, bool, str]]) -> None:
+    last = len(parts) - 1
+    for index, (text, width, right, style) in enumerate(parts):
+        padded = _pad(text, width, right)
+        out.append(padded.rstrip() if index == last else padded + "  ", style or None)
+    out.rstrip()
+    out.append("\n")
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    space = " " * max(0, width - cell_len(text))
+    return space + text if right else text + space
+
+
 def print_exercise_table(console: Console, entries: Iterable[ExerciseEntry]) -> None:
     """The exercise library as a table."""
+    from rich.table import Table  # noqa: PLC0415
+
     table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
     table.add_column("Id", no_wrap=True, style="bold cyan")
     table.add_column("Name", ratio=2)
@@ -89,6 +143,8 @@ def print_exercise_table(console: Console, entries: Iterable[ExerciseEntry]) -> 
 
 def print_routine(console: Console, entry: RoutineEntry, plan: Plan) -> None:
     """A routine's description, safety notes and step-by-step plan with the total time."""
+    from rich.table import Table  # noqa: PLC0415
+
     routine = entry.routine
     console.print(Text.assemble((routine.title, "bold"), "  ", (f"({routine.name})", "dim")))
     if routine.description:
@@ -158,6 +214,8 @@ def _exercise_sections(console: Console, exercise: Exercise) -> None:
 
 
 def _facts(facts: Sequence[tuple[str, str]]) -> Table:
+    from rich.table import Table  # noqa: PLC0415
+
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
@@ -177,6 +235,8 @@ def _section(
 ) -> None:
     if not items:
         return
+    from rich.table import Table  # noqa: PLC0415
+
     console.print()
     console.print(Text(title, style))
     grid = Table.grid(padding=(0, 1))
