@@ -284,3 +284,17 @@ def test_no_color_means_no_escape_codes(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("NO_COLOR", "1")
     assert "\x1b[" not in run("show", "daily-10min").output
     assert "\x1b[" not in run("list").output
+
+
+def test_show_fits_a_narrow_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 40 columns show stacks each step's dose under its name, nothing wider than 40."""
+    monkeypatch.setenv("COLUMNS", "40")
+    out = lines(run("show", "daily-10min"))
+    assert max(len(line) for line in out) <= 40
+    steps = out[out.index("Steps") :]
+    assert steps[1:4] == [
+        "#  Step                             Time",
+        "1  Belly breathing with pelvic      2:00",
+        "   tilts",
+    ]
+    assert "   breathe in 5 s, out 5 s, 2 min" in steps

@@ -163,10 +163,12 @@ def print_routine(console: Console, entry: RoutineEntry, plan: Plan) -> None:
     console.print(Padding(Text(STOP_ADVICE, "bold"), (0, 0, 0, 2)))
     console.print()
     console.print(Text("Steps", "bold"))
+    narrow = console.width < NARROW
     table = Table(box=None, pad_edge=False, header_style="bold", show_edge=False)
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Step", ratio=2)
-    table.add_column("Dose", ratio=3)
+    if not narrow:
+        table.add_column("Dose", ratio=3)
     table.add_column("Time", justify="right", no_wrap=True)
     for index, step in enumerate(routine.steps):
         dose = Text(dose_text(step))
@@ -175,9 +177,13 @@ def print_routine(console: Console, entry: RoutineEntry, plan: Plan) -> None:
                 dose.append(f"\n{step.tip}", "italic")
             if step.dose_note:
                 dose.append(f"\n{step.dose_note}", "dim")
-        seconds = plan.step_seconds(index)
-        table.add_row(str(index + 1), step_name(step), dose, format_clock(seconds))
-    console.print(Padding(table, (0, 0, 0, 2)))
+        seconds = format_clock(plan.step_seconds(index))
+        if narrow:
+            name = Text(step_name(step), "bold")
+            table.add_row(str(index + 1), Text("\n").join([name, dose]), seconds)
+        else:
+            table.add_row(str(index + 1), step_name(step), dose, seconds)
+    console.print(Padding(table, (0, 0, 0, 0 if narrow else 2)))
     console.print()
     cues = "Total includes the get-ready, switch-sides and next-up cues"
     if plan.approximate:
