@@ -97,7 +97,7 @@ class Catalog:
         data = read_file(path, shown)
         if is_exercise_file(data, shown):
             return ExerciseEntry(parse_exercise(data, shown), Origin.FILE, shown)
-        routine = parse_routine(data, shown, self.exercise_index(), _stem(path))
+        routine = parse_routine(data, shown, self.exercise_index(), file_stem(path))
         return RoutineEntry(routine, Origin.FILE, shown)
 
 
@@ -136,7 +136,7 @@ def load_catalog() -> Catalog:
             continue
         replaced = exercises.get(exercise.id)
         if replaced is not None and replaced.origin is Origin.USER:
-            problems.append(_duplicate(path, "exercise id", exercise.id, replaced.path))
+            problems.append(_duplicate(path, "id", "exercise id", exercise.id, replaced.path))
             continue
         overrides = replaced.path if replaced is not None else ""
         exercises[exercise.id] = ExerciseEntry(exercise, Origin.USER, str(path), overrides)
@@ -144,17 +144,19 @@ def load_catalog() -> Catalog:
     index = _index(entry.exercise for entry in exercises.values())
     routines: dict[str, RoutineEntry] = {}
     for shown, data in _builtin_files(builtin_root()):
-        routine = parse_routine(data, shown, index, _stem(Path(shown)))
+        routine = parse_routine(data, shown, index, file_stem(Path(shown)))
         routines[routine.name] = RoutineEntry(routine, Origin.BUILT_IN, shown)
     for path in _yaml_files(user_routines_dir()):
         try:
-            routine = parse_routine(read_file(path, str(path)), str(path), index, _stem(path))
+            routine = parse_routine(read_file(path, str(path)), str(path), index, file_stem(path))
         except RoutineFileError as exc:
             problems.append(exc)
             continue
         replaced_routine = routines.get(routine.name)
         if replaced_routine is not None and replaced_routine.origin is Origin.USER:
-            problems.append(_duplicate(path, "routine name", routine.name, replaced_routine.path))
+            problems.append(
+                _duplicate(path, "name", "routine name", routine.name, replaced_routine.path)
+            )
             continue
         overrides = replaced_routine.path if replaced_routine is not None else ""
         routines[routine.name] = RoutineEntry(routine, Origin.USER, str(path), overrides)
@@ -167,14 +169,13 @@ def _index(exercises: Iterable[Exercise]) -> dict[str, Exercise]:
     return {**by_alias, **by_id}
 
 
-def _duplicate(path: Path, what: str, name: str, first: str) -> RoutineFileError:
+def _duplicate(path: Path, field: str, what: str, name: str, first: str) -> RoutineFileError:
     message = f"{what} {name!r} is already used by {first}; rename one of them"
-    return RoutineFileError(
-        [Problem(str(path), 1, 1, "name" if "routine" in what else "id", message)]
-    )
+    return RoutineFileError([Problem(str(path), 1, 1, field, message)])
 
 
-def _stem(path: Path) -> str:
+def file_stem(path: Path) -> str:
+    """The name a routine file gives its routine when it has no name field."""
     return path.name.rsplit(".", 1)[0]
 
 

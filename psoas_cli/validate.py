@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from psoas_cli.catalog import YAML_SUFFIXES, load_catalog
+from psoas_cli.catalog import YAML_SUFFIXES, file_stem, load_catalog
 from psoas_cli.durations import format_clock
 from psoas_cli.errors import Problem, RoutineFileError
 from psoas_cli.loader import is_exercise_file, parse_exercise, parse_routine, read_file
@@ -44,7 +44,7 @@ def validate_files(paths: Iterable[Path]) -> ValidationReport:
     names: dict[str, Path] = {}
     for path, data in routine_files:
         try:
-            routine = parse_routine(data, str(path), index, path.name.rsplit(".", 1)[0])
+            routine = parse_routine(data, str(path), index, file_stem(path))
         except RoutineFileError as exc:
             results[path] = [str(p) for p in exc.problems]
             failed.add(path)
