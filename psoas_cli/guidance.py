@@ -16,13 +16,3 @@ STOP_SIGNS = (
 )
 
 STOP_ADVICE = "Stop and see a health professional, such as a physiotherapist, GP or osteopath."
-
-HABITS = (
-    "Stand up and move every 30 to 45 minutes of sitting.",
-    "A standing desk, used part of the day, breaks up long sitting.",
-    "Sleep on your side with a pillow between the knees rather than curled up tight.",
-    "While the hips are sore, keep away from uphill or sloping runs for a while.",
-    "Ten minutes of heat on the front of the belly each day can help the area relax.",
-    "On long drives, use cruise control now and then so you can stretch the legs.",
-    "Track how you are doing with a 0-10 pain rating and the hang test.",
-)

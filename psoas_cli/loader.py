@@ -27,7 +27,7 @@ from psoas_cli.model import (
     Sides,
     Step,
 )
-from psoas_cli.yaml_reader import Node, read_yaml
+from psoas_cli.yaml_reader import MAX_BYTES, Node, read_yaml
 
 E = TypeVar("E", bound=Enum)
 
@@ -87,6 +87,8 @@ MAX_NOTE_SECONDS = 600.0
 DEFAULT_NOTE_SECONDS = 10.0
 MAX_VISITS = 100_000
 MAX_PROBLEMS = 50
+_MAX_READ = MAX_BYTES + 1
+"""Read one byte past the YAML limit: enough to refuse a huge file without reading it whole."""
 
 _EXERCISE_LISTS = (
     "aliases",
@@ -305,9 +307,6 @@ def read_file(path: Path, shown_as: str) -> bytes:
             [Problem(shown_as, 1, 1, "", f"cannot read: {exc.strerror}")]
         ) from None
     return data
-
-
-_MAX_READ = 1_000_001
 
 
 def _position(problem: Problem) -> tuple[int, int]:

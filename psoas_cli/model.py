@@ -124,7 +124,6 @@ class NoteStep:
     duration: float
 
 
-ExerciseStep = HoldStep | BreathStep | RepsStep
 Step = HoldStep | BreathStep | RepsStep | RestStep | NoteStep
 
 

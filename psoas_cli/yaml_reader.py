@@ -47,16 +47,6 @@ class Node(NamedTuple):
     items: list[Node] | None = None
     pairs: list[tuple[Node, Node]] | None = None
 
-    @property
-    def is_mapping(self) -> bool:
-        """True for a YAML mapping."""
-        return self.pairs is not None
-
-    @property
-    def is_sequence(self) -> bool:
-        """True for a YAML list."""
-        return self.items is not None
-
 
 class _Builder:
     """The state of one event-driven compose: open containers, anchors and counts."""
@@ -106,13 +96,8 @@ def read_yaml(data: bytes, filename: str) -> Node | None:
     Raises RoutineFileError for anything that is not a small, plain YAML text file.
     """
     if len(data) > MAX_BYTES:
-        raise RoutineFileError(
-            [
-                Problem(
-                    filename, 1, 1, "", f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,}"
-                )
-            ]
-        )
+        message = f"file is larger than the {MAX_BYTES:,}-byte limit"
+        raise RoutineFileError([Problem(filename, 1, 1, "", message)])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -298,3 +298,12 @@ def test_show_fits_a_narrow_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
         "   tilts",
     ]
     assert "   breathe in 5 s, out 5 s, 2 min" in steps
+
+
+def test_huge_file_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    """validate refuses a 10 MB file by size, naming the limit rather than a wrong size."""
+    path = tmp_path / "huge.yaml"
+    path.write_bytes(b"title: x\n" + b"# padding\n" * 1_000_000)
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    assert lines(result)[0] == f"{path}:1:1: file is larger than the 1,000,000-byte limit"
