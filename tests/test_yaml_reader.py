@@ -81,10 +81,7 @@ def test_huge_file_is_refused_before_parsing() -> None:
     """A 10 MB file is refused by size at once."""
     data = b"title: x\n" + b"# padding\n" * 1_000_000
     start = time.perf_counter()
-    assert (
-        problem_text(data)
-        == f"bad.yaml:1:1: file is {len(data):,} bytes; the limit is {MAX_BYTES:,}"
-    )
+    assert problem_text(data) == f"bad.yaml:1:1: file is larger than the {MAX_BYTES:,}-byte limit"
     assert time.perf_counter() - start < 0.5
 
 
