@@ -253,30 +253,21 @@ def test_schema_prints_the_shipped_schema() -> None:
     assert json.loads(run("schema", "--exercise").output)["$ref"] == "#/$defs/exercise"
 
 
+def completions(typed: str) -> list[str]:
+    """What bash completion offers for the last word of ``psoas show TYPED``."""
+    env = {
+        "_PSOAS_COMPLETE": "bash_complete",
+        "COMP_WORDS": f"psoas show {typed}",
+        "COMP_CWORD": "2",
+    }
+    output = CliRunner().invoke(cli, [], env=env, prog_name="psoas").output
+    return [line.split(",", 1)[1] for line in output.splitlines()]
+
+
 def test_completion_of_names() -> None:
     """Shell completion offers routine names and exercise ids."""
-    result = CliRunner().invoke(
-        cli,
-        [],
-        env={
-            "_PSOAS_COMPLETE": "bash_complete",
-            "COMP_WORDS": "psoas show couch",
-            "COMP_CWORD": "2",
-        },
-        prog_name="psoas",
-    )
-    assert "couch-stretch" in result.output
-    result = CliRunner().invoke(
-        cli,
-        [],
-        env={
-            "_PSOAS_COMPLETE": "bash_complete",
-            "COMP_WORDS": "psoas show daily",
-            "COMP_CWORD": "2",
-        },
-        prog_name="psoas",
-    )
-    assert "daily-10min" in result.output
+    assert "couch-stretch" in completions("couch")
+    assert "daily-10min" in completions("daily")
 
 
 def test_no_color_means_no_escape_codes(monkeypatch: pytest.MonkeyPatch) -> None:
