@@ -88,6 +88,11 @@ class Plan:
         """True when self-paced sets make the total an estimate."""
         return any(s.self_paced for s in self.segments)
 
+    @property
+    def step_indices(self) -> tuple[int, ...]:
+        """The routine steps this plan covers, in order (fewer than all after ``--from``)."""
+        return tuple(dict.fromkeys(s.step for s in self.segments))
+
     def step_seconds(self, index: int) -> float:
         """Seconds spent in one step's own work, without the cues around it."""
         return sum(
@@ -113,6 +118,22 @@ def build_plan(routine: Routine, options: PlanOptions | None = None) -> Plan:
         segments.extend(_expand(step, index, opts))
         previous = step
     return Plan(routine, tuple(segments))
+
+
+def starting_at(plan: Plan, step: int) -> Plan:
+    """The plan from one routine step on, keeping the get-ready but not the next-up cue."""
+    prep = tuple(s for s in plan.segments if s.kind is SegmentKind.PREP)
+    rest = tuple(s for s in plan.segments if s.step >= step and s.kind is not SegmentKind.PREP)
+    if rest and rest[0].kind is SegmentKind.TRANSITION:
+        rest = rest[1:]
+    return Plan(plan.routine, tuple(replace(s, step=step) for s in prep) + rest)
+
+
+def scaled(plan: Plan, speed: float) -> Plan:
+    """The plan with every duration divided by ``speed``, for previews and tests."""
+    if speed == 1:
+        return plan
+    return Plan(plan.routine, tuple(replace(s, duration=s.duration / speed) for s in plan.segments))
 
 
 def routine_seconds(routine: Routine, options: PlanOptions | None = None) -> tuple[float, bool]:

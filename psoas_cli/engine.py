@@ -1,0 +1,507 @@
+"""Walks a plan against a monotonic clock and turns commands into skips, pauses and stops.
+
+Every boundary is ``anchor + start of segment``, where the anchor is the session start moved
+only by pauses, skips and extensions; nothing adds up ticks or restarts a timer per phase, so
+a run cannot drift. The clock and the command source (which also does the waiting) are
+injected and the engine has no terminal code: a test runs a whole routine in milliseconds,
+and the display, the bell and the voice are just listeners to its events.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from itertools import accumulate
+from typing import Protocol
+
+from psoas_cli.plan import Plan, Segment, SegmentKind
+
+EXTEND_SECONDS = 10.0
+"""What ``+`` adds to the current hold."""
+
+BACK_AGAIN_SECONDS = 2.0
+"""Pressing back this soon after a step starts goes to the step before, as in music players."""
+
+COUNTDOWN_FROM = 3
+"""The last seconds of a timed segment are counted out loud and marked on screen."""
+
+IDLE_TICK_SECONDS = 1.0
+"""How often listeners hear from a paused or waiting engine, so a display can follow resizes."""
+
+
+class Command(Enum):
+    """What a person asks for; the key bindings live with the terminal code."""
+
+    PAUSE = "pause or resume (in a self-paced set: set done)"
+    DONE = "set done"
+    SKIP = "skip"
+    BACK = "back"
+    EXTEND = "hold 10 s longer"
+    QUIT = "quit (asks first)"
+    CONFIRM = "yes"
+    HURT = "this hurts: stop now"
+    HELP = "show the keys"
+    OTHER = "any other key"
+
+
+class CommandSource(Protocol):
+    """Waits up to ``timeout`` seconds for the next command; None when the time ran out."""
+
+    @property
+    def interactive(self) -> bool:
+        """False when nobody can press a key, so nothing may wait for one."""
+        ...
+
+    def next_command(self, timeout: float) -> Command | None:
+        """Block until a command arrives or ``timeout`` seconds pass."""
+        ...
+
+
+class Waker(Protocol):
+    """A listener that needs the engine to wake it at a time of its own, such as a bell."""
+
+    def next_wake(self) -> float | None:
+        """The clock time it next needs to run at, or None."""
+        ...
+
+    def wake(self, now: float) -> None:
+        """Do whatever was due by ``now``."""
+        ...
+
+
+class Cue(Enum):
+    """A moment worth a sound: each has its own bell pattern and spoken word."""
+
+    GET_READY = "get ready"
+    NEXT = "next exercise"
+    START = "start"
+    SWITCH = "switch sides"
+    REST = "rest"
+    INHALE = "inhale"
+    HOLD_BREATH = "hold the breath"
+    EXHALE = "exhale"
+    REP = "rep"
+    COUNTDOWN = "countdown"
+    FINISH = "finish"
+
+
+class Outcome(Enum):
+    """How a run ended; history keeps the same words."""
+
+    COMPLETED = "completed"
+    QUIT = "quit"
+    HURT = "stopped: it hurt"
+    INTERRUPTED = "interrupted"
+
+
+@dataclass(frozen=True)
+class Moment:
+    """Where the run is now, for listeners: all times in clock seconds."""
+
+    index: int
+    segment: Segment
+    duration: float
+    remaining: float
+    elapsed: float
+    paused: bool
+
+
+@dataclass(frozen=True)
+class SegmentStarted:
+    """A new segment began (also after skip and back)."""
+
+    moment: Moment
+
+
+@dataclass(frozen=True)
+class Tick:
+    """Time moved on inside a segment; sent on whole seconds and at the listener's frame rate."""
+
+    moment: Moment
+
+
+@dataclass(frozen=True)
+class CueEvent:
+    """A sound is due; ``count`` is the rep number or the seconds left in a countdown."""
+
+    cue: Cue
+    count: int = 0
+
+
+@dataclass(frozen=True)
+class Paused:
+    """The clock stopped; ``asking_to_quit`` when it stopped to ask whether to quit."""
+
+    moment: Moment
+    asking_to_quit: bool = False
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """The clock runs again."""
+
+    moment: Moment
+
+
+@dataclass(frozen=True)
+class Extended:
+    """The current segment was made longer."""
+
+    moment: Moment
+    seconds: float
+
+
+@dataclass(frozen=True)
+class HelpRequested:
+    """The person asked to see the keys."""
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What was done, for the summary and the history; kept up to date while running."""
+
+    outcome: Outcome
+    active_seconds: float
+    paused_seconds: float
+    steps_done: tuple[int, ...]
+    steps_skipped: tuple[int, ...]
+    steps_total: int
+    index: int
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The run ended for any reason; the report says how."""
+
+    report: RunReport
+
+
+Event = SegmentStarted | Tick | CueEvent | Paused | Resumed | Extended | HelpRequested | Finished
+Listener = Callable[[Event], None]
+
+_START_CUES = {
+    SegmentKind.PREP: Cue.GET_READY,
+    SegmentKind.TRANSITION: Cue.NEXT,
+    SegmentKind.NOTE: Cue.NEXT,
+    SegmentKind.HOLD: Cue.START,
+    SegmentKind.SET: Cue.START,
+    SegmentKind.SWITCH: Cue.SWITCH,
+    SegmentKind.REST: Cue.REST,
+    SegmentKind.INHALE: Cue.INHALE,
+    SegmentKind.HOLD_IN: Cue.HOLD_BREATH,
+    SegmentKind.HOLD_OUT: Cue.HOLD_BREATH,
+    SegmentKind.EXHALE: Cue.EXHALE,
+    SegmentKind.REP: Cue.REP,
+}
+
+COUNTED_DOWN = frozenset(
+    {
+        SegmentKind.PREP,
+        SegmentKind.TRANSITION,
+        SegmentKind.HOLD,
+        SegmentKind.SWITCH,
+        SegmentKind.REST,
+    }
+)
+"""Segments whose last seconds are counted: the ones a person waits out, not paced ones."""
+
+EXTENDABLE = COUNTED_DOWN | {SegmentKind.NOTE}
+"""Segments ``+`` can lengthen; paced breath and reps keep their rhythm."""
+
+_CUE_SEGMENTS = frozenset(
+    {SegmentKind.PREP, SegmentKind.TRANSITION, SegmentKind.SWITCH, SegmentKind.REST}
+)
+"""Segments that only lead into work, so skip ends just them rather than the whole step."""
+
+
+def _whole_step_frames(segment: Segment) -> float:
+    del segment
+    return 1.0
+
+
+class Engine:
+    """One run of one plan; ``run`` returns when it ends, ``report`` works at any moment."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        clock: Callable[[], float],
+        commands: CommandSource,
+        listeners: Sequence[Listener] = (),
+        wakers: Sequence[Waker] = (),
+        frame_interval: Callable[[Segment], float] = _whole_step_frames,
+        extend_seconds: float = EXTEND_SECONDS,
+    ) -> None:
+        self.plan = plan
+        self._clock = clock
+        self._commands = commands
+        self._listeners = tuple(listeners)
+        self._wakers = tuple(wakers)
+        self._frame_interval = frame_interval
+        self._extend_seconds = extend_seconds
+        self._durations = [s.duration for s in plan.segments]
+        self._starts = self._prefix_sums()
+        self._index = 0
+        self._anchor = 0.0
+        self._began = 0.0
+        self._paused_at: float | None = None
+        self._paused_total = 0.0
+        self._asking_to_quit = False
+        self._was_paused = False
+        self._done: dict[int, None] = {}
+        self._skipped: dict[int, None] = {}
+        self._outcome: Outcome | None = None
+        self._counted = COUNTDOWN_FROM + 1
+
+    def run(self) -> RunReport:
+        """Walk the plan to its end, or until the person quits or stops."""
+        now = self._clock()
+        self._anchor = self._began = now
+        if not self.plan.segments:
+            return self._finish(Outcome.COMPLETED, now)
+        self._enter(0, now)
+        while self._outcome is None:
+            now = self._wait(self._next_wake(now))
+            self._wake_listeners(now)
+            self._advance(now)
+        return self.report(self._outcome)
+
+    def report(self, outcome: Outcome, now: float | None = None) -> RunReport:
+        """The run so far, as it would be recorded if it ended now with ``outcome``."""
+        at = self._clock() if now is None else now
+        paused = self._paused_total + (at - self._paused_at if self._paused_at is not None else 0)
+        return RunReport(
+            outcome=outcome,
+            active_seconds=max(0.0, at - self._began - paused),
+            paused_seconds=paused,
+            steps_done=tuple(self._done),
+            steps_skipped=tuple(s for s in self._skipped if s not in self._done),
+            steps_total=len(self.plan.step_indices),
+            index=self._index,
+        )
+
+    def moment(self, now: float) -> Moment:
+        """Where the run is at ``now``."""
+        at = self._paused_at if self._paused_at is not None else now
+        begin = self._anchor + self._starts[self._index]
+        duration = self._durations[self._index]
+        return Moment(
+            index=self._index,
+            segment=self.plan.segments[self._index],
+            duration=duration,
+            remaining=max(0.0, begin + duration - at),
+            elapsed=max(0.0, at - begin),
+            paused=self._paused_at is not None,
+        )
+
+    # -- timing ---------------------------------------------------------------------------
+
+    def _prefix_sums(self) -> list[float]:
+        return [0.0, *accumulate(self._durations)]
+
+    def _waits_for_key(self) -> bool:
+        return self.plan.segments[self._index].self_paced and self._commands.interactive
+
+    def _end(self) -> float:
+        if self._waits_for_key():
+            return math.inf
+        return self._anchor + self._starts[self._index + 1]
+
+    def _next_wake(self, now: float) -> float:
+        candidates = [now + IDLE_TICK_SECONDS]
+        if self._paused_at is None:
+            end = self._end()
+            candidates.append(end)
+            if math.isfinite(end):
+                interval = 1 / max(1, round(1 / self._frame_interval(self._segment)))
+                steps = math.floor((end - now) / interval - 1e-9)
+                if steps >= 1:
+                    candidates.append(end - steps * interval)
+        candidates += [w for w in (waker.next_wake() for waker in self._wakers) if w is not None]
+        return min(candidates)
+
+    def _wait(self, until: float) -> float:
+        command = self._commands.next_command(max(0.0, until - self._clock()))
+        now = self._clock()
+        if command is not None:
+            self._obey(command, now)
+        return now
+
+    def _wake_listeners(self, now: float) -> None:
+        for waker in self._wakers:
+            due = waker.next_wake()
+            if due is not None and due <= now:
+                waker.wake(now)
+
+    def _advance(self, now: float) -> None:
+        if self._outcome is not None or self._paused_at is not None:
+            if self._outcome is None:
+                self._emit(Tick(self.moment(now)))
+            return
+        while now >= self._end():
+            self._complete_segment()
+            if self._index + 1 >= len(self.plan.segments):
+                self._finish(Outcome.COMPLETED, now)
+                return
+            self._enter(self._index + 1, now)
+        moment = self.moment(now)
+        self._emit(Tick(moment))
+        seconds_left = math.ceil(moment.remaining - 1e-9)
+        if (
+            self._segment.kind in COUNTED_DOWN
+            and moment.duration > COUNTDOWN_FROM
+            and 0 < seconds_left < self._counted
+            and seconds_left <= COUNTDOWN_FROM
+        ):
+            self._counted = seconds_left
+            self._emit(CueEvent(Cue.COUNTDOWN, seconds_left))
+
+    # -- moving through the plan ----------------------------------------------------------
+
+    @property
+    def _segment(self) -> Segment:
+        return self.plan.segments[self._index]
+
+    def _enter(self, index: int, now: float) -> None:
+        self._index = index
+        self._counted = COUNTDOWN_FROM + 1
+        moment = self.moment(now)
+        self._emit(SegmentStarted(moment))
+        segment = self._segment
+        cue = _START_CUES.get(segment.kind)
+        if cue is not None and segment.duration > 0:
+            self._emit(CueEvent(cue, segment.rep))
+
+    def _jump(self, index: int, now: float) -> None:
+        """Start segment ``index`` at ``now``: the anchor moves so every later deadline follows."""
+        self._anchor = (self._paused_at if self._paused_at is not None else now) - self._starts[
+            index
+        ]
+        self._enter(index, now)
+
+    def _complete_segment(self) -> None:
+        step = self._segment.step
+        is_last_of_step = (
+            self._index + 1 >= len(self.plan.segments)
+            or self.plan.segments[self._index + 1].step != step
+        )
+        if is_last_of_step:
+            self._done[step] = None
+
+    def _finish(self, outcome: Outcome, now: float) -> RunReport:
+        self._outcome = outcome
+        report = self.report(outcome, now)
+        if outcome is Outcome.COMPLETED:
+            self._emit(CueEvent(Cue.FINISH))
+        self._emit(Finished(report))
+        return report
+
+    def _step_start(self, step: int) -> int:
+        return next(i for i, s in enumerate(self.plan.segments) if s.step == step)
+
+    def _next_step_start(self) -> int | None:
+        step = self._segment.step
+        return next(
+            (
+                i
+                for i in range(self._index + 1, len(self.plan.segments))
+                if self.plan.segments[i].step != step
+            ),
+            None,
+        )
+
+    # -- commands -------------------------------------------------------------------------
+
+    def _obey(self, command: Command, now: float) -> None:
+        if command is Command.HURT:
+            self._finish(Outcome.HURT, now)
+        elif self._asking_to_quit:
+            self._answer_quit(command, now)
+        elif command is Command.QUIT:
+            self._asking_to_quit = True
+            self._was_paused = self._paused_at is not None
+            self._pause(now, asking_to_quit=True)
+        elif command is Command.HELP:
+            self._emit(HelpRequested())
+        elif command in (Command.PAUSE, Command.DONE) and self._waits_for_key():
+            self._set_done(now)
+        elif command is Command.PAUSE:
+            self._toggle_pause(now)
+        elif command is Command.SKIP:
+            self._skip(now)
+        elif command is Command.BACK:
+            self._back(now)
+        elif command is Command.EXTEND:
+            self._extend(now)
+
+    def _answer_quit(self, command: Command, now: float) -> None:
+        self._asking_to_quit = False
+        if command in (Command.CONFIRM, Command.QUIT):
+            self._finish(Outcome.QUIT, now)
+        elif not self._was_paused:
+            self._resume(now)
+        else:
+            self._emit(Paused(self.moment(now)))
+
+    def _pause(self, now: float, *, asking_to_quit: bool = False) -> None:
+        if self._paused_at is None:
+            self._paused_at = now
+        self._emit(Paused(self.moment(now), asking_to_quit=asking_to_quit))
+
+    def _resume(self, now: float) -> None:
+        if self._paused_at is not None:
+            shift = now - self._paused_at
+            self._anchor += shift
+            self._paused_total += shift
+            self._paused_at = None
+        self._emit(Resumed(self.moment(now)))
+
+    def _toggle_pause(self, now: float) -> None:
+        if self._paused_at is None:
+            self._pause(now)
+        else:
+            self._resume(now)
+
+    def _set_done(self, now: float) -> None:
+        self._complete_segment()
+        if self._index + 1 >= len(self.plan.segments):
+            self._finish(Outcome.COMPLETED, now)
+        else:
+            self._jump(self._index + 1, now)
+
+    def _skip(self, now: float) -> None:
+        if self._segment.kind in _CUE_SEGMENTS:
+            target: int | None = self._index + 1
+        else:
+            self._skipped[self._segment.step] = None
+            target = self._next_step_start()
+        if target is None or target >= len(self.plan.segments):
+            self._skipped[self._segment.step] = None
+            self._finish(Outcome.COMPLETED, now)
+        else:
+            self._jump(target, now)
+
+    def _back(self, now: float) -> None:
+        step = self._segment.step
+        start = self._step_start(step)
+        since_step_start = self.moment(now).elapsed + sum(self._durations[start : self._index])
+        steps = self.plan.step_indices
+        position = steps.index(step)
+        if since_step_start < BACK_AGAIN_SECONDS and position > 0:
+            start = self._step_start(steps[position - 1])
+        self._jump(start, now)
+
+    def _extend(self, now: float) -> None:
+        if self._segment.kind not in EXTENDABLE or self._waits_for_key():
+            return
+        self._durations[self._index] += self._extend_seconds
+        self._starts = self._prefix_sums()
+        self._counted = COUNTDOWN_FROM + 1
+        self._emit(Extended(self.moment(now), self._extend_seconds))
+
+    def _emit(self, event: Event) -> None:
+        for listener in self._listeners:
+            listener(event)

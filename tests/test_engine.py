@@ -1,0 +1,277 @@
+"""The engine keeps exact time and obeys pause, skip, back, extend, quit and "this hurts"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from fakes import FakeClock, ScriptedCommands
+
+from psoas_cli.catalog import Catalog
+from psoas_cli.engine import (
+    Command,
+    Cue,
+    CueEvent,
+    Engine,
+    Event,
+    Extended,
+    Finished,
+    HelpRequested,
+    Outcome,
+    Paused,
+    Resumed,
+    RunReport,
+    SegmentStarted,
+    Tick,
+)
+from psoas_cli.model import Exercise, HoldStep, RepsStep, Routine, Side, Sides
+from psoas_cli.plan import Plan, PlanOptions, SegmentKind, build_plan, scaled, starting_at
+
+K = SegmentKind
+C = Command
+STRETCH = Exercise(id="stretch", name="Stretch")
+LUNGE = Exercise(id="lunge", name="Lunge")
+
+
+@dataclass
+class Recorder:
+    """Every event with the clock time it was sent at."""
+
+    clock: FakeClock
+    events: list[tuple[float, Event]] = field(default_factory=list)
+
+    def __call__(self, event: Event) -> None:
+        self.events.append((round(self.clock.now - 1000.0, 6), event))
+
+    def starts(self) -> list[tuple[float, SegmentKind, int, Side | None]]:
+        return [
+            (t, e.moment.segment.kind, e.moment.segment.step, e.moment.segment.side)
+            for t, e in self.events
+            if isinstance(e, SegmentStarted)
+        ]
+
+    def cues(self) -> list[tuple[float, Cue, int]]:
+        return [(t, e.cue, e.count) for t, e in self.events if isinstance(e, CueEvent)]
+
+
+def run(
+    plan: Plan, script: list[tuple[float, Command]] | None = None, *, interactive: bool = True
+) -> tuple[RunReport, Recorder]:
+    clock = FakeClock()
+    recorder = Recorder(clock)
+    commands = ScriptedCommands(clock, script, interactive=interactive)
+    report = Engine(plan, clock=clock, commands=commands, listeners=[recorder]).run()
+    return report, recorder
+
+
+def two_holds() -> Plan:
+    """Get-ready 5, stretch L 30, switch 5, R 30, next-up 5, lunge self-paced 10 reps."""
+    routine = Routine(
+        name="r",
+        title="R",
+        steps=(
+            HoldStep(exercise=STRETCH, hold=30, sides=Sides.BOTH),
+            RepsStep(exercise=LUNGE, reps=10),
+        ),
+    )
+    return build_plan(routine)
+
+
+def test_daily_10min_runs_to_the_second(builtin_catalog: Catalog) -> None:
+    """Every segment of daily-10min starts exactly at the sum of the durations before it."""
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    report, recorder = run(plan, interactive=False)
+    starts = recorder.starts()
+    assert len(starts) == len(plan.segments)
+    expected = 0.0
+    for (at, kind, step, side), segment in zip(starts, plan.segments, strict=True):
+        assert (kind, step, side) == (segment.kind, segment.step, segment.side)
+        assert at == pytest.approx(expected, abs=1e-6)
+        expected += segment.duration
+    assert starts[:4] == [
+        (0.0, K.PREP, 0, None),
+        (5.0, K.INHALE, 0, None),
+        (10.0, K.EXHALE, 0, None),
+        (15.0, K.INHALE, 0, None),
+    ]
+    assert (125.0, K.TRANSITION, 1, None) in starts
+    assert (130.0, K.HOLD, 1, Side.LEFT) in starts
+    assert (160.0, K.SWITCH, 1, None) in starts
+    assert (165.0, K.HOLD, 1, Side.RIGHT) in starts
+    finished = recorder.events[-1]
+    assert finished[0] == pytest.approx(701.0)
+    assert isinstance(finished[1], Finished)
+    assert report.outcome is Outcome.COMPLETED
+    assert report.steps_done == (0, 1, 2, 3, 4)
+    assert report.steps_skipped == ()
+    assert report.active_seconds == pytest.approx(701.0)
+
+
+def test_cues_mark_phases_reps_and_the_last_three_seconds(builtin_catalog: Catalog) -> None:
+    """Breath phases, holds, switches and reps each raise their cue; holds count down 3-2-1."""
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    _, recorder = run(plan, interactive=False)
+    cues = recorder.cues()
+    assert cues[:6] == [
+        (0.0, Cue.GET_READY, 0),
+        (2.0, Cue.COUNTDOWN, 3),
+        (3.0, Cue.COUNTDOWN, 2),
+        (4.0, Cue.COUNTDOWN, 1),
+        (5.0, Cue.INHALE, 0),
+        (10.0, Cue.EXHALE, 0),
+    ]
+    assert (157.0, Cue.COUNTDOWN, 3) in cues
+    assert (160.0, Cue.SWITCH, 0) in cues
+    reps = [count for _, cue, count in cues if cue is Cue.REP]
+    assert reps[:3] == [1, 1, 2]
+    assert cues[-1] == (701.0, Cue.FINISH, 0)
+
+
+def test_ticks_follow_whole_seconds_of_remaining_time() -> None:
+    """A 5 s get-ready shows 5, 4, 3, 2, 1 left, one tick per second and no more."""
+    _, recorder = run(two_holds(), interactive=False)
+    ticks = [(t, e.moment.remaining) for t, e in recorder.events if isinstance(e, Tick) and t < 5]
+    assert ticks == [(1.0, 4.0), (2.0, 3.0), (3.0, 2.0), (4.0, 1.0)]
+
+
+def test_pause_shifts_every_later_boundary_by_the_paused_time() -> None:
+    """Pausing 7 s during the get-ready moves the rest of the run 7 s later, exactly."""
+    report, recorder = run(two_holds(), [(2.0, C.PAUSE), (9.0, C.PAUSE)], interactive=False)
+    starts = recorder.starts()
+    assert starts[1] == (12.0, K.HOLD, 0, Side.LEFT)
+    assert starts[2] == (42.0, K.SWITCH, 0, None)
+    assert isinstance(recorder.events[-1][1], Finished)
+    assert recorder.events[-1][0] == pytest.approx(two_holds().total + 7)
+    assert report.paused_seconds == pytest.approx(7.0)
+    assert report.active_seconds == pytest.approx(two_holds().total)
+    kinds = [type(e) for _, e in recorder.events]
+    assert Paused in kinds and Resumed in kinds
+
+
+def test_skip_ends_a_cue_but_leaves_a_work_step() -> None:
+    """n during get-ready starts the hold now; n during the hold moves on to the next step."""
+    report, recorder = run(two_holds(), [(1.0, C.SKIP), (11.0, C.SKIP)], interactive=False)
+    starts = recorder.starts()
+    assert starts[:3] == [
+        (0.0, K.PREP, 0, None),
+        (1.0, K.HOLD, 0, Side.LEFT),
+        (11.0, K.TRANSITION, 1, None),
+    ]
+    assert report.steps_skipped == (0,)
+    assert report.steps_done == (1,)
+    assert report.outcome is Outcome.COMPLETED
+
+
+def test_back_restarts_the_step_and_twice_goes_to_the_one_before() -> None:
+    """b in the middle of a step restarts it; b again at once goes to the step before."""
+    plan = two_holds()
+    script = [(80.0, C.BACK), (81.0, C.BACK)]
+    _, recorder = run(plan, script, interactive=False)
+    starts = recorder.starts()
+    lunge_step_start = starts.index((70.0, K.TRANSITION, 1, None))
+    assert starts[lunge_step_start + 2] == (80.0, K.TRANSITION, 1, None)
+    assert starts[lunge_step_start + 3] == (81.0, K.PREP, 0, None)
+
+
+def test_extend_adds_ten_seconds_to_the_hold_and_to_the_end() -> None:
+    """+ during a hold makes it 10 s longer and moves everything after it by 10 s."""
+    plan = two_holds()
+    _, recorder = run(plan, [(12.0, C.EXTEND)], interactive=False)
+    extended = [e for _, e in recorder.events if isinstance(e, Extended)]
+    assert len(extended) == 1
+    assert extended[0].moment.duration == 40.0
+    assert recorder.starts()[2] == (45.0, K.SWITCH, 0, None)
+    assert recorder.events[-1][0] == pytest.approx(plan.total + 10)
+
+
+def test_extend_is_ignored_while_breath_is_paced(builtin_catalog: Catalog) -> None:
+    """+ during breathing changes nothing: paced phases keep their rhythm."""
+    plan = build_plan(builtin_catalog.routines["breathing-minute"].routine)
+    report, recorder = run(plan, [(7.0, C.EXTEND)], interactive=False)
+    assert not any(isinstance(e, Extended) for _, e in recorder.events)
+    assert report.active_seconds == pytest.approx(plan.total)
+
+
+def test_quit_asks_first_and_any_other_key_carries_on() -> None:
+    """q pauses and asks; n resumes with no time lost; q then y ends the run as quit."""
+    script = [(3.0, C.QUIT), (5.0, C.OTHER), (20.0, C.QUIT), (21.0, C.CONFIRM)]
+    report, recorder = run(two_holds(), script, interactive=False)
+    asks = [e for _, e in recorder.events if isinstance(e, Paused) and e.asking_to_quit]
+    assert len(asks) == 2
+    assert recorder.starts()[1] == (7.0, K.HOLD, 0, Side.LEFT)
+    assert report.outcome is Outcome.QUIT
+    assert report.active_seconds == pytest.approx(21.0 - 2.0 - 1.0)
+    assert report.steps_done == ()
+    assert isinstance(recorder.events[-1][1], Finished)
+
+
+def test_this_hurts_stops_at_once() -> None:
+    """! ends the run immediately, with no question asked, as stopped because it hurt."""
+    report, recorder = run(two_holds(), [(15.5, C.HURT)], interactive=False)
+    assert report.outcome is Outcome.HURT
+    assert recorder.events[-1][0] == 15.5
+    assert report.index == 1
+    assert not any(isinstance(e, CueEvent) and e.cue is Cue.FINISH for _, e in recorder.events)
+
+
+def test_self_paced_set_waits_for_the_key() -> None:
+    """A self-paced set lasts until Enter or space, however long that takes."""
+    plan = two_holds()
+    report, recorder = run(plan, [(200.0, C.DONE)])
+    assert recorder.events[-1][0] == 200.0
+    assert report.outcome is Outcome.COMPLETED
+    assert report.steps_done == (0, 1)
+
+
+def test_self_paced_set_is_timed_without_a_keyboard() -> None:
+    """With nobody at the keyboard a self-paced set takes its estimate and the run ends."""
+    plan = two_holds()
+    report, recorder = run(plan, interactive=False)
+    assert recorder.events[-1][0] == pytest.approx(plan.total)
+    assert report.steps_done == (0, 1)
+
+
+def test_help_is_announced_without_stopping_the_clock() -> None:
+    """? asks the display to show the keys and the run keeps its time."""
+    plan = two_holds()
+    _, recorder = run(plan, [(3.0, C.HELP)], interactive=False)
+    assert any(isinstance(e, HelpRequested) for _, e in recorder.events)
+    assert recorder.events[-1][0] == pytest.approx(plan.total)
+
+
+def test_speed_and_from_shape_the_run(builtin_catalog: Catalog) -> None:
+    """--speed divides every boundary; --from starts at a later step after the get-ready."""
+    routine = builtin_catalog.routines["daily-10min"].routine
+    plan = scaled(starting_at(build_plan(routine, PlanOptions(prep=3)), 1), 10)
+    _, recorder = run(plan, interactive=False)
+    starts = recorder.starts()
+    assert starts[:3] == [
+        (0.0, K.PREP, 1, None),
+        (0.3, K.HOLD, 1, Side.LEFT),
+        (3.3, K.SWITCH, 1, None),
+    ]
+    assert recorder.events[-1][0] == pytest.approx(plan.total)
+    assert plan.total == pytest.approx((3 + 701 - 5 - 120 - 5) / 10)
+
+
+def test_report_mid_run_keeps_what_was_done() -> None:
+    """A run interrupted from outside reports the time and steps done so far."""
+    plan = two_holds()
+    clock = FakeClock()
+
+    def interrupt(event: Event) -> None:
+        if isinstance(event, SegmentStarted) and event.moment.segment.step == 1:
+            raise KeyboardInterrupt
+
+    engine = Engine(
+        plan,
+        clock=clock,
+        commands=ScriptedCommands(clock, interactive=False),
+        listeners=[interrupt],
+    )
+    with pytest.raises(KeyboardInterrupt):
+        engine.run()
+    report = engine.report(Outcome.INTERRUPTED)
+    assert report.steps_done == (0,)
+    assert report.active_seconds == pytest.approx(70.0)
+    assert report.outcome is Outcome.INTERRUPTED
