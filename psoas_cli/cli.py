@@ -18,8 +18,11 @@ if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 
     from psoas_cli.catalog import Catalog, ExerciseEntry, RoutineEntry
+    from psoas_cli.model import Routine
 
 MAX_HELP_WIDTH = 100
+CONFIGURABLE = frozenset({"run"})
+"""Commands whose option defaults may come from the config file."""
 
 
 def _terminal_width() -> int:
@@ -75,7 +78,8 @@ def _complete_names(
 
 @click.group(cls=PsoasGroup, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="psoas", message="%(prog)s %(version)s")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """A terminal coach for hip-flexor (psoas) release.
 
     Lists and explains stretch, breathing and strength routines for the psoas, checks
@@ -87,11 +91,16 @@ def cli() -> None:
       psoas show daily-10min
       psoas show couch-stretch
       psoas validate my-routine.yaml
+      psoas run daily-10min
 
     Your own routines go in $PSOAS_HOME/routines (by default the platform's config folder,
     such as ~/.config/psoas/routines). Exit codes: 0 success, 1 error, 2 usage, 130
     interrupted.
     """
+    if ctx.invoked_subcommand in CONFIGURABLE:
+        from psoas_cli.config import load_defaults  # noqa: PLC0415
+
+        ctx.default_map = load_defaults()
 
 
 @cli.command("list")
@@ -283,6 +292,146 @@ def schema_command(exercise: bool) -> None:
     from psoas_cli.schema import exercise_schema, routine_schema  # noqa: PLC0415
 
     _print_json(exercise_schema() if exercise else routine_schema())
+
+
+MAX_CUE_SECONDS = 600.0
+
+
+def _seconds(ctx: click.Context, param: click.Parameter, value: str) -> float:
+    """Seconds written as 5, 5s, 1m or 1m30s, as in routine files; 0 allowed."""
+    from psoas_cli.durations import parse_duration  # noqa: PLC0415
+
+    seconds = parse_duration(value)
+    if seconds is None or not 0 <= seconds <= MAX_CUE_SECONDS:
+        raise click.BadParameter(f"{value!r} is not a duration from 0 to 10m, like 5, 5s or 1m30s")
+    return seconds
+
+
+@cli.command("run")
+@click.argument("name", required=False, shell_complete=_complete_names)
+@click.option("--file", "file_path", metavar="PATH", help="Run the routine in this file.")
+@click.option(
+    "--speed",
+    type=click.FloatRange(min=0, max=1000, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Divide every duration by this (10 = ten times faster), for previews.",
+)
+@click.option("--from", "start", metavar="STEP", help="Start at this step: its number or exercise.")
+@click.option("--prep", default="5s", callback=_seconds, show_default=True, help="Get-ready time.")
+@click.option("--no-prep", is_flag=True, help="Start the first step at once.")
+@click.option(
+    "--switch", default="5s", callback=_seconds, show_default=True, help="Switch-sides time."
+)
+@click.option(
+    "--transition", default="5s", callback=_seconds, show_default=True, help="Next-up time."
+)
+@click.option("--quiet/--bells", default=False, help="No terminal bells.  [default: bells]")
+@click.option("--voice/--no-voice", default=False, help="Speak the cues (espeak-ng, say…).")
+@click.option("-y", "--yes", is_flag=True, help="Start without waiting for a key.")
+@click.option(
+    "--plain/--live", default=False, help="One line per event, for logs and screen readers."
+)
+@click.option("--dry-run", is_flag=True, help="Print the timeline and total time, then stop.")
+def run_command(
+    *,
+    name: str | None,
+    file_path: str | None,
+    speed: float,
+    start: str | None,
+    prep: float,
+    no_prep: bool,
+    switch: float,
+    transition: float,
+    quiet: bool,
+    voice: bool,
+    yes: bool,
+    plain: bool,
+    dry_run: bool,
+) -> None:
+    """Guide you through a routine: countdown, breath pacing, reps, sides and cues.
+
+    NAME is a routine name or the path of a routine file. A safety screen comes first;
+    press any key to begin. While it runs: space pauses, n skips, b goes back, + adds
+    10 s to a hold, q quits, ! stops at once if something hurts, ? shows the keys.
+
+    Without a terminal (a pipe, TERM=dumb) or with --plain it prints one line per
+    event instead of the live screen. Defaults for these options can be set in
+    $PSOAS_HOME/config.yaml under 'run:'. Exit codes: 0 completed, 1 error, 2 usage,
+    130 quit, stopped or interrupted.
+
+    \b
+    Examples:
+      psoas run daily-10min
+      psoas run kneeling-stretch --switch 10 --voice
+      psoas run release-20min --from 3
+      psoas run ./my-routine.yaml --dry-run
+      psoas run breathing-minute --plain --yes > session.log
+    """
+    from pathlib import Path  # noqa: PLC0415
+
+    from psoas_cli.catalog import RoutineEntry, load_catalog, looks_like_path  # noqa: PLC0415
+    from psoas_cli.session import RunSettings, make_plan, standard_session  # noqa: PLC0415
+
+    if (name is None) == (file_path is None):
+        raise click.UsageError("give a routine NAME or --file PATH (one of them).")
+    catalog = load_catalog()
+    target = file_path or name or ""
+    entry = (
+        catalog.with_file(Path(target))
+        if file_path or looks_like_path(target)
+        else catalog.find(target)
+    )
+    if not isinstance(entry, RoutineEntry):
+        raise click.UsageError(f"{target} is an exercise, not a routine: psoas show {target}")
+    settings = RunSettings(
+        prep=0.0 if no_prep else prep,
+        switch=switch,
+        transition=transition,
+        speed=speed,
+        start_step=_step_index(entry.routine, start) if start else 0,
+        quiet=quiet,
+        voice=voice,
+        yes=yes,
+        plain=plain,
+    )
+    plan = make_plan(entry.routine, settings)
+    if dry_run:
+        from psoas_cli.narration import timeline  # noqa: PLC0415
+
+        for line in timeline(plan):
+            click.echo(line)
+        return
+    from psoas_cli.engine import Outcome  # noqa: PLC0415
+
+    report = standard_session().run(plan, settings)
+    if report.outcome is not Outcome.COMPLETED:
+        raise click.exceptions.Exit(ExitCode.INTERRUPTED)
+
+
+def _step_index(routine: Routine, start: str) -> int:
+    """The 0-based index of the step --from names, by number or exercise."""
+    from psoas_cli.catalog import normalise  # noqa: PLC0415
+    from psoas_cli.describe import step_name  # noqa: PLC0415
+
+    count = len(routine.steps)
+    if start.strip().isdigit():
+        number = int(start)
+        if 1 <= number <= count:
+            return number - 1
+        raise click.BadParameter(f"{routine.name} has steps 1 to {count}.", param_hint="--from")
+    wanted = normalise(start)
+    for index, step in enumerate(routine.steps):
+        exercise = getattr(step, "exercise", None)
+        names = {normalise(step_name(step))}
+        if exercise is not None:
+            names |= {exercise.id, *(normalise(a) for a in exercise.aliases)}
+        if wanted in names:
+            return index
+    choices = ", ".join(f"{i + 1} {step_name(s)}" for i, s in enumerate(routine.steps))
+    raise click.BadParameter(
+        f"no step {start!r} in {routine.name}; steps: {choices}.", param_hint="--from"
+    )
 
 
 def _print_json(data: object) -> None:

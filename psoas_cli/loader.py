@@ -107,7 +107,7 @@ class _TooMuch(Exception):
     """Raised when a file needs more work to read than any real routine could."""
 
 
-class _Reader:
+class FieldReader:
     """Reads typed values out of nodes, recording a Problem for each mistake."""
 
     def __init__(self, filename: str) -> None:
@@ -267,7 +267,7 @@ def did_you_mean(word: str, choices: Collection[str]) -> str:
 
 def parse_exercise(data: bytes, filename: str) -> Exercise:
     """Read an exercise file."""
-    reader = _Reader(filename)
+    reader = FieldReader(filename)
     root = read_yaml(data, filename)
     exercise = _guarded(reader, lambda: _exercise(reader, _root(reader, root), "", inline=False))
     if reader.problems or exercise is None:
@@ -279,7 +279,7 @@ def parse_routine(
     data: bytes, filename: str, exercises: Mapping[str, Exercise], default_name: str
 ) -> Routine:
     """Read a routine file, resolving exercise ids through ``exercises`` (ids and aliases)."""
-    reader = _Reader(filename)
+    reader = FieldReader(filename)
     root = read_yaml(data, filename)
     routine = _guarded(
         reader, lambda: _routine(reader, _root(reader, root), exercises, default_name)
@@ -316,14 +316,14 @@ def _position(problem: Problem) -> tuple[int, int]:
 T = TypeVar("T")
 
 
-def _guarded(reader: _Reader, read: Callable[[], T | None]) -> T | None:
+def _guarded(reader: FieldReader, read: Callable[[], T | None]) -> T | None:
     try:
         return read()
     except _TooMuch:
         return None
 
 
-def _root(reader: _Reader, root: Node | None) -> Node:
+def _root(reader: FieldReader, root: Node | None) -> Node:
     if root is None:
         reader.problems.append(Problem(reader.filename, 1, 1, "", "the file is empty"))
         raise _TooMuch
@@ -334,7 +334,7 @@ def _root(reader: _Reader, root: Node | None) -> Node:
 
 
 def _routine(
-    reader: _Reader, root: Node, exercises: Mapping[str, Exercise], default_name: str
+    reader: FieldReader, root: Node, exercises: Mapping[str, Exercise], default_name: str
 ) -> Routine | None:
     found = reader.fields(root, "", ROUTINE_KEYS, "a routine")
     if found is None:
@@ -368,7 +368,7 @@ def _routine(
     )
 
 
-def _default_slug(reader: _Reader, root: Node, default_name: str) -> str | None:
+def _default_slug(reader: FieldReader, root: Node, default_name: str) -> str | None:
     if _SLUG.match(default_name):
         return default_name
     reader.report(
@@ -381,7 +381,7 @@ def _default_slug(reader: _Reader, root: Node, default_name: str) -> str | None:
 
 
 def _steps(
-    reader: _Reader, node: Node, path: str, exercises: Mapping[str, Exercise]
+    reader: FieldReader, node: Node, path: str, exercises: Mapping[str, Exercise]
 ) -> tuple[Step, ...] | None:
     reader.visit(node)
     if node.items is None:
@@ -394,7 +394,7 @@ def _steps(
     return tuple(s for s in steps if s is not None) if all(steps) else None
 
 
-def _step_kind(reader: _Reader, node: Node, path: str) -> str | None:
+def _step_kind(reader: FieldReader, node: Node, path: str) -> str | None:
     keys = {k.value for k, _ in node.pairs or []}
     kinds: list[str] = [k for k in ("hold", "breath", "reps") if k in keys]
     if "note" in keys:
@@ -410,7 +410,9 @@ def _step_kind(reader: _Reader, node: Node, path: str) -> str | None:
     return None
 
 
-def _step(reader: _Reader, node: Node, path: str, exercises: Mapping[str, Exercise]) -> Step | None:
+def _step(
+    reader: FieldReader, node: Node, path: str, exercises: Mapping[str, Exercise]
+) -> Step | None:
     reader.visit(node)
     if node.pairs is None:
         reader.report(node, path, f"expected a step (a mapping of fields), got {describe(node)}")
@@ -446,7 +448,7 @@ def _step(reader: _Reader, node: Node, path: str, exercises: Mapping[str, Exerci
 
 
 def _step_fields(
-    reader: _Reader, node: Node, path: str, kind: str
+    reader: FieldReader, node: Node, path: str, kind: str
 ) -> dict[str, tuple[Node, str]] | None:
     """The step's fields; a field of another kind of step is reported, then left out."""
     allowed = STEP_KEYS[kind]
@@ -462,7 +464,7 @@ def _step_fields(
 
 
 def _sets_and_rest(
-    reader: _Reader, path: str, found: Mapping[str, tuple[Node, str]]
+    reader: FieldReader, path: str, found: Mapping[str, tuple[Node, str]]
 ) -> tuple[int, float] | None:
     sets = reader.count(*found["sets"], most=MAX_SETS) if "sets" in found else 1
     rest = reader.duration(*found["rest"], most=MAX_STEP_SECONDS) if "rest" in found else 0.0
@@ -480,7 +482,7 @@ def _sets_and_rest(
 
 
 def _hold(
-    reader: _Reader,
+    reader: FieldReader,
     node: Node,
     path: str,
     *,
@@ -499,7 +501,7 @@ def _hold(
 
 
 def _breath(
-    reader: _Reader,
+    reader: FieldReader,
     node: Node,
     path: str,
     *,
@@ -538,7 +540,7 @@ def _breath(
     )
 
 
-def _pattern(reader: _Reader, node: Node, path: str) -> BreathPattern | None:
+def _pattern(reader: FieldReader, node: Node, path: str) -> BreathPattern | None:
     found = reader.fields(node, path, BREATH_PATTERN_KEYS, "a breath pattern")
     if found is None:
         return None
@@ -553,7 +555,7 @@ def _pattern(reader: _Reader, node: Node, path: str) -> BreathPattern | None:
 
 
 def _reps(
-    reader: _Reader,
+    reader: FieldReader,
     node: Node,
     path: str,
     *,
@@ -581,7 +583,7 @@ def _reps(
 
 
 def _exercise_ref(
-    reader: _Reader, node: Node, path: str, exercises: Mapping[str, Exercise]
+    reader: FieldReader, node: Node, path: str, exercises: Mapping[str, Exercise]
 ) -> Exercise | None:
     reader.visit(node)
     if node.pairs is not None:
@@ -595,7 +597,7 @@ def _exercise_ref(
     return None
 
 
-def _exercise(reader: _Reader, node: Node, path: str, *, inline: bool) -> Exercise | None:
+def _exercise(reader: FieldReader, node: Node, path: str, *, inline: bool) -> Exercise | None:
     found = reader.fields(node, path, EXERCISE_KEYS, "an exercise")
     if found is None:
         return None

@@ -190,6 +190,8 @@ def print_routine(console: Console, entry: RoutineEntry, plan: Plan) -> None:
         per_rep = format_duration(SECONDS_PER_SELF_PACED_REP)
         cues += f"; self-paced sets are estimated at {per_rep} per rep"
     console.print(Text(f"{cues}.", "dim"))
+    target = entry.path if entry.origin is Origin.FILE else routine.name
+    console.print(Text.assemble("Start it with: ", (f"psoas run {target}", "bold")))
 
 
 def print_exercise(console: Console, entry: ExerciseEntry, used_in: Sequence[str]) -> None:

@@ -1,0 +1,91 @@
+"""Option defaults from ``config.yaml`` in the user folder, checked as strictly as routines.
+
+The file holds one section per command, with option names as keys::
+
+    run:
+      prep: 10s
+      quiet: true
+
+What it returns is click's ``default_map``, so an option given on the command line always
+wins over the file, and the file wins over the built-in default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from psoas_cli.errors import RoutineFileError
+from psoas_cli.loader import FieldReader, describe, read_file
+from psoas_cli.paths import user_dir
+from psoas_cli.yaml_reader import Node, read_yaml
+
+CONFIG_NAME = "config.yaml"
+
+MAX_CUE_SECONDS = 600.0
+MAX_SPEED = 1000.0
+
+
+def _duration(reader: FieldReader, node: Node, path: str) -> object:
+    return reader.duration(node, path, most=MAX_CUE_SECONDS, zero_ok=True)
+
+
+def _flag(reader: FieldReader, node: Node, path: str) -> object:
+    if isinstance(node.value, bool):
+        return node.value
+    reader.report(node, path, f"expected true or false, got {describe(node)}")
+    return None
+
+
+def _speed(reader: FieldReader, node: Node, path: str) -> object:
+    value = node.value
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= MAX_SPEED:
+        return float(value)
+    reader.report(node, path, f"expected a number above 0 and at most {MAX_SPEED:g}")
+    return None
+
+
+Check = Callable[[FieldReader, Node, str], object]
+
+SETTINGS: Mapping[str, Mapping[str, Check]] = {
+    "run": {
+        "prep": _duration,
+        "switch": _duration,
+        "transition": _duration,
+        "speed": _speed,
+        "quiet": _flag,
+        "voice": _flag,
+        "yes": _flag,
+        "plain": _flag,
+    },
+}
+"""Every setting the file may hold, by command, with the check its value must pass."""
+
+
+def config_path() -> Path:
+    """Where the config file lives: in the same user folder as the user's routines."""
+    return user_dir() / CONFIG_NAME
+
+
+def load_defaults(path: Path | None = None) -> dict[str, dict[str, object]]:
+    """Defaults by command name; an absent file means none, a wrong one is an error."""
+    path = path or config_path()
+    if not path.is_file():
+        return {}
+    shown = str(path)
+    root = read_yaml(read_file(path, shown), shown)
+    if root is None:
+        return {}
+    reader = FieldReader(shown)
+    defaults: dict[str, dict[str, object]] = {}
+    sections = reader.fields(root, "", SETTINGS.keys(), "the config file") or {}
+    for command, (node, section_path) in sections.items():
+        checks = SETTINGS[command]
+        found = reader.fields(node, section_path, checks.keys(), f"'{command}' settings") or {}
+        values = {
+            name: checks[name](reader, value, where) for name, (value, where) in found.items()
+        }
+        defaults[command] = {name: value for name, value in values.items() if value is not None}
+    if reader.problems:
+        raise RoutineFileError(reader.problems)
+    return defaults

@@ -1,0 +1,319 @@
+"""The live run screen on rich: large time, breath pacer, cues, stop sign, what comes next.
+
+A frame is first reduced to a small tuple of what a person would see; the screen is redrawn
+only when that tuple changes (a new second, a pacer cell, a resize), which keeps a countdown
+near zero CPU.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import IO
+
+from rich.console import Console, Group
+from rich.live import Live
+from rich.text import Text
+
+from psoas_cli.durations import format_clock
+from psoas_cli.engine import (
+    COUNTDOWN_FROM,
+    COUNTED_DOWN,
+    Event,
+    Extended,
+    HelpRequested,
+    Moment,
+    Paused,
+    Resumed,
+    SegmentStarted,
+    Tick,
+)
+from psoas_cli.keys import HELP, SHORT_HELP
+from psoas_cli.narration import (
+    BREATH,
+    LABELS,
+    PHASE_WORDS,
+    coming_up,
+    counters,
+    exercise_of,
+    headline,
+    key_cues,
+    later_in_block,
+    progress_text,
+    step_number,
+    stop_reminder,
+)
+from psoas_cli.plan import Plan, Segment, SegmentKind
+
+K = SegmentKind
+
+_FONT = {
+    "0": ("█▀█", "█ █", "▀▀▀"),
+    "1": ("▀█ ", " █ ", "▀▀▀"),
+    "2": ("▀▀█", "█▀▀", "▀▀▀"),
+    "3": ("▀▀█", " ▀█", "▀▀▀"),
+    "4": ("█ █", "▀▀█", "  ▀"),
+    "5": ("█▀▀", "▀▀█", "▀▀▀"),
+    "6": ("█▀▀", "█▀█", "▀▀▀"),
+    "7": ("▀▀█", "  █", "  ▀"),
+    "8": ("█▀█", "█▀█", "▀▀▀"),
+    "9": ("█▀█", "▀▀█", "▀▀▀"),
+    ":": (" ", "▀", "▀"),
+    "/": ("  █", " █ ", "▀  "),
+    " ": (" ", " ", " "),
+}
+"""Three-row block digits: large enough to read from a mat, small enough for 40 columns."""
+
+PACER_MAX_CELLS = 30
+MAX_FRAMES_PER_SECOND = 10
+
+_STYLES = {
+    K.PREP: "bold yellow",
+    K.TRANSITION: "bold yellow",
+    K.SWITCH: "bold magenta",
+    K.REST: "bold blue",
+    K.HOLD: "bold green",
+    K.REP: "bold green",
+    K.SET: "bold green",
+    K.NOTE: "bold",
+    K.INHALE: "bold cyan",
+    K.HOLD_IN: "bold cyan",
+    K.EXHALE: "bold cyan",
+    K.HOLD_OUT: "bold cyan",
+}
+
+
+def make_live_console(stream: IO[str]) -> Console:
+    """A console on the run's output that follows its size, NO_COLOR and TERM."""
+    return Console(file=stream, highlight=False)
+
+
+def big(text: str) -> list[str]:
+    """``text`` in the three-row block font."""
+    glyphs = [_FONT.get(char, _FONT[" "]) for char in text]
+    return [" ".join(glyph[row] for glyph in glyphs) for row in range(3)]
+
+
+def pacer_width(console_width: int) -> int:
+    """Cells of the breath pacer for a terminal this wide."""
+    return max(8, min(PACER_MAX_CELLS, console_width - 16))
+
+
+def pacer_fill(segment: Segment, elapsed: float, cells: int) -> int:
+    """How many pacer cells are full: filling on inhale, full on hold, emptying on exhale."""
+    fraction = min(1.0, elapsed / segment.duration) if segment.duration else 1.0
+    full = {
+        K.INHALE: fraction,
+        K.HOLD_IN: 1.0,
+        K.EXHALE: 1.0 - fraction,
+        K.HOLD_OUT: 0.0,
+    }[segment.kind]
+    return round(full * cells)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Everything a frame shows, as plain values; equal frames are never redrawn."""
+
+    index: int
+    size: tuple[int, int]
+    big_text: str
+    ending: bool
+    pacer: int
+    phase_count: int
+    position: int
+    paused: bool
+    asking_to_quit: bool
+    help_shown: bool
+    duration: float
+
+
+class LiveDisplay:
+    """Draws the run with rich Live; redraws only when a frame differs from the last."""
+
+    def __init__(
+        self, console: Console, plan: Plan, *, speed: float = 1.0, interactive: bool
+    ) -> None:
+        self.console = console
+        self._plan = plan
+        self._speed = speed
+        self._interactive = interactive
+        self._starts = [0.0]
+        for segment in plan.segments:
+            self._starts.append(self._starts[-1] + segment.duration / speed)
+        self._live = Live(
+            console=console,
+            auto_refresh=False,
+            screen=True,
+            transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        self._frame: Frame | None = None
+        self._moment: Moment | None = None
+        self._asking_to_quit = False
+        self._help_shown = False
+        self.frames_drawn = 0
+
+    def __enter__(self) -> LiveDisplay:
+        self._live.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._live.stop()
+
+    def lines(self, lines: list[str]) -> None:
+        """Print text above the live area (notices), keeping the frame below it."""
+        for line in lines:
+            self._live.console.print(line, markup=False, highlight=False)
+
+    def frame_interval(self, segment: Segment) -> float:
+        """Breath phases get a frame per pacer cell; everything else once a second."""
+        if segment.kind not in BREATH or segment.duration <= 0:
+            return 1.0
+        per_cell = segment.duration / self._speed / pacer_width(self.console.width)
+        return max(1 / MAX_FRAMES_PER_SECOND, min(1.0, per_cell))
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, SegmentStarted):
+            self._help_shown = False
+            self._moment = event.moment
+        elif isinstance(event, Tick | Extended):
+            self._moment = event.moment
+        elif isinstance(event, Resumed):
+            self._moment = event.moment
+            self._asking_to_quit = False
+        elif isinstance(event, Paused):
+            self._moment = event.moment
+            self._asking_to_quit = event.asking_to_quit
+        elif isinstance(event, HelpRequested):
+            self._help_shown = not self._help_shown
+        else:
+            return
+        self.draw()
+
+    def draw(self) -> None:
+        """Redraw if what a person would see has changed."""
+        if self._moment is None:
+            return
+        frame = self._frame_for(self._moment)
+        if frame == self._frame:
+            return
+        self._frame = frame
+        self._live.update(self.render(self._moment), refresh=True)
+        self.frames_drawn += 1
+
+    def _frame_for(self, moment: Moment) -> Frame:
+        segment = moment.segment
+        width = self.console.width
+        phase_count = math.ceil(moment.remaining - 1e-9)
+        pacer = (
+            pacer_fill(segment, moment.elapsed, pacer_width(width)) if segment.kind in BREATH else 0
+        )
+        return Frame(
+            index=moment.index,
+            size=(width, self.console.height),
+            big_text=self._big_text(moment),
+            ending=self._ending(moment),
+            pacer=pacer,
+            phase_count=phase_count if segment.kind in BREATH else 0,
+            position=int(self._starts[moment.index] + moment.elapsed),
+            paused=moment.paused,
+            asking_to_quit=self._asking_to_quit,
+            help_shown=self._help_shown,
+            duration=moment.duration,
+        )
+
+    def _big_text(self, moment: Moment) -> str:
+        segment = moment.segment
+        if segment.kind is K.REP:
+            return f"{segment.rep}/{segment.reps}"
+        if segment.self_paced and self._interactive:
+            return format_clock(math.floor(moment.elapsed))
+        if segment.kind in BREATH:
+            later = later_in_block(self._plan, moment.index)
+            return format_clock(math.ceil(moment.remaining + later / self._speed - 1e-9))
+        return format_clock(math.ceil(moment.remaining - 1e-9))
+
+    @staticmethod
+    def _ending(moment: Moment) -> bool:
+        return (
+            moment.segment.kind in COUNTED_DOWN
+            and moment.duration > COUNTDOWN_FROM
+            and 0 < moment.remaining <= COUNTDOWN_FROM
+        )
+
+    def render(self, moment: Moment) -> Group:
+        """The whole frame for ``moment``."""
+        plan = self._plan
+        segment = moment.segment
+        width = self.console.width
+        style = _STYLES[segment.kind]
+        title = Text(headline(plan, segment), style="bold")
+        if segment.kind is K.PREP:
+            title = Text.assemble(("First: ", "bold"), (headline(plan, segment), "bold"))
+        label = Text(LABELS[segment.kind].upper(), style=style)
+        if counters(segment):
+            label.append(f" · {counters(segment)}")
+        if self._ending(moment):
+            label.append(" · ending", style="bold yellow")
+        rows: list[Text] = [title, label, Text()]
+        digits_style = "bold yellow" if self._ending(moment) else style
+        rows += [Text("  " + row, style=digits_style) for row in big(self._big_text(moment))]
+        rows.append(Text())
+        rows += self._middle(moment)
+        rows += self._status(moment)
+        rows.append(Text(stop_reminder(plan, segment), style="red", overflow="ellipsis"))
+        rows.append(Text(coming_up(plan, moment.index), style="dim"))
+        rows.append(self._progress(moment, width))
+        rows.append(Text(SHORT_HELP, style="dim"))
+        return Group(*rows)
+
+    def _middle(self, moment: Moment) -> list[Text]:
+        plan = self._plan
+        segment = moment.segment
+        width = self.console.width
+        if self._help_shown:
+            return [Text.assemble((f"{key:<6}", "bold"), what) for key, what in HELP] + [Text()]
+        rows: list[Text] = []
+        if segment.kind in BREATH:
+            cells = pacer_width(width)
+            full = pacer_fill(segment, moment.elapsed, cells)
+            count = math.ceil(moment.remaining - 1e-9)
+            rows.append(
+                Text.assemble(
+                    ("█" * full, "cyan"),
+                    ("░" * (cells - full), "dim"),
+                    (f"  {PHASE_WORDS[segment.kind]} {count}", "bold"),
+                )
+            )
+        if segment.kind is K.SET:
+            action = "press Enter or space when done" if self._interactive else "timed"
+            rows.append(Text(f"{segment.reps} reps at your own pace: {action}", style="bold"))
+        exercise = exercise_of(plan, segment)
+        if segment.kind in (K.PREP, K.TRANSITION) and exercise is not None:
+            rows += [Text(f"• Stop if: {sign}", style="red") for sign in exercise.stop_signs[1:3]]
+        elif segment.kind in (K.REST, K.NOTE) and segment.text:
+            rows.append(Text(segment.text))
+        else:
+            rows += [Text(f"• {cue}") for cue in key_cues(plan, segment)]
+        rows.append(Text())
+        return rows
+
+    def _status(self, moment: Moment) -> list[Text]:
+        if self._asking_to_quit:
+            return [Text("Quit this routine?  y = quit · any other key = carry on", "bold reverse")]
+        if moment.paused:
+            return [Text("PAUSED · press space to go on", style="bold reverse")]
+        return []
+
+    def _progress(self, moment: Moment, width: int) -> Text:
+        plan = self._plan
+        position = self._starts[moment.index] + moment.elapsed
+        total = self._starts[-1]
+        text = progress_text(position, total, step_number(plan, moment.segment))
+        bar_width = width - len(text) - 1
+        if bar_width < 10:
+            return Text(text, style="dim")
+        done = round(bar_width * min(1.0, position / total)) if total else bar_width
+        return Text.assemble(("━" * done, "green"), ("─" * (bar_width - done), "dim"), " " + text)

@@ -1,0 +1,80 @@
+"""Plain mode: one flushed line per event, with no escape codes or cursor movement.
+
+For pipes, log files, ``TERM=dumb`` and screen readers: every line makes sense on its own and
+arrives the moment it happens.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+from psoas_cli.durations import format_duration
+from psoas_cli.engine import (
+    EXTEND_SECONDS,
+    Event,
+    Extended,
+    Finished,
+    HelpRequested,
+    Paused,
+    Resumed,
+    SegmentStarted,
+)
+from psoas_cli.keys import HELP
+from psoas_cli.narration import introduction, opening, plain_line, starts_step
+from psoas_cli.plan import Plan, Segment
+
+
+class PlainDisplay:
+    """Writes the run as lines of text."""
+
+    def __init__(self, stream: IO[str], plan: Plan, *, interactive: bool) -> None:
+        self._stream = stream
+        self._plan = plan
+        self._interactive = interactive
+
+    def __enter__(self) -> PlainDisplay:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stream.flush()
+
+    def frame_interval(self, segment: Segment) -> float:
+        """Plain mode prints on events only; once a second is the engine's slowest pace."""
+        del segment
+        return 1.0
+
+    def lines(self, lines: list[str]) -> None:
+        """Print lines as they are, flushed at once."""
+        for line in lines:
+            self._stream.write(line + "\n")
+        self._stream.flush()
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, SegmentStarted):
+            self._segment_started(event.moment.index)
+        elif isinstance(event, Paused):
+            self.lines(
+                ["Quit this routine? Press y to quit, any other key to carry on."]
+                if event.asking_to_quit
+                else ["Paused. Press space to go on."]
+            )
+        elif isinstance(event, Resumed):
+            self.lines(["Going on."])
+        elif isinstance(event, Extended):
+            self.lines([f"{format_duration(EXTEND_SECONDS)} more"])
+        elif isinstance(event, HelpRequested):
+            self.lines(["Keys: " + "; ".join(f"{key} {what}" for key, what in HELP)])
+        elif isinstance(event, Finished):
+            self._stream.flush()
+
+    def _segment_started(self, index: int) -> None:
+        plan = self._plan
+        segment = plan.segments[index]
+        out = []
+        if starts_step(plan, index):
+            out += ["", *introduction(plan, segment)]
+        block = opening(plan, index)
+        if block:
+            out.append(block)
+        out.append(plain_line(plan, segment, interactive=self._interactive))
+        self.lines(out)

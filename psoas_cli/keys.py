@@ -1,0 +1,93 @@
+"""Which key does what during a run, and how the bytes a terminal sends become key names.
+
+Pure, so the bindings, the help screen and the README table come from one place.
+"""
+
+from __future__ import annotations
+
+from psoas_cli.engine import Command
+
+BINDINGS: dict[str, Command] = {
+    "space": Command.PAUSE,
+    "enter": Command.DONE,
+    "n": Command.SKIP,
+    "right": Command.SKIP,
+    "b": Command.BACK,
+    "left": Command.BACK,
+    "+": Command.EXTEND,
+    "=": Command.EXTEND,
+    "q": Command.QUIT,
+    "y": Command.CONFIRM,
+    "!": Command.HURT,
+    "?": Command.HELP,
+    "h": Command.HELP,
+}
+
+HELP: tuple[tuple[str, str], ...] = (
+    ("space", "pause / resume; in a self-paced set: set done"),
+    ("enter", "self-paced set done"),
+    ("n  →", "skip: end a get-ready, switch or rest now; during work, go to the next step"),
+    ("b  ←", "back to the start of this step; twice quickly: the step before"),
+    ("+", "hold 10 s longer"),
+    ("q", "quit (asks first)"),
+    ("!", "this hurts: stop at once"),
+    ("?", "show or hide these keys"),
+)
+"""The keys as a person reads them, in the order they matter on a mat."""
+
+SHORT_HELP = "space pause · n skip · b back · + 10 s · q quit · ! hurts · ? keys"
+
+_SEQUENCES = {
+    "\x1b[C": "right",
+    "\x1bOC": "right",
+    "\x1b[D": "left",
+    "\x1bOD": "left",
+    "\x1b[A": "up",
+    "\x1bOA": "up",
+    "\x1b[B": "down",
+    "\x1bOB": "down",
+}
+
+_WINDOWS_ARROWS = {"M": "right", "K": "left", "H": "up", "P": "down"}
+
+
+def decode(text: str) -> list[str]:
+    """Split what one read returned into key names: ``space``, ``enter``, ``left``, ``q``…"""
+    keys: list[str] = []
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\x1b":
+            sequence = next((s for s in _SEQUENCES if text.startswith(s, i)), None)
+            if sequence is not None:
+                keys.append(_SEQUENCES[sequence])
+                i += len(sequence)
+                continue
+            end = i + 1
+            if end < len(text) and text[end] in "[O":
+                end += 1
+                while end < len(text) and not (text[end].isalpha() or text[end] == "~"):
+                    end += 1
+                end += 1
+            keys.append("escape" if end == i + 1 else "other")
+            i = end
+        elif char in "\x00\xe0" and i + 1 < len(text):
+            keys.append(_WINDOWS_ARROWS.get(text[i + 1], "other"))
+            i += 2
+        else:
+            keys.append(_name(char))
+            i += 1
+    return keys
+
+
+def _name(char: str) -> str:
+    if char == " ":
+        return "space"
+    if char in "\r\n":
+        return "enter"
+    return char.lower() if char.isalpha() else char
+
+
+def command_for(key: str) -> Command:
+    """The command a key stands for; any unbound key still counts (it answers 'quit?' no)."""
+    return BINDINGS.get(key, Command.OTHER)

@@ -1,0 +1,295 @@
+"""What a run says at each moment, in words shared by the live screen and plain mode.
+
+Pure: the same sentences reach a screen reader, a log file and the rich display, and tests
+read them without a terminal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from psoas_cli.describe import dose_text, step_name
+from psoas_cli.durations import format_clock, format_duration
+from psoas_cli.engine import Outcome, RunReport
+from psoas_cli.guidance import STOP_ADVICE, STOP_SIGNS
+from psoas_cli.model import BreathStep, Exercise, HoldStep, RepsStep, Sides, Step
+from psoas_cli.plan import SECONDS_PER_SELF_PACED_REP, Plan, Segment, SegmentKind
+
+K = SegmentKind
+
+BREATH = frozenset({K.INHALE, K.HOLD_IN, K.EXHALE, K.HOLD_OUT})
+
+PHASE_WORDS = {
+    K.INHALE: "Inhale",
+    K.HOLD_IN: "Hold",
+    K.EXHALE: "Exhale",
+    K.HOLD_OUT: "Hold",
+}
+
+LABELS = {
+    K.PREP: "Get ready",
+    K.TRANSITION: "Get into position",
+    K.HOLD: "Hold",
+    K.SWITCH: "Switch sides",
+    K.REST: "Rest",
+    K.REP: "Reps",
+    K.SET: "Your pace",
+    K.NOTE: "Note",
+    **PHASE_WORDS,
+}
+"""The one or two words that say what to do now, shown large on screen."""
+
+HURT_TITLE = "Stopped because it hurts."
+
+
+def step_of(plan: Plan, segment: Segment) -> Step:
+    """The routine step a segment belongs to."""
+    return plan.routine.steps[segment.step]
+
+
+def exercise_of(plan: Plan, segment: Segment) -> Exercise | None:
+    """The exercise being done in a segment, if any."""
+    step = step_of(plan, segment)
+    return step.exercise if isinstance(step, HoldStep | BreathStep | RepsStep) else None
+
+
+def starts_step(plan: Plan, index: int) -> bool:
+    """True for the first segment of a step, where its introduction belongs."""
+    return index == 0 or plan.segments[index - 1].step != plan.segments[index].step
+
+
+def step_number(plan: Plan, segment: Segment) -> tuple[int, int]:
+    """Step k of n in the routine, so a run started with --from keeps the routine's numbers."""
+    return segment.step + 1, len(plan.routine.steps)
+
+
+def headline(plan: Plan, segment: Segment) -> str:
+    """Name and side: 'Couch stretch, left side'."""
+    name = step_name(step_of(plan, segment))
+    return f"{name}, {segment.side.value} side" if segment.side else name
+
+
+def counters(segment: Segment) -> str:
+    """Set, breath and rep counters that apply: 'set 1 of 2', 'breath 3 of 12'."""
+    parts = []
+    if segment.sets > 1:
+        parts.append(f"set {segment.set_number} of {segment.sets}")
+    if segment.cycles:
+        parts.append(f"breath {segment.cycle} of {segment.cycles}")
+    if segment.rep:
+        parts.append(f"rep {segment.rep} of {segment.reps}")
+    return ", ".join(parts)
+
+
+def key_cues(plan: Plan, segment: Segment, limit: int = 3) -> tuple[str, ...]:
+    """The step's tip and the exercise's first cues: what to keep in mind while doing it."""
+    step = step_of(plan, segment)
+    exercise = exercise_of(plan, segment)
+    tip = (getattr(step, "tip", "") or "",)
+    cues = exercise.cues if exercise else ()
+    return tuple(c for c in (*tip, *cues) if c)[:limit]
+
+
+def stop_reminder(plan: Plan, segment: Segment) -> str:
+    """One line that stays on screen: this exercise's first stop sign, or the general one."""
+    exercise = exercise_of(plan, segment)
+    sign = exercise.stop_signs[0] if exercise and exercise.stop_signs else STOP_SIGNS[0]
+    return f"Stop if: {sign}"
+
+
+def _group(segment: Segment) -> tuple[object, ...]:
+    """Segments a person thinks of as one thing: a breathing block, a set of reps."""
+    kind = "breath" if segment.kind in BREATH else segment.kind
+    return (kind, segment.step, segment.side if kind != K.REP else None, segment.set_number)
+
+
+def next_index(plan: Plan, index: int) -> int | None:
+    """The next segment that is a different thing to do, skipping phases of the same block."""
+    here = _group(plan.segments[index])
+    return next(
+        (i for i in range(index + 1, len(plan.segments)) if _group(plan.segments[i]) != here),
+        None,
+    )
+
+
+def later_in_block(plan: Plan, index: int) -> float:
+    """Seconds of the current block after this segment (the breaths left on this side)."""
+    here = _group(plan.segments[index])
+    later = 0.0
+    for segment in plan.segments[index + 1 :]:
+        if _group(segment) != here:
+            break
+        later += segment.duration
+    return later
+
+
+def coming_up(plan: Plan, index: int) -> str:
+    """What comes after the current block: 'Next: Switch sides, 5 s'."""
+    following = next_index(plan, index)
+    if following is None:
+        return "Next: the end"
+    segment = plan.segments[following]
+    return "Next: " + segment_summary(plan, segment)
+
+
+def segment_summary(plan: Plan, segment: Segment, *, timed: bool = True) -> str:
+    """A segment in a few words: 'Couch stretch, left side: hold 30 s', 'Switch sides, 5 s'."""
+    seconds = format_duration(segment.duration)
+    kind = segment.kind
+    if kind in (K.SWITCH, K.REST, K.PREP):
+        return f"{LABELS[kind]}, {seconds}" if timed else LABELS[kind]
+    if kind is K.TRANSITION:
+        position = f"get into position, {seconds}" if timed else "get into position"
+        return f"{step_name(step_of(plan, segment))} ({position})"
+    if kind is K.NOTE:
+        return segment.text
+    if kind in BREATH:
+        return f"{headline(plan, segment)}: {segment.cycles} breaths"
+    if kind in (K.REP, K.SET):
+        pace = " at your own pace" if kind is K.SET else ""
+        if _alternates(plan, segment):
+            name = step_name(step_of(plan, segment))
+            return f"{name}: {segment.reps} reps each side, alternating{pace}"
+        return f"{headline(plan, segment)}: {segment.reps} reps{pace}"
+    return f"{headline(plan, segment)}: hold {seconds}"
+
+
+def introduction(plan: Plan, segment: Segment) -> list[str]:
+    """A step's opening lines: its name and dose, key cues and its own stop signs."""
+    step = step_of(plan, segment)
+    number, count = step_number(plan, segment)
+    lines = [f"Step {number} of {count}: {step_name(step)}: {dose_text(step)}"]
+    exercise = exercise_of(plan, segment)
+    if exercise is not None:
+        lines += [f"  Keep in mind: {cue}" for cue in key_cues(plan, segment)]
+        lines += [f"  Stop if: {sign}" for sign in exercise.stop_signs]
+    return lines
+
+
+def plain_line(plan: Plan, segment: Segment, *, interactive: bool) -> str:
+    """The one line plain mode prints when a segment starts."""
+    seconds = format_duration(segment.duration)
+    kind = segment.kind
+    if kind in BREATH:
+        return f"{PHASE_WORDS[kind]} {segment.duration:g}"
+    if kind is K.REP:
+        side = f", {segment.side.value}" if _alternates(plan, segment) and segment.side else ""
+        return f"Rep {segment.rep} of {segment.reps}{side}"
+    if kind is K.SET:
+        where = f"{headline(plan, segment)}: {segment.reps} reps at your own pace"
+        where += f" ({counters(segment)})" if counters(segment) else ""
+        if interactive:
+            return f"{where}. Press Enter when the set is done."
+        return f"{where}, timed at {seconds} (no keyboard)."
+    if kind is K.HOLD:
+        extra = f" ({counters(segment)})" if counters(segment) else ""
+        return f"{headline(plan, segment)}: hold {seconds}{extra}"
+    if kind is K.REST:
+        return f"Rest {seconds}" + (f". {segment.text}" if segment.text else "")
+    if kind is K.NOTE:
+        return f"{segment.text} ({seconds})"
+    return f"{LABELS[kind]}: {seconds}"
+
+
+def opening(plan: Plan, index: int) -> str | None:
+    """The line before a block of breaths or reps: 'Psoas march: 10 reps (set 1 of 3)'."""
+    segment = plan.segments[index]
+    if segment.kind not in BREATH | {K.REP}:
+        return None
+    if index and _group(plan.segments[index - 1]) == _group(segment):
+        return None
+    sets = f" (set {segment.set_number} of {segment.sets})" if segment.sets > 1 else ""
+    return segment_summary(plan, segment) + sets
+
+
+def _alternates(plan: Plan, segment: Segment) -> bool:
+    step = step_of(plan, segment)
+    return isinstance(step, RepsStep) and step.sides is Sides.ALTERNATE
+
+
+def progress_text(position: float, total: float, step: tuple[int, int]) -> str:
+    """Overall progress: '2:31 of 11:41 · step 2 of 5'."""
+    return f"{format_clock(position)} of {format_clock(total)} · step {step[0]} of {step[1]}"
+
+
+def safety_lines(plan: Plan, speed: float = 1.0) -> list[str]:
+    """What to read before starting: the routine's notes and when to stop."""
+    routine = plan.routine
+    about = "about " if plan.approximate else ""
+    count = len(plan.step_indices)
+    lines = [f"{routine.title}: {count} steps, {about}{format_clock(plan.total)}"]
+    if speed != 1:
+        lines.append(f"At {speed:g}x speed: {about}{format_clock(plan.total / speed)}")
+    lines.append("")
+    if routine.safety:
+        lines.append("Before you start:")
+        lines += [f"  • {note}" for note in routine.safety]
+        lines.append("")
+    lines.append("Stop, and see a professional, if you notice:")
+    lines += [f"  • {sign}" for sign in STOP_SIGNS]
+    lines += ["", "Press ! at any moment if something hurts: the run stops at once."]
+    return lines
+
+
+def hurt_lines() -> list[str]:
+    """The guidance shown after '!': when to stop for good and whom to see."""
+    return [
+        HURT_TITLE,
+        "Ease out of the position slowly and rest.",
+        "Do not go on today if any of these apply:",
+        *(f"  • {sign}" for sign in STOP_SIGNS),
+        STOP_ADVICE,
+    ]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The few facts printed after every run."""
+
+    headline: str
+    detail: str
+
+
+def summary(plan: Plan, report: RunReport) -> Summary:
+    """'Completed daily-10min in 11:41', then steps done and skipped by name."""
+    names = plan.routine.steps
+    done = len(report.steps_done)
+    time_done = format_clock(report.active_seconds)
+    heads = {
+        Outcome.COMPLETED: f"Completed {plan.routine.name} in {time_done}.",
+        Outcome.QUIT: f"Quit {plan.routine.name} after {time_done}.",
+        Outcome.HURT: f"Stopped {plan.routine.name} after {time_done} because it hurt.",
+        Outcome.INTERRUPTED: f"Interrupted {plan.routine.name} after {time_done}.",
+    }
+    detail = f"Steps done: {done} of {report.steps_total}"
+    if report.steps_skipped:
+        skipped = ", ".join(step_name(names[i]) for i in report.steps_skipped)
+        detail += f"; skipped: {skipped}"
+    if report.paused_seconds >= 1:
+        detail += f"; paused {format_clock(report.paused_seconds)}"
+    return Summary(heads[report.outcome], detail + ".")
+
+
+def timeline(plan: Plan) -> list[str]:
+    """The dry run: each block with its start time and length, then the total."""
+    routine = plan.routine
+    lines = [f"{routine.name}: {routine.title}", f"{'start':>7}  {'time':>5}  what"]
+    index = 0
+    position = 0.0
+    while index < len(plan.segments):
+        end = next_index(plan, index) or len(plan.segments)
+        seconds = sum(s.duration for s in plan.segments[index:end])
+        segment = plan.segments[index]
+        what = segment_summary(plan, segment, timed=False)
+        if segment.sets > 1 and segment.kind is not K.REST:
+            what += f" (set {segment.set_number} of {segment.sets})"
+        lines.append(f"{format_clock(position):>7}  {format_clock(seconds):>5}  {what}")
+        position += seconds
+        index = end
+    estimate = (
+        f" (self-paced sets estimated at {format_duration(SECONDS_PER_SELF_PACED_REP)} per rep)"
+        if plan.approximate
+        else ""
+    )
+    lines.append(f"Total: {'~' if plan.approximate else ''}{format_clock(plan.total)}{estimate}")
+    return lines

@@ -1,0 +1,156 @@
+"""Single keys without Enter or echo, and a terminal that is always given back as it was.
+
+POSIX uses termios (cbreak: no echo, no line buffering, Ctrl-C still interrupts); Windows
+uses msvcrt. With no keyboard, waiting is plain sleeping, so a run works in a pipe or a
+cron job. SIGTERM is turned into the same interrupt as Ctrl-C, so every way out passes
+through the same ``finally`` blocks.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import IO, Protocol
+
+from psoas_cli.engine import Command, CommandSource
+from psoas_cli.keys import command_for, decode
+
+_ESCAPE_WAIT = 0.03
+"""How long to wait for the rest of an arrow key's escape sequence."""
+
+_WINDOWS_POLL = 0.02
+"""msvcrt cannot wait for a key with a timeout, so it is polled this often."""
+
+
+class KeySource(CommandSource, Protocol):
+    """Commands during a run, and a single key at the safety screen."""
+
+    def wait_for_key(self) -> str | None:
+        """Block until a key is pressed; None when there is no keyboard."""
+        ...
+
+
+class NoKeyboard:
+    """Nobody can press keys: waiting is sleeping, and nothing ever waits for a key."""
+
+    interactive = False
+
+    def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._sleep = sleep
+
+    def next_command(self, timeout: float) -> Command | None:
+        """Sleep out the timeout; there is never a command."""
+        self._sleep(timeout)
+        return None
+
+    def wait_for_key(self) -> str | None:
+        """There is no key to wait for."""
+        return None
+
+
+class Keyboard:
+    """Keys from a terminal, read one at a time; use only inside ``raw_keys``."""
+
+    interactive = True
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._fd = stream.fileno()
+        self._pending: deque[str] = deque()
+
+    def next_command(self, timeout: float) -> Command | None:
+        """The next key's command, or None when ``timeout`` passes with no key."""
+        key = self._next_key(timeout)
+        return None if key is None else command_for(key)
+
+    def wait_for_key(self) -> str | None:
+        """Block until a key is pressed and return its name."""
+        key = None
+        while key is None:
+            key = self._next_key(3600.0)
+        return key
+
+    def _next_key(self, timeout: float) -> str | None:
+        if not self._pending:
+            text = self._read(timeout)
+            if text:
+                self._pending.extend(decode(text))
+        return self._pending.popleft() if self._pending else None
+
+    if sys.platform == "win32":
+
+        def _read(self, timeout: float) -> str:
+            import msvcrt  # noqa: PLC0415
+
+            deadline = time.monotonic() + timeout
+            while not msvcrt.kbhit():
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return ""
+                time.sleep(min(_WINDOWS_POLL, left))
+            text = msvcrt.getwch()
+            if text in "\x00\xe0":
+                text += msvcrt.getwch()
+            return text
+
+    else:
+
+        def _read(self, timeout: float) -> str:
+            import select  # noqa: PLC0415
+
+            ready, _, _ = select.select([self._fd], [], [], max(0.0, timeout))
+            if not ready:
+                return ""
+            data = os.read(self._fd, 64)
+            if data == b"\x1b" and select.select([self._fd], [], [], _ESCAPE_WAIT)[0]:
+                data += os.read(self._fd, 64)
+            return data.decode("utf-8", errors="replace")
+
+
+def has_keyboard(stream: IO[str]) -> bool:
+    """True when ``stream`` is a terminal a person can type into."""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@contextmanager
+def raw_keys(stream: IO[str]) -> Iterator[Keyboard]:
+    """Single keys without echo for the duration of the block, then the settings as they were."""
+    if sys.platform == "win32":
+        yield Keyboard(stream)
+        return
+    import termios  # noqa: PLC0415
+    import tty  # noqa: PLC0415
+
+    fd = stream.fileno()
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd, termios.TCSANOW)
+        yield Keyboard(stream)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    del signum, frame
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """Within the block, SIGTERM ends the run like Ctrl-C: cleanly, keeping what was done."""
+    if not hasattr(signal, "SIGTERM"):
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
