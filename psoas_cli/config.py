@@ -87,5 +87,5 @@ def load_defaults(path: Path | None = None) -> dict[str, dict[str, object]]:
         }
         defaults[command] = {name: value for name, value in values.items() if value is not None}
     if reader.problems:
-        raise RoutineFileError(reader.problems)
+        raise RoutineFileError(sorted(reader.problems, key=lambda p: (p.line, p.column)))
     return defaults

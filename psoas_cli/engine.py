@@ -254,6 +254,7 @@ class Engine:
         self._done: dict[int, None] = {}
         self._skipped: dict[int, None] = {}
         self._outcome: Outcome | None = None
+        self._ended = 0.0
         self._counted = COUNTDOWN_FROM + 1
 
     def run(self) -> RunReport:
@@ -267,7 +268,8 @@ class Engine:
             now = self._wait(self._next_wake(now))
             self._wake_listeners(now)
             self._advance(now)
-        return self.report(self._outcome)
+        self._let_wakers_finish()
+        return self.report(self._outcome, self._ended)
 
     def report(self, outcome: Outcome, now: float | None = None) -> RunReport:
         """The run so far, as it would be recorded if it ended now with ``outcome``."""
@@ -391,8 +393,18 @@ class Engine:
         if is_last_of_step:
             self._done[step] = None
 
+    def _let_wakers_finish(self) -> None:
+        """Ring out a pattern that is still sounding (the end bells) before returning."""
+        while True:
+            due = [w for w in (waker.next_wake() for waker in self._wakers) if w is not None]
+            if not due:
+                return
+            self._commands.next_command(max(0.0, min(due) - self._clock()))
+            self._wake_listeners(self._clock())
+
     def _finish(self, outcome: Outcome, now: float) -> RunReport:
         self._outcome = outcome
+        self._ended = now
         report = self.report(outcome, now)
         if outcome is Outcome.COMPLETED:
             self._emit(CueEvent(Cue.FINISH))

@@ -16,3 +16,14 @@ STOP_SIGNS = (
 )
 
 STOP_ADVICE = "Stop and see a health professional, such as a physiotherapist, GP or osteopath."
+
+HABITS = (
+    "get up and move every 30 to 45 minutes when you sit for long stretches.",
+    "a standing desk for part of the day gives the hip flexors a break from sitting.",
+    "sleep on your side with a pillow between the knees rather than curled up tight.",
+    "while the front of the hip is sore, leave out uphill and sloped runs for a while.",
+    "ten minutes of warmth on the front of the belly each day can help the area relax.",
+    "on long drives, cruise control lets you stretch your legs out now and then.",
+    "note your pain (0 to 10) and a mobility check such as the hang test to see change.",
+)
+"""Everyday habits from the articles, offered one at a time after a completed run."""

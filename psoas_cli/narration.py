@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from psoas_cli.describe import dose_text, step_name
 from psoas_cli.durations import format_clock, format_duration
 from psoas_cli.engine import Outcome, RunReport
-from psoas_cli.guidance import STOP_ADVICE, STOP_SIGNS
+from psoas_cli.guidance import HABITS, STOP_ADVICE, STOP_SIGNS
 from psoas_cli.model import BreathStep, Exercise, HoldStep, RepsStep, Sides, Step
 from psoas_cli.plan import SECONDS_PER_SELF_PACED_REP, Plan, Segment, SegmentKind
 
@@ -217,7 +217,8 @@ def safety_lines(plan: Plan, speed: float = 1.0) -> list[str]:
     routine = plan.routine
     about = "about " if plan.approximate else ""
     count = len(plan.step_indices)
-    lines = [f"{routine.title}: {count} steps, {about}{format_clock(plan.total)}"]
+    steps = f"{count} step{'s' if count != 1 else ''}"
+    lines = [f"{routine.title}: {steps}, {about}{format_clock(plan.total)}"]
     if speed != 1:
         lines.append(f"At {speed:g}x speed: {about}{format_clock(plan.total / speed)}")
     lines.append("")
@@ -229,6 +230,11 @@ def safety_lines(plan: Plan, speed: float = 1.0) -> list[str]:
     lines += [f"  • {sign}" for sign in STOP_SIGNS]
     lines += ["", "Press ! at any moment if something hurts: the run stops at once."]
     return lines
+
+
+def habit_tip(day: int) -> str:
+    """One everyday habit from the articles, a different one each day."""
+    return f"Tip: {HABITS[day % len(HABITS)]}"
 
 
 def hurt_lines() -> list[str]:

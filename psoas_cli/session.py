@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
+from datetime import date
 from typing import IO, Protocol
 
 from psoas_cli.cues import BellPlayer, Voice, find_speech_command
@@ -27,7 +28,7 @@ from psoas_cli.engine import (
 )
 from psoas_cli.keys import SHORT_HELP
 from psoas_cli.model import Routine
-from psoas_cli.narration import hurt_lines, safety_lines, summary
+from psoas_cli.narration import habit_tip, hurt_lines, safety_lines, summary
 from psoas_cli.plan import (
     SECONDS_PER_SELF_PACED_REP,
     Plan,
@@ -108,6 +109,7 @@ class Session:
     stderr: IO[str]
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
+    today: Callable[[], date] = date.today
 
     def run(self, plan: Plan, settings: RunSettings) -> RunReport:
         """Show the safety screen, run the plan, print the summary; return what was done."""
@@ -151,6 +153,8 @@ class Session:
                 voice.close(let_finish=report.outcome is Outcome.COMPLETED)
         result = summary(plan, report)
         display.lines(["", result.headline, result.detail])
+        if report.outcome is Outcome.COMPLETED:
+            display.lines([habit_tip(self.today().toordinal())])
         if report.outcome is Outcome.HURT:
             display.lines(["", *hurt_lines()])
         return report

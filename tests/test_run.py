@@ -1,0 +1,247 @@
+"""A guided run as a person sees it: the plain transcript, the live screen, the summary."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fakes import FakeClock
+from rich.console import Console
+
+from psoas_cli.catalog import Catalog
+from psoas_cli.cli import cli
+from psoas_cli.display.live import LiveDisplay, big
+from psoas_cli.engine import Moment, Outcome, Paused, SegmentStarted, Tick
+from psoas_cli.guidance import HABITS
+from psoas_cli.plan import Plan, SegmentKind, build_plan
+from psoas_cli.session import RunSettings, Session
+
+K = SegmentKind
+
+
+def plain_run(plan: Plan, settings: RunSettings | None = None) -> tuple[str, Outcome, float]:
+    """Run in plain mode with no keyboard on a fake clock; the transcript and how it ended."""
+    clock = FakeClock()
+    out = io.StringIO()
+    session = Session(
+        io.StringIO(),
+        out,
+        io.StringIO(),
+        clock=clock,
+        sleep=clock.sleep,
+        today=lambda: date(2026, 1, 1),
+    )
+    report = session.run(plan, settings or RunSettings())
+    return out.getvalue(), report.outcome, clock.now - 1000.0
+
+
+def test_plain_transcript_of_the_breathing_minute(builtin_catalog: Catalog) -> None:
+    """Plain mode prints the safety screen, one line per breath phase, and the summary."""
+    plan = build_plan(builtin_catalog.routines["breathing-minute"].routine)
+    text, outcome, seconds = plain_run(plan)
+    lines = text.splitlines()
+    assert lines[0] == "Breathing minute: 1 step, 1:05"
+    assert "Stop, and see a professional, if you notice:" in lines
+    assert "Press ! at any moment if something hurts: the run stops at once." in lines
+    start = lines.index(
+        "Step 1 of 1: 360° diaphragm breathing: breathe in 5 s, out 5 s, 1 min (6 breaths)"
+    )
+    assert lines[start + 1].startswith("  Keep in mind: ")
+    assert "  Stop if: Dizziness or tingling in the hands; breathe normally and rest" in lines
+    body = lines[lines.index("Get ready: 5 s") :]
+    assert body[:4] == [
+        "Get ready: 5 s",
+        "360° diaphragm breathing: 6 breaths",
+        "Inhale 5",
+        "Exhale 5",
+    ]
+    assert body[2:14] == ["Inhale 5", "Exhale 5"] * 6
+    assert body[14:17] == ["", "Completed breathing-minute in 1:05.", "Steps done: 1 of 1."]
+    assert body[17].removeprefix("Tip: ") in HABITS
+    assert "\x1b" not in text and "\a" not in text
+    assert outcome is Outcome.COMPLETED
+    assert seconds == pytest.approx(65.0)
+
+
+def test_plain_transcript_names_sides_sets_and_reps(builtin_catalog: Catalog) -> None:
+    """Holds say their side and set, switches and rests are announced, reps are counted."""
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    text, _, seconds = plain_run(plan)
+    lines = text.splitlines()
+    for expected in (
+        "Couch stretch, left side: hold 30 s (set 1 of 2)",
+        "Switch sides: 5 s",
+        "Couch stretch, right side: hold 30 s (set 1 of 2)",
+        "Rest 10 s",
+        "Psoas march (dead-bug progression): 10 reps each side, alternating (set 1 of 3)",
+        "Rep 3 of 10, left",
+        "Rep 3 of 10, right",
+        "Band hip flexion, left side: 12 reps (set 2 of 2)",
+        "Rep 12 of 12",
+        "No keyboard: self-paced sets are timed at 3 s per rep.",
+        "Reverse lunge, left side: 10 reps at your own pace (set 1 of 2), timed at 30 s "
+        "(no keyboard).",
+    ):
+        assert expected in lines, expected
+    assert seconds == pytest.approx(701.0)
+
+
+def test_speed_shortens_the_run_but_not_the_words(builtin_catalog: Catalog) -> None:
+    """At 10x the run takes a tenth of the time and the transcript still reads 'hold 30 s'."""
+    plan = build_plan(builtin_catalog.routines["kneeling-stretch"].routine)
+    normal, _, normal_seconds = plain_run(plan)
+    fast, _, fast_seconds = plain_run(plan, RunSettings(speed=10))
+    assert fast_seconds == pytest.approx(normal_seconds / 10)
+    assert fast.replace("At 10x speed: 0:", "").count("hold") == normal.count("hold")
+    assert "At 10x speed:" in fast
+
+
+def moment_at(plan: Plan, kind: SegmentKind, elapsed: float, *, paused: bool = False) -> Moment:
+    index = next(i for i, s in enumerate(plan.segments) if s.kind is kind)
+    segment = plan.segments[index]
+    return Moment(
+        index=index,
+        segment=segment,
+        duration=segment.duration,
+        remaining=segment.duration - elapsed,
+        elapsed=elapsed,
+        paused=paused,
+    )
+
+
+def screen(plan: Plan, moment: Moment, width: int) -> str:
+    console = Console(file=io.StringIO(), width=width, height=30, color_system=None, record=True)
+    display = LiveDisplay(console, plan, interactive=True)
+    console.print(display.render(moment))
+    return console.export_text()
+
+
+@pytest.mark.parametrize("width", [40, 100])
+def test_live_screen_during_a_hold(builtin_catalog: Catalog, width: int) -> None:
+    """A hold shows name and side, set, big time, cues, stop sign, what is next and progress."""
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    text = screen(plan, moment_at(plan, K.HOLD, 12.0), width)
+    lines = text.splitlines()
+    assert lines[0] == "Couch stretch, left side"
+    assert lines[1] == "HOLD · set 1 of 2"
+    assert lines[3:6] == ["  " + row for row in big("0:18")]
+    assert "• Tailbone tucked, back glute on" in lines
+    assert any(line.startswith("Stop if: Sharp pain in the knee") for line in lines)
+    assert "Next: Switch sides, 5 s" in lines
+    assert "2:22 of 11:41 · step 2 of 5" in text
+    assert all(len(line) <= width for line in lines)
+
+
+@pytest.mark.parametrize("width", [40, 100])
+def test_live_breath_pacer_fills_and_empties(builtin_catalog: Catalog, width: int) -> None:
+    """The pacer is partly full mid-inhale, with the phase word and its count beside it."""
+    plan = build_plan(builtin_catalog.routines["breathing-minute"].routine)
+    inhale = screen(plan, moment_at(plan, K.INHALE, 2.0), width)
+    exhale = screen(plan, moment_at(plan, K.EXHALE, 4.0), width)
+    pacer_in = next(line for line in inhale.splitlines() if "Inhale 3" in line)
+    pacer_out = next(line for line in exhale.splitlines() if "Exhale 1" in line)
+    cells = pacer_in.index("  Inhale")
+    assert 0 < pacer_in.count("█") < cells
+    assert 0 < pacer_out.count("█") < pacer_in.count("█")
+    assert "INHALE · breath 1 of 6" in inhale
+    assert inhale.splitlines()[3:6] == ["  " + r for r in big("0:58")]
+
+
+def test_live_screen_marks_the_last_seconds_and_pauses(builtin_catalog: Catalog) -> None:
+    """The last three seconds of a hold say so; a paused run says how to go on."""
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    ending = screen(plan, moment_at(plan, K.HOLD, 28.0), 100)
+    assert "HOLD · set 1 of 2 · ending" in ending
+    paused = screen(plan, moment_at(plan, K.HOLD, 5.0, paused=True), 100)
+    assert "PAUSED · press space to go on" in paused
+
+
+def test_live_display_redraws_only_when_the_screen_changes(builtin_catalog: Catalog) -> None:
+    """Ten ticks inside one second draw one frame; a new second or a pause draws again."""
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    console = Console(file=io.StringIO(), width=100, height=30, color_system=None)
+    display = LiveDisplay(console, plan, interactive=True)
+    with display:
+        display(SegmentStarted(moment_at(plan, K.HOLD, 0.0)))
+        for tenth in range(1, 10):
+            display(Tick(moment_at(plan, K.HOLD, tenth / 10)))
+        assert display.frames_drawn == 1
+        display(Tick(moment_at(plan, K.HOLD, 1.0)))
+        display(Paused(moment_at(plan, K.HOLD, 1.0, paused=True)))
+        assert display.frames_drawn == 3
+
+
+def test_run_command_plain_without_a_terminal() -> None:
+    """`psoas run` in a pipe runs in plain mode, ends with a summary and exits 0."""
+    result = CliRunner().invoke(cli, ["run", "breathing-minute", "--speed", "1000"])
+    assert result.exit_code == 0, result.output
+    assert "Inhale 5" in result.output
+    assert "Completed breathing-minute in 0:00." in result.output
+
+
+def test_dry_run_prints_the_timeline() -> None:
+    """--dry-run lists each block with its start and length, and the total, without waiting."""
+    result = CliRunner().invoke(cli, ["run", "daily-10min", "--dry-run", "--no-prep"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1:4] == [
+        "  start   time  what",
+        "   0:00   2:00  Belly breathing with pelvic tilts: 12 breaths",
+        "   2:00   0:05  Couch stretch (get into position)",
+    ]
+    assert lines[-1] == "Total: ~11:36 (self-paced sets estimated at 3 s per rep)"
+
+
+def test_from_accepts_a_step_number_or_an_exercise() -> None:
+    """--from 2 and --from couch-stretch start at the same step; a wrong step is a usage error."""
+    by_number = CliRunner().invoke(cli, ["run", "daily-10min", "--dry-run", "--from", "2"])
+    by_name = CliRunner().invoke(
+        cli, ["run", "daily-10min", "--dry-run", "--from", "couch-stretch"]
+    )
+    assert by_number.output == by_name.output
+    assert "Couch stretch, left side: hold 30 s (set 1 of 2)" in by_number.output.splitlines()[3]
+    wrong = CliRunner().invoke(cli, ["run", "daily-10min", "--from", "9"])
+    assert wrong.exit_code == 2
+    assert "daily-10min has steps 1 to 5." in wrong.output
+
+
+def test_run_refuses_unclear_targets(tmp_path: Path) -> None:
+    """No routine, two routines, or an exercise instead of a routine are usage errors."""
+    neither = CliRunner().invoke(cli, ["run"])
+    both = CliRunner().invoke(cli, ["run", "daily-10min", "--file", str(tmp_path / "x.yaml")])
+    exercise = CliRunner().invoke(cli, ["run", "couch-stretch"])
+    for result in (neither, both, exercise):
+        assert result.exit_code == 2
+    assert "is an exercise, not a routine: psoas show couch-stretch" in exercise.output
+    missing = CliRunner().invoke(cli, ["run", "daily-10mn"])
+    assert missing.exit_code == 1
+    assert "did you mean 'daily-10min'?" in missing.output
+
+
+def test_config_file_sets_option_defaults(psoas_home: Path) -> None:
+    """Values in config.yaml become defaults; the command line still wins."""
+    psoas_home.mkdir(parents=True)
+    (psoas_home / "config.yaml").write_text("run:\n  prep: 12s\n  switch: 0\n", encoding="utf-8")
+    from_file = CliRunner().invoke(cli, ["run", "kneeling-stretch", "--dry-run"])
+    assert "   0:00   0:12  Get ready" in from_file.output
+    assert "Switch sides" not in from_file.output
+    given = CliRunner().invoke(cli, ["run", "kneeling-stretch", "--dry-run", "--prep", "3"])
+    assert "   0:00   0:03  Get ready" in given.output
+
+
+def test_config_file_mistakes_name_file_line_and_field(psoas_home: Path) -> None:
+    """A wrong setting stops the run with file:line:column, the field and what is expected."""
+    psoas_home.mkdir(parents=True)
+    config = psoas_home / "config.yaml"
+    config.write_text("run:\n  prep: soon\n  loud: true\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["run", "daily-10min", "--dry-run"])
+    assert result.exit_code == 1
+    assert (
+        f'{config}:2:9: run.prep: expected a duration like 30s or 2m, got "soon"' in result.output
+    )
+    assert f"{config}:3:3: run.loud: unknown field for 'run' settings" in result.output
+    assert result.output.index(":2:9:") < result.output.index(":3:3:")
+    assert "Traceback" not in result.output

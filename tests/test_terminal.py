@@ -1,0 +1,171 @@
+"""Keys arrive one at a time without echo, and the terminal is given back on every way out."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO
+
+import pytest
+
+from psoas_cli.catalog import Catalog
+from psoas_cli.engine import Command, Outcome
+from psoas_cli.keys import command_for, decode
+from psoas_cli.plan import build_plan
+from psoas_cli.session import RunSettings, Session
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+
+
+def test_decode_turns_bytes_into_key_names() -> None:
+    """Arrows, space, Enter and letters are named; unknown escape sequences do not leak."""
+    assert decode(" \rnQ\x1b[C\x1b[D\x1bOC\x1b[15~+!") == [
+        "space",
+        "enter",
+        "n",
+        "q",
+        "right",
+        "left",
+        "right",
+        "other",
+        "+",
+        "!",
+    ]
+    assert decode("\x1b") == ["escape"]
+    assert decode("\xe0K") == ["left"]
+
+
+def test_bindings_match_the_documented_keys() -> None:
+    """Each key in the help does what the help says."""
+    assert command_for("space") is Command.PAUSE
+    assert command_for("right") is command_for("n") is Command.SKIP
+    assert command_for("left") is command_for("b") is Command.BACK
+    assert command_for("+") is Command.EXTEND
+    assert command_for("q") is Command.QUIT
+    assert command_for("!") is Command.HURT
+    assert command_for("?") is Command.HELP
+    assert command_for("x") is Command.OTHER
+
+
+@dataclass
+class Pty:
+    """A pseudo-terminal: the program's side and the side a person types into."""
+
+    terminal: IO[str]
+    keyboard_fd: int
+
+    def type(self, text: str) -> None:
+        os.write(self.keyboard_fd, text.encode())
+
+    def settings(self) -> list[object]:
+        import termios  # noqa: PLC0415
+
+        return termios.tcgetattr(self.terminal.fileno())
+
+
+@pytest.fixture
+def pty_pair() -> Iterator[Pty]:
+    """A fresh pseudo-terminal, closed afterwards."""
+    import pty  # noqa: PLC0415
+
+    keyboard_fd, terminal_fd = pty.openpty()
+    terminal = os.fdopen(terminal_fd, "r", encoding="utf-8")
+    try:
+        yield Pty(terminal, keyboard_fd)
+    finally:
+        terminal.close()
+        os.close(keyboard_fd)
+
+
+def drain(fd: int) -> None:
+    """Read what the program wrote so the pseudo-terminal never fills up."""
+    import select  # noqa: PLC0415
+
+    while select.select([fd], [], [], 0)[0]:
+        try:
+            if not os.read(fd, 65536):
+                return
+        except OSError:
+            return
+
+
+def run_in_pty(
+    pty_pair: Pty, catalog: Catalog, keys: str, *, at: float = 0.05, name: str = "breathing-minute"
+) -> Outcome:
+    """Run a routine fast with the pty as keyboard, typing ``keys`` after ``at`` seconds."""
+    plan = build_plan(catalog.routines[name].routine)
+    timer = threading.Timer(at, pty_pair.type, args=(keys,))
+    timer.start()
+    session = Session(pty_pair.terminal, io.StringIO(), io.StringIO())
+    try:
+        return session.run(plan, RunSettings(speed=200, yes=True, quiet=True)).outcome
+    finally:
+        timer.cancel()
+        drain(pty_pair.keyboard_fd)
+
+
+def test_keys_come_without_echo_and_settings_return(
+    pty_pair: Pty, builtin_catalog: Catalog
+) -> None:
+    """During a run echo and line mode are off; after it the settings are exactly as before."""
+    import termios  # noqa: PLC0415
+
+    before = pty_pair.settings()
+    seen: list[int] = []
+
+    def look() -> None:
+        seen.append(int(pty_pair.settings()[3]))  # type: ignore[call-overload]
+
+    threading.Timer(0.05, look).start()
+    assert run_in_pty(pty_pair, builtin_catalog, "", at=0.2) is Outcome.COMPLETED
+    assert seen and not seen[0] & (termios.ECHO | termios.ICANON)
+    assert pty_pair.settings() == before
+
+
+def test_quit_and_this_hurts_give_the_terminal_back(
+    pty_pair: Pty, builtin_catalog: Catalog
+) -> None:
+    """q then y quits and ! stops; both leave the terminal as it was."""
+    before = pty_pair.settings()
+    assert run_in_pty(pty_pair, builtin_catalog, "qy") is Outcome.QUIT
+    assert pty_pair.settings() == before
+    assert run_in_pty(pty_pair, builtin_catalog, "!") is Outcome.HURT
+    assert pty_pair.settings() == before
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_signals_interrupt_cleanly(
+    pty_pair: Pty, builtin_catalog: Catalog, signum: signal.Signals
+) -> None:
+    """Ctrl-C and SIGTERM end the run as interrupted, keep the report and restore the terminal."""
+    before = pty_pair.settings()
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    timer = threading.Timer(0.1, os.kill, args=(os.getpid(), signum))
+    timer.start()
+    session = Session(pty_pair.terminal, io.StringIO(), io.StringIO())
+    report = session.run(plan, RunSettings(speed=20, yes=True, quiet=True))
+    timer.join()
+    assert report.outcome is Outcome.INTERRUPTED
+    assert 0.05 < report.active_seconds < 2
+    assert pty_pair.settings() == before
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
+def test_an_exception_in_the_display_still_restores_the_terminal(
+    pty_pair: Pty, builtin_catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A crash inside the run propagates, and the terminal settings are back all the same."""
+    before = pty_pair.settings()
+
+    def broken(self: object, lines: list[str]) -> None:
+        raise RuntimeError("display broke")
+
+    monkeypatch.setattr("psoas_cli.display.plain.PlainDisplay.lines", broken)
+    with pytest.raises(RuntimeError, match="display broke"):
+        run_in_pty(pty_pair, builtin_catalog, "")
+    assert pty_pair.settings() == before

@@ -1,0 +1,104 @@
+"""End to end in a real terminal: psoas run under tmux, driven by keys, read off the screen."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+TMUX = shutil.which("tmux")
+
+pytestmark = pytest.mark.skipif(
+    TMUX is None, reason="tmux is not installed here (.ci/run installs it where apt-get works)"
+)
+
+Screen = Callable[[str], str]
+
+
+@pytest.fixture
+def tmux(tmp_path: Path, psoas_home: Path) -> Iterator[tuple[Callable[..., None], Screen]]:
+    """A 100x30 tmux window running a shell; yields send-keys and wait-for-text helpers."""
+    assert TMUX is not None
+    socket = f"psoas-test-{os.getpid()}"
+    base = [TMUX, "-L", socket]
+    env = {**os.environ, "PSOAS_HOME": str(psoas_home), "PS1": "$ ", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    subprocess.run(
+        [
+            *base,
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "-s",
+            "e2e",
+            "bash --norc --noprofile",
+        ],
+        check=True,
+        env=env,
+        cwd=tmp_path,
+    )
+
+    def send(*keys: str) -> None:
+        subprocess.run([*base, "send-keys", "-t", "e2e", *keys], check=True)
+
+    def wait_for(text: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = subprocess.run(
+                [*base, "capture-pane", "-p", "-t", "e2e"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            if text in screen:
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+    try:
+        yield send, wait_for
+    finally:
+        subprocess.run([*base, "kill-server"], check=False, capture_output=True)
+
+
+def test_a_run_in_a_real_terminal(tmux: tuple[Callable[..., None], Screen]) -> None:
+    """Begin, pause, resume, skip and quit by key; the screen shows each; the shell is sane."""
+    send, wait_for = tmux
+    command = [sys.executable, "-m", "psoas_cli", "run", "daily-10min", "--speed", "5", "--quiet"]
+    send(shlex.join(command) + "; echo EXIT=$?", "Enter")
+    wait_for("Press any key to begin, or q to cancel.")
+    send("Enter")
+    screen = wait_for("GET READY")
+    assert "First: Belly breathing with pelvic tilts" in screen
+    assert "space pause · n skip · b back" in screen
+    send("Space")
+    wait_for("PAUSED · press space to go on")
+    send("Space")
+    screen = wait_for("INHALE · breath")
+    assert "Inhale" in screen and "█" in screen
+    send("n")
+    screen = wait_for("Couch stretch")
+    send("q")
+    wait_for("Quit this routine?")
+    send("y")
+    screen = wait_for("EXIT=130")
+    assert "Quit daily-10min after" in screen
+    assert "Steps done: 0 of 5; skipped: Belly breathing with pelvic tilts" in screen
+    modes = "stty -a | tr ' ;' '\\n\\n' | grep -x -e -echo -e echo -e -icanon -e icanon"
+    send(f'echo "MODES-$((1+1)) $({modes} | tr "\\n" " ")"', "Enter")
+    screen = wait_for("MODES-2 ")
+    settings = next(line for line in screen.splitlines() if "MODES-2 " in line).split()[1:]
+    assert sorted(settings) == ["echo", "icanon"]
