@@ -153,7 +153,7 @@ class Session:
                 voice.close(let_finish=report.outcome is Outcome.COMPLETED)
         result = summary(plan, report)
         display.lines(["", result.headline, result.detail])
-        if report.outcome is Outcome.COMPLETED:
+        if report.outcome is Outcome.COMPLETED and interactive:
             display.lines([habit_tip(self.today().toordinal())])
         if report.outcome is Outcome.HURT:
             display.lines(["", *hurt_lines()])

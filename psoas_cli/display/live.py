@@ -64,8 +64,8 @@ _FONT = {
 }
 """Three-row block digits: large enough to read from a mat, small enough for 40 columns."""
 
-PACER_MAX_CELLS = 30
-MAX_FRAMES_PER_SECOND = 10
+PACER_MAX_CELLS = 20
+MAX_FRAMES_PER_SECOND = 4
 
 _STYLES = {
     K.PREP: "bold yellow",
@@ -263,10 +263,12 @@ class LiveDisplay:
         rows.append(Text())
         rows += self._middle(moment)
         rows += self._status(moment)
-        rows.append(Text(stop_reminder(plan, segment), style="red", overflow="ellipsis"))
+        rows.append(Text(stop_reminder(plan, segment), style="red"))
         rows.append(Text(coming_up(plan, moment.index), style="dim"))
         rows.append(self._progress(moment, width))
         rows.append(Text(SHORT_HELP, style="dim"))
+        for row in rows:
+            row.no_wrap = row.cell_len <= width
         return Group(*rows)
 
     def _middle(self, moment: Moment) -> list[Text]:
