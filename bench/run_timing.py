@@ -137,7 +137,7 @@ def termdown_python(folder: Path) -> Path | None:
 def report(label: str, values: list[float], unit: str, scale: float = 1.0) -> float:
     median = statistics.median(values) * scale
     spread = ", ".join(f"{v * scale:.1f}" for v in values)
-    print(f"  {label:<46} median {median:7.1f} {unit}  ({spread})")
+    print(f"  {label:<50} median {median:7.1f} {unit}  ({spread})")
     return median
 
 
@@ -193,6 +193,16 @@ def main() -> int:
         ]
         frame_ms = report("first frame", [r.marks["frame"] - r.spawned for r in first], "ms", 1000)
         ok &= _judge(frame_ms, 150, "ms", "first frame")
+        floor = [
+            run_in_pty([sys.executable, "-c", "import click, rich.live, yaml"], {}, env=env)
+            for _ in range(options.rounds)
+        ]
+        report(
+            "floor: python -c 'import click, rich.live, yaml'",
+            [r.exited - r.spawned for r in floor],
+            "ms",
+            1000,
+        )
         memory = max(r.max_rss_mb for r in first + spawn)
         ok &= _judge(memory, 30, "MB", "peak memory")
 
@@ -204,14 +214,14 @@ def main() -> int:
         if termdown:
             down30 = run_in_pty([str(termdown), "30"], {}, (5, 25), env)
             reference = down30.cpu_window * 100
-            print(f"  {'termdown 30 (reference)':<46} {reference:7.2f} %")
+            print(f"  {'termdown 30 (reference)':<50} {reference:7.2f} %")
     return 0 if ok else 1
 
 
 def _judge(value: float, limit: float, unit: str, what: str) -> bool:
     met = value <= limit
     verdict = "ok" if met else "MISSED"
-    print(f"  {what:<46} {value:7.2f} {unit} (target <= {limit:g} {unit}) {verdict}")
+    print(f"  {what:<50} {value:7.2f} {unit} (target <= {limit:g} {unit}) {verdict}")
     return met
 
 

@@ -144,7 +144,6 @@ class LiveDisplay:
         self._live = Live(
             console=console,
             auto_refresh=False,
-            screen=True,
             transient=True,
             redirect_stdout=False,
             redirect_stderr=False,
@@ -156,11 +155,17 @@ class LiveDisplay:
         self.frames_drawn = 0
 
     def __enter__(self) -> LiveDisplay:
+        # The alternate screen keeps the safety text in the scrollback; Live's own screen
+        # mode would also pad every frame to the full height, which costs CPU per frame.
+        self.console.set_alt_screen(True)
         self._live.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._live.stop()
+        try:
+            self._live.stop()
+        finally:
+            self.console.set_alt_screen(False)
 
     def lines(self, lines: list[str]) -> None:
         """Print text above the live area (notices), keeping the frame below it."""
