@@ -294,11 +294,9 @@ def schema_command(exercise: bool) -> None:
     _print_json(exercise_schema() if exercise else routine_schema())
 
 
-MAX_CUE_SECONDS = 600.0
-
-
 def _seconds(ctx: click.Context, param: click.Parameter, value: str) -> float:
     """Seconds written as 5, 5s, 1m or 1m30s, as in routine files; 0 allowed."""
+    from psoas_cli.config import MAX_CUE_SECONDS  # noqa: PLC0415
     from psoas_cli.durations import parse_duration  # noqa: PLC0415
 
     seconds = parse_duration(value)

@@ -237,11 +237,18 @@ def habit_tip(day: int) -> str:
     return f"Tip: {HABITS[day % len(HABITS)]}"
 
 
-def hurt_lines() -> list[str]:
-    """The guidance shown after '!': when to stop for good and whom to see."""
+def hurt_lines(plan: Plan, index: int) -> list[str]:
+    """The guidance shown after '!': this exercise's warnings, when to stop, whom to see."""
+    exercise = exercise_of(plan, plan.segments[index]) if plan.segments else None
+    own = (
+        [f"Warning signs for {exercise.name}:", *(f"  • {s}" for s in exercise.stop_signs)]
+        if exercise and exercise.stop_signs
+        else []
+    )
     return [
         HURT_TITLE,
         "Ease out of the position slowly and rest.",
+        *own,
         "Do not go on today if any of these apply:",
         *(f"  • {sign}" for sign in STOP_SIGNS),
         STOP_ADVICE,

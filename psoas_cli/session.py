@@ -156,7 +156,7 @@ class Session:
         if report.outcome is Outcome.COMPLETED and interactive:
             display.lines([habit_tip(self.today().toordinal())])
         if report.outcome is Outcome.HURT:
-            display.lines(["", *hurt_lines()])
+            display.lines(["", *hurt_lines(plan, report.index)])
         return report
 
     def _display(self, plan: Plan, settings: RunSettings, *, interactive: bool) -> Display:

@@ -15,6 +15,7 @@ import pytest
 
 from psoas_cli.catalog import Catalog
 from psoas_cli.engine import Command, Outcome
+from psoas_cli.guidance import STOP_ADVICE
 from psoas_cli.keys import command_for, decode
 from psoas_cli.plan import build_plan
 from psoas_cli.session import RunSettings, Session
@@ -95,13 +96,19 @@ def drain(fd: int) -> None:
 
 
 def run_in_pty(
-    pty_pair: Pty, catalog: Catalog, keys: str, *, at: float = 0.05, name: str = "breathing-minute"
+    pty_pair: Pty,
+    catalog: Catalog,
+    keys: str,
+    *,
+    at: float = 0.05,
+    name: str = "breathing-minute",
+    out: io.StringIO | None = None,
 ) -> Outcome:
     """Run a routine fast with the pty as keyboard, typing ``keys`` after ``at`` seconds."""
     plan = build_plan(catalog.routines[name].routine)
     timer = threading.Timer(at, pty_pair.type, args=(keys,))
     timer.start()
-    session = Session(pty_pair.terminal, io.StringIO(), io.StringIO())
+    session = Session(pty_pair.terminal, out or io.StringIO(), io.StringIO())
     try:
         return session.run(plan, RunSettings(speed=200, yes=True, quiet=True)).outcome
     finally:
@@ -130,12 +137,19 @@ def test_keys_come_without_echo_and_settings_return(
 def test_quit_and_this_hurts_give_the_terminal_back(
     pty_pair: Pty, builtin_catalog: Catalog
 ) -> None:
-    """q then y quits and ! stops; both leave the terminal as it was."""
+    """q then y quits and ! stops with the stop-sign guidance; both restore the terminal."""
     before = pty_pair.settings()
     assert run_in_pty(pty_pair, builtin_catalog, "qy") is Outcome.QUIT
     assert pty_pair.settings() == before
-    assert run_in_pty(pty_pair, builtin_catalog, "!") is Outcome.HURT
+    out = io.StringIO()
+    assert run_in_pty(pty_pair, builtin_catalog, "!", out=out) is Outcome.HURT
     assert pty_pair.settings() == before
+    lines = out.getvalue().splitlines()
+    start = lines.index("Stopped because it hurts.")
+    assert lines[start + 1] == "Ease out of the position slowly and rest."
+    assert "Warning signs for 360° diaphragm breathing:" in lines
+    assert "  • pain that gets worse right after a stretch" in lines
+    assert lines[-1] == STOP_ADVICE
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
