@@ -369,6 +369,7 @@ def run_command(
     from pathlib import Path  # noqa: PLC0415
 
     from psoas_cli.catalog import RoutineEntry, load_catalog, looks_like_path  # noqa: PLC0415
+    from psoas_cli.plan import PlanOptions  # noqa: PLC0415
     from psoas_cli.session import RunSettings, make_plan, standard_session  # noqa: PLC0415
 
     if (name is None) == (file_path is None):
@@ -383,9 +384,7 @@ def run_command(
     if not isinstance(entry, RoutineEntry):
         raise click.UsageError(f"{target} is an exercise, not a routine: psoas show {target}")
     settings = RunSettings(
-        prep=0.0 if no_prep else prep,
-        switch=switch,
-        transition=transition,
+        cues=PlanOptions(prep=0.0 if no_prep else prep, switch=switch, transition=transition),
         speed=speed,
         start_step=_step_index(entry.routine, start) if start else 0,
         quiet=quiet,

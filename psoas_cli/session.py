@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Protocol
 
@@ -68,9 +68,7 @@ class Display(Protocol):
 class RunSettings:
     """How to run: cue lengths, speed, where to start and how to sound."""
 
-    prep: float = 5.0
-    switch: float = 5.0
-    transition: float = 5.0
+    cues: PlanOptions = field(default_factory=PlanOptions)
     speed: float = 1.0
     start_step: int = 0
     quiet: bool = False
@@ -81,10 +79,7 @@ class RunSettings:
 
 def make_plan(routine: Routine, settings: RunSettings) -> Plan:
     """The timeline this run follows, after --from; --speed applies only to the clock."""
-    options = PlanOptions(
-        prep=settings.prep, switch=settings.switch, transition=settings.transition
-    )
-    plan = build_plan(routine, options)
+    plan = build_plan(routine, settings.cues)
     if settings.start_step:
         plan = plan_from_step(plan, settings.start_step)
     return plan
