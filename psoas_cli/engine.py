@@ -216,7 +216,8 @@ _CUE_SEGMENTS = frozenset(
 """Segments that only lead into work, so skip ends just them rather than the whole step."""
 
 
-def _whole_step_frames(segment: Segment) -> float:
+def _once_a_second(segment: Segment) -> float:
+    """The default frame rate: a tick on every whole second of every segment."""
     del segment
     return 1.0
 
@@ -232,7 +233,7 @@ class Engine:
         commands: CommandSource,
         listeners: Sequence[Listener] = (),
         wakers: Sequence[Waker] = (),
-        frame_interval: Callable[[Segment], float] = _whole_step_frames,
+        frame_interval: Callable[[Segment], float] = _once_a_second,
         extend_seconds: float = EXTEND_SECONDS,
     ) -> None:
         self.plan = plan

@@ -41,7 +41,7 @@ from psoas_cli.plan import starting_at as plan_from_step
 from psoas_cli.terminal import (
     KeySource,
     NoKeyboard,
-    has_keyboard,
+    is_terminal,
     raw_keys,
     sigterm_interrupts,
 )
@@ -87,12 +87,12 @@ def make_plan(routine: Routine, settings: RunSettings) -> Plan:
 
 def wants_plain(stdout: IO[str], forced: bool) -> bool:
     """Plain lines for pipes, dumb terminals and --plain; the live screen otherwise."""
-    return forced or not has_keyboard(stdout) or os.environ.get("TERM") == "dumb"
+    return forced or not is_terminal(stdout) or os.environ.get("TERM") == "dumb"
 
 
 def _bell_stream(stdout: IO[str], stderr: IO[str]) -> IO[str] | None:
     """The terminal a person hears: stdout if it is one, else stderr (as in ``| tee log``)."""
-    return next((s for s in (stdout, stderr) if has_keyboard(s)), None)
+    return next((s for s in (stdout, stderr) if is_terminal(s)), None)
 
 
 @dataclass
@@ -110,7 +110,7 @@ class Session:
         """Show the safety screen, run the plan, print the summary; return what was done."""
         with ExitStack() as stack:
             keys: KeySource = NoKeyboard(self.sleep)
-            if has_keyboard(self.stdin):
+            if is_terminal(self.stdin):
                 keys = stack.enter_context(raw_keys(self.stdin))
             stack.enter_context(sigterm_interrupts())
             report = self._run(plan, settings, keys)

@@ -112,8 +112,8 @@ class Keyboard:
             return data.decode("utf-8", errors="replace")
 
 
-def has_keyboard(stream: IO[str]) -> bool:
-    """True when ``stream`` is a terminal a person can type into."""
+def is_terminal(stream: IO[str]) -> bool:
+    """True when ``stream`` is a terminal: typed into (stdin) or watched (stdout)."""
     try:
         return stream.isatty()
     except (AttributeError, ValueError):

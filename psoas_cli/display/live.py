@@ -272,6 +272,7 @@ class LiveDisplay:
         rows.append(Text(coming_up(plan, moment.index), style="dim"))
         rows.append(self._progress(moment, width))
         rows.append(Text(SHORT_HELP, style="dim"))
+        # Wrapping is most of rich's cost per frame; only lines too long for the screen need it.
         for row in rows:
             row.no_wrap = row.cell_len <= width
         return Group(*rows)
