@@ -137,6 +137,11 @@ def exercise_data(exercise: Exercise, entry: ExerciseEntry | None = None) -> dic
         "target": list(exercise.target),
         "dose": exercise.dose,
         "source": exercise.source,
+        "check": (
+            {"question": exercise.check.question, "answers": list(exercise.check.answers)}
+            if exercise.check
+            else None
+        ),
     }
     if entry is not None:
         data.update(origin=entry.origin.value, path=entry.path, overrides=entry.overrides or None)

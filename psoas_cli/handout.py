@@ -70,6 +70,10 @@ def exercise_markdown(exercise: Exercise, level: int = 1) -> str:
                 f"{n}. {item}" if numbered else f"- {item}" for n, item in enumerate(items, 1)
             ]
             lines.append("")
+    if exercise.check:
+        lines += [f"{heading}# Self-check: {exercise.check.question}", ""]
+        lines += [f"{n}. {answer}" for n, answer in enumerate(exercise.check.answers, 1)]
+        lines.append("")
     facts = [
         ("Dose in the source", exercise.dose),
         ("Equipment", ", ".join(exercise.equipment)),

@@ -24,6 +24,7 @@ from psoas_cli.model import (
     RepsStep,
     RestStep,
     Routine,
+    SelfCheck,
     Sides,
     Step,
 )
@@ -60,8 +61,12 @@ EXERCISE_KEYS = frozenset(
         "target",
         "dose",
         "source",
+        "check",
     }
 )
+SELF_CHECK_KEYS = ("question", "answers")
+MAX_CHECK_ANSWERS = 9
+"""Answers are picked with one digit key."""
 BREATH_PATTERN_KEYS = frozenset({"inhale", "hold_in", "exhale", "hold_out"})
 STEP_KEYS: Mapping[str, frozenset[str]] = {
     "hold": frozenset({"exercise", "hold", "sides", "sets", "rest", "tip", "dose_note"}),
@@ -621,6 +626,7 @@ def _exercise(reader: FieldReader, node: Node, path: str, *, inline: bool) -> Ex
                 f"{found['aliases'][1]}[{i}]",
                 f"{alias!r} must be lowercase letters, digits and dashes",
             )
+    check = _self_check(reader, *found["check"]) if "check" in found else None
     if len(reader.problems) != before or ident is None or name is None:
         return None
     return Exercise(
@@ -637,7 +643,32 @@ def _exercise(reader: FieldReader, node: Node, path: str, *, inline: bool) -> Ex
         stop_signs=lists.get("stop_signs", ()),
         equipment=lists.get("equipment", ()),
         target=lists.get("target", ()),
+        check=check,
     )
+
+
+def _self_check(reader: FieldReader, node: Node, path: str) -> SelfCheck | None:
+    found = reader.fields(node, path, SELF_CHECK_KEYS, "a self-check")
+    if found is None:
+        return None
+    reader.require(node, path, found, SELF_CHECK_KEYS)
+    question = reader.text(*found["question"]) if "question" in found else None
+    answers = reader.texts(*found["answers"]) if "answers" in found else None
+    if question is None or answers is None:
+        return None
+    answers_node, answers_path = found["answers"]
+    if not 2 <= len(answers) <= MAX_CHECK_ANSWERS:
+        reader.report(
+            answers_node,
+            answers_path,
+            f"give 2 to {MAX_CHECK_ANSWERS} answers, best first; got {len(answers)}",
+        )
+        return None
+    repeated = sorted({a for a in answers if answers.count(a) > 1})
+    if repeated:
+        reader.report(answers_node, answers_path, f"{repeated[0]!r} is listed twice")
+        return None
+    return SelfCheck(question=question, answers=answers)
 
 
 def _close_matches(word: str, choices: list[str], n: int, cutoff: float) -> list[str]:

@@ -35,6 +35,18 @@ class Level(Enum):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SelfCheck:
+    """A question put after a test exercise, per side, whose answers history compares.
+
+    The answers keep their order (best first), so a result can be compared with another side
+    or another week by its position as well as its words.
+    """
+
+    question: str
+    answers: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Exercise:
     """One movement, described once and referred to by id from any routine."""
 
@@ -51,6 +63,7 @@ class Exercise:
     target: tuple[str, ...] = ()
     dose: str = ""
     source: str = ""
+    check: SelfCheck | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

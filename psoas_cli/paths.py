@@ -11,9 +11,9 @@ HOME_VARIABLE = "PSOAS_HOME"
 
 def user_dir() -> Path:
     """The user's psoas folder: ``$PSOAS_HOME``, else the platform's config folder."""
-    override = os.environ.get(HOME_VARIABLE)
-    if override:
-        return Path(override).expanduser()
+    override = _home_override()
+    if override is not None:
+        return override
     if sys.platform == "win32":
         base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
     elif sys.platform == "darwin":
@@ -21,6 +21,34 @@ def user_dir() -> Path:
     else:
         base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
     return base / "psoas"
+
+
+def user_data_dir() -> Path:
+    """Where psoas keeps what it records: ``$PSOAS_HOME`` too, else the platform's data folder.
+
+    Linux separates data (``~/.local/share``) from settings so that a user can back up or
+    wipe one without the other; macOS and Windows keep both in one place.
+    """
+    override = _home_override()
+    if override is not None:
+        return override
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "psoas"
+
+
+def history_path() -> Path:
+    """The history database."""
+    return user_data_dir() / "history.sqlite3"
+
+
+def _home_override() -> Path | None:
+    override = os.environ.get(HOME_VARIABLE)
+    return Path(override).expanduser() if override else None
 
 
 def user_routines_dir() -> Path:

@@ -1,8 +1,12 @@
-"""A clock and a keyboard that tests control, so a whole routine runs in milliseconds."""
+"""A clock, a keyboard and session records that tests control, so a whole routine runs in
+milliseconds and history figures can be checked by hand."""
 
 from __future__ import annotations
 
-from psoas_cli.engine import Command
+from datetime import datetime, timedelta
+
+from psoas_cli.engine import Command, Outcome
+from psoas_cli.history import CheckResult, SessionRecord
 
 
 class FakeClock:
@@ -40,3 +44,34 @@ class ScriptedCommands:
             return command
         self.clock.now += timeout
         return None
+
+
+def record(
+    started: datetime,
+    *,
+    minutes: float = 12.0,
+    outcome: Outcome = Outcome.COMPLETED,
+    routine: str = "daily-10min",
+    pain: tuple[int | None, int | None] = (None, None),
+    checks: tuple[CheckResult, ...] = (),
+    uid: str = "",
+) -> SessionRecord:
+    """A session as history would return it, started at ``started`` (an aware datetime)."""
+    return SessionRecord(
+        id=0,
+        uid=uid or f"{routine}-{started.isoformat()}",
+        routine=routine,
+        title=routine.replace("-", " ").capitalize(),
+        started=started,
+        ended=started + timedelta(minutes=minutes),
+        active_seconds=minutes * 60,
+        paused_seconds=0.0,
+        steps_done=8 if outcome is Outcome.COMPLETED else 3,
+        steps_skipped=0,
+        steps_total=8,
+        outcome=outcome,
+        pain_before=pain[0],
+        pain_after=pain[1],
+        note="",
+        checks=checks,
+    )

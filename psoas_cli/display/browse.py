@@ -219,6 +219,9 @@ def _exercise_sections(console: Console, exercise: Exercise) -> None:
     _section(console, "Cues", exercise.cues)
     _section(console, "Common mistakes", exercise.mistakes)
     _section(console, "Stop if", exercise.stop_signs, style="bold red")
+    if exercise.check:
+        title = f"Self-check, asked after a run and kept in your history: {exercise.check.question}"
+        _section(console, title, exercise.check.answers, numbered=True)
 
 
 def _facts(facts: Sequence[tuple[str, str]]) -> Table:

@@ -1,0 +1,190 @@
+"""Progress from the history: streaks, weeks, a calendar, pain trends and self-check results.
+
+Pure arithmetic on session records and a given "today", so every figure can be tested at
+month and year ends and across daylight-saving changes without touching a clock. Days are
+the local dates the sessions started on; weeks start on Monday.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from psoas_cli.engine import Outcome
+from psoas_cli.history import CheckResult, SessionRecord
+from psoas_cli.model import Side
+
+DEFAULT_WEEKLY_GOAL = 5
+"""Sessions a week: the articles ask for the supported bridge five days a week."""
+
+COUNTS_AFTER_SECONDS = 60.0
+"""A session that did not finish still counts once this much was done."""
+
+WEEKS_SHOWN = 12
+
+
+def counts(record: SessionRecord) -> bool:
+    """Whether a session counts toward streaks and the weekly goal: finished, or a real go."""
+    return record.outcome is Outcome.COMPLETED or record.active_seconds >= COUNTS_AFTER_SECONDS
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class Week:
+    """One week's work and average pain ratings (None when nothing was rated)."""
+
+    start: date
+    sessions: int
+    minutes: float
+    pain_before: float | None
+    pain_after: float | None
+
+
+@dataclass(frozen=True)
+class CheckRound:
+    """The answers of one session's self-check, by side (None for a one-sided check)."""
+
+    day: date
+    answers: Mapping[Side | None, CheckResult]
+
+
+@dataclass(frozen=True)
+class CheckSeries:
+    """Every round of one self-check, oldest first."""
+
+    test: str
+    question: str
+    rounds: tuple[CheckRound, ...]
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Everything ``psoas stats`` shows."""
+
+    today: date
+    goal: int
+    sessions: int
+    minutes: float
+    current_streak: int
+    longest_streak: int
+    weeks: tuple[Week, ...]
+    minutes_by_day: Mapping[date, float]
+    checks: tuple[CheckSeries, ...]
+
+    @property
+    def this_week(self) -> Week:
+        """The week that holds ``today``."""
+        return self.weeks[-1]
+
+
+def compute_stats(
+    records: Iterable[SessionRecord], today: date, *, goal: int = DEFAULT_WEEKLY_GOAL
+) -> Stats:
+    """The figures for ``today`` from every recorded session.
+
+    Self-check answers are kept even from a session too short to count toward the goal:
+    the hang test itself takes about a minute.
+    """
+    records = list(records)
+    counted = [r for r in records if counts(r)]
+    days = {r.day for r in counted}
+    minutes_by_day: dict[date, float] = {}
+    for record in counted:
+        minutes_by_day[record.day] = (
+            minutes_by_day.get(record.day, 0.0) + record.active_seconds / 60
+        )
+    return Stats(
+        today=today,
+        goal=goal,
+        sessions=len(counted),
+        minutes=sum(minutes_by_day.values()),
+        current_streak=current_streak(days, today),
+        longest_streak=longest_streak(days),
+        weeks=weeks(counted, today, WEEKS_SHOWN),
+        minutes_by_day=minutes_by_day,
+        checks=check_series(r for r in records if r.checks),
+    )
+
+
+def current_streak(days: set[date], today: date) -> int:
+    """Days in a row with a session, ending today or, if today has none yet, yesterday."""
+    day = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while day in days:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+def longest_streak(days: set[date]) -> int:
+    """The most days in a row there has ever been a session."""
+    longest = run = 0
+    previous: date | None = None
+    for day in sorted(days):
+        run = run + 1 if previous is not None and day - previous == timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = day
+    return longest
+
+
+def weeks(records: Sequence[SessionRecord], today: date, count: int) -> tuple[Week, ...]:
+    """The last ``count`` weeks up to the one holding ``today``, oldest first, empty ones too."""
+    first = week_start(today) - timedelta(weeks=count - 1)
+    by_week: dict[date, list[SessionRecord]] = {}
+    for record in records:
+        start = week_start(record.day)
+        if first <= start <= today:
+            by_week.setdefault(start, []).append(record)
+    result = []
+    for n in range(count):
+        start = first + timedelta(weeks=n)
+        group = by_week.get(start, [])
+        result.append(
+            Week(
+                start=start,
+                sessions=len(group),
+                minutes=sum(r.active_seconds for r in group) / 60,
+                pain_before=_mean(r.pain_before for r in group),
+                pain_after=_mean(r.pain_after for r in group),
+            )
+        )
+    return tuple(result)
+
+
+def _mean(values: Iterable[int | None]) -> float | None:
+    given = [v for v in values if v is not None]
+    return sum(given) / len(given) if given else None
+
+
+def calendar_grid(today: date, week_count: int) -> list[list[date | None]]:
+    """Seven rows (Monday first) of ``week_count`` columns ending with this week; days after
+    today are None."""
+    first = week_start(today) - timedelta(weeks=week_count - 1)
+    return [
+        [
+            day if (day := first + timedelta(weeks=column, days=row)) <= today else None
+            for column in range(week_count)
+        ]
+        for row in range(7)
+    ]
+
+
+def check_series(records: Iterable[SessionRecord]) -> tuple[CheckSeries, ...]:
+    """Self-check answers grouped by test, one round per session, oldest first."""
+    series: dict[str, tuple[str, list[CheckRound]]] = {}
+    for record in sorted(records, key=lambda r: r.started):
+        by_test: dict[str, dict[Side | None, CheckResult]] = {}
+        for check in record.checks:
+            by_test.setdefault(check.test, {})[check.side] = check
+        for test, answers in by_test.items():
+            question = next(iter(answers.values())).question
+            series.setdefault(test, (question, []))[1].append(CheckRound(record.day, answers))
+    return tuple(
+        CheckSeries(test, question, tuple(rounds))
+        for test, (question, rounds) in sorted(series.items())
+    )
