@@ -85,6 +85,8 @@ def _name(char: str) -> str:
         return "space"
     if char in "\r\n":
         return "enter"
+    if char in "\x7f\x08":
+        return "backspace"
     return char.lower() if char.isalpha() else char
 
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 from typing import IO, Protocol
 
 from psoas_cli.cues import BellPlayer, Voice, find_speech_command
@@ -29,6 +29,7 @@ from psoas_cli.engine import (
 from psoas_cli.keys import SHORT_HELP
 from psoas_cli.model import Routine
 from psoas_cli.narration import habit_tip, hurt_lines, safety_lines, summary
+from psoas_cli.paths import history_path
 from psoas_cli.plan import (
     SECONDS_PER_SELF_PACED_REP,
     Plan,
@@ -38,6 +39,14 @@ from psoas_cli.plan import (
     scaled,
 )
 from psoas_cli.plan import starting_at as plan_from_step
+from psoas_cli.questions import (
+    PAIN_AFTER_PROMPT,
+    PAIN_BEFORE_PROMPT,
+    ask_check,
+    ask_pain,
+    due_checks,
+)
+from psoas_cli.recorder import Recorder
 from psoas_cli.terminal import (
     KeySource,
     NoKeyboard,
@@ -66,7 +75,7 @@ class Display(Protocol):
 
 @dataclass(frozen=True)
 class RunSettings:
-    """How to run: cue lengths, speed, where to start and how to sound."""
+    """How to run: cue lengths, speed, where to start, how to sound and what to record."""
 
     cues: PlanOptions = field(default_factory=PlanOptions)
     speed: float = 1.0
@@ -75,6 +84,15 @@ class RunSettings:
     voice: bool = False
     yes: bool = False
     plain: bool = False
+    record: bool = True
+    pain_before: int | None = None
+    pain_after: int | None = None
+    note: str = ""
+
+    @property
+    def records(self) -> bool:
+        """Whether this run goes into the history: a sped-up preview is not a session."""
+        return self.record and self.speed == 1.0
 
 
 def make_plan(routine: Routine, settings: RunSettings) -> Plan:
@@ -95,6 +113,11 @@ def _bell_stream(stdout: IO[str], stderr: IO[str]) -> IO[str] | None:
     return next((s for s in (stdout, stderr) if is_terminal(s)), None)
 
 
+def local_now() -> datetime:
+    """The wall-clock time here with its UTC offset, as history stores it."""
+    return datetime.now().astimezone()
+
+
 @dataclass
 class Session:
     """The streams, clock and sleep a run uses: the real ones, or a test's."""
@@ -104,31 +127,51 @@ class Session:
     stderr: IO[str]
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
-    today: Callable[[], date] = date.today
+    now: Callable[[], datetime] = local_now
+    keys: KeySource | None = None
+    """A key source to use instead of the terminal on stdin (tests type through one)."""
 
     def run(self, plan: Plan, settings: RunSettings) -> RunReport:
         """Show the safety screen, run the plan, print the summary; return what was done."""
         with ExitStack() as stack:
-            keys: KeySource = NoKeyboard(self.sleep)
-            if is_terminal(self.stdin):
+            keys: KeySource = self.keys or NoKeyboard(self.sleep)
+            if self.keys is None and is_terminal(self.stdin):
                 keys = stack.enter_context(raw_keys(self.stdin))
             stack.enter_context(sigterm_interrupts())
-            report = self._run(plan, settings, keys)
+            recorder = None
+            if settings.records:
+                recorder = Recorder(history_path(), clock=self.clock, now=self.now)
+                stack.callback(recorder.close)
+            report = self._run(plan, settings, keys, recorder)
         return report
 
-    def _run(self, plan: Plan, settings: RunSettings, keys: KeySource) -> RunReport:
+    def _run(
+        self, plan: Plan, settings: RunSettings, keys: KeySource, recorder: Recorder | None
+    ) -> RunReport:
         interactive = keys.interactive
         display = self._display(plan, settings, interactive=interactive)
         display.lines(safety_lines(plan, settings.speed))
         listeners: list[Listener] = [display]
         wakers: list[Waker] = []
         voice = self._sounds(settings, listeners, wakers)
-        display.lines(self._notices(plan, settings, interactive, voice))
+        display.lines(self._notices(plan, settings, interactive, voice, recorder))
+        if recorder is not None and recorder.problem:
+            recorder = None
+        pain_before = settings.pain_before
         if interactive and not settings.yes:
-            display.lines(["", f"Keys: {SHORT_HELP}", "Press any key to begin, or q to cancel."])
-            if keys.wait_for_key() == "q":
+            display.lines(["", f"Keys: {SHORT_HELP}"])
+            if recorder is not None and pain_before is None:
+                rating = ask_pain(keys, self.stdout, PAIN_BEFORE_PROMPT)
+                cancelled, pain_before = rating.cancelled, rating.value
+            else:
+                display.lines(["Press any key to begin, or q to cancel."])
+                cancelled = keys.wait_for_key() in ("q", "escape")
+            if cancelled:
                 display.lines(["Not started."])
                 return not_started(plan)
+        if recorder is not None:
+            recorder.begin(plan, pain_before=pain_before, note=settings.note)
+            listeners.append(recorder)
         engine = Engine(
             scaled(plan, settings.speed),
             clock=self.clock,
@@ -138,21 +181,63 @@ class Session:
             frame_interval=display.frame_interval,
             extend_seconds=EXTEND_SECONDS / settings.speed,
         )
+        if recorder is not None:
+            recorder.follow(engine.report)
+        report = None
         try:
             with display:
                 report = engine.run()
         except KeyboardInterrupt:
             report = engine.report(Outcome.INTERRUPTED)
         finally:
+            ended = report or engine.report(Outcome.INTERRUPTED)
+            if recorder is not None:
+                recorder.save(ended)
             if voice is not None:
-                voice.close(let_finish=report.outcome is Outcome.COMPLETED)
+                voice.close(let_finish=ended.outcome is Outcome.COMPLETED)
         result = summary(plan, report)
         display.lines(["", result.headline, result.detail])
-        if report.outcome is Outcome.COMPLETED and interactive:
-            display.lines([habit_tip(self.today().toordinal())])
         if report.outcome is Outcome.HURT:
             display.lines(["", *hurt_lines(plan, report.index)])
+        if recorder is not None:
+            self._after(
+                plan,
+                settings=settings,
+                report=report,
+                keys=keys,
+                recorder=recorder,
+                display=display,
+            )
+        if report.outcome is Outcome.COMPLETED and interactive:
+            display.lines(["", habit_tip(self.now().toordinal())])
         return report
+
+    def _after(
+        self,
+        plan: Plan,
+        *,
+        settings: RunSettings,
+        report: RunReport,
+        keys: KeySource,
+        recorder: Recorder,
+        display: Display,
+    ) -> None:
+        """Ask (at a keyboard) how it feels and how the self-checks came out; keep it all."""
+        pain_after = settings.pain_after
+        if keys.interactive:
+            display.lines([""])
+            if pain_after is None:
+                pain_after = ask_pain(keys, self.stdout, PAIN_AFTER_PROMPT).value
+            answers = [ask_check(keys, self.stdout, due) for due in due_checks(plan, report)]
+            recorder.add_checks([answer for answer in answers if answer is not None])
+        if pain_after is not None:
+            recorder.add_pain_after(pain_after)
+        if recorder.problem:
+            display.lines(["", f"Not recorded in your history: {recorder.problem}"])
+        elif recorder.session_id is not None:
+            display.lines(
+                ["", f"Saved as session {recorder.session_id}: see psoas history, psoas stats."]
+            )
 
     def _display(self, plan: Plan, settings: RunSettings, *, interactive: bool) -> Display:
         """Plain lines or the live screen, imported only when used (rich is slow to load)."""
@@ -184,9 +269,17 @@ class Session:
 
     @staticmethod
     def _notices(
-        plan: Plan, settings: RunSettings, interactive: bool, voice: Voice | None
+        plan: Plan,
+        settings: RunSettings,
+        interactive: bool,
+        voice: Voice | None,
+        recorder: Recorder | None,
     ) -> list[str]:
         notices = []
+        if recorder is not None and recorder.problem:
+            notices.append(f"This run will not be recorded: {recorder.problem}")
+        elif settings.record and not settings.records:
+            notices.append(f"A preview at {settings.speed:g}x speed is not recorded in history.")
         if not interactive and any(s.self_paced for s in plan.segments):
             notices.append(
                 f"No keyboard: self-paced sets are timed at {SECONDS_PER_SELF_PACED_REP:g} s "

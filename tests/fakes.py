@@ -23,7 +23,10 @@ class FakeClock:
 
 
 class ScriptedCommands:
-    """Commands pressed at given seconds after ``start``; waiting moves the fake clock."""
+    """Commands pressed at given seconds after ``start``; waiting moves the fake clock.
+
+    ``typed`` are the keys answered to questions and to "press any key" outside the run.
+    """
 
     def __init__(
         self,
@@ -31,11 +34,18 @@ class ScriptedCommands:
         script: list[tuple[float, Command]] | None = None,
         *,
         interactive: bool = True,
+        typed: str | list[str] = "",
     ) -> None:
         self.clock = clock
         self.start = clock.now
         self.script = sorted(script or [], key=lambda item: item[0])
         self.interactive = interactive
+        self.typed = list(typed)
+
+    def wait_for_key(self) -> str | None:
+        if not self.interactive:
+            return None
+        return self.typed.pop(0) if self.typed else "enter"
 
     def next_command(self, timeout: float) -> Command | None:
         if self.script and self.start + self.script[0][0] <= self.clock.now + timeout:

@@ -56,7 +56,13 @@ def test_plain_transcript_of_the_breathing_minute(builtin_catalog: Catalog) -> N
         "Exhale 5",
     ]
     assert body[2:14] == ["Inhale 5", "Exhale 5"] * 6
-    assert body[14:] == ["", "Completed breathing-minute in 1:05.", "Steps done: 1 of 1."]
+    assert body[14:] == [
+        "",
+        "Completed breathing-minute in 1:05.",
+        "Steps done: 1 of 1.",
+        "",
+        "Saved as session 1: see psoas history, psoas stats.",
+    ]
     assert "\x1b" not in text and "\a" not in text
     assert outcome is Outcome.COMPLETED
     assert seconds == pytest.approx(65.0)

@@ -1,0 +1,115 @@
+"""Keeps one run's history record up to date while it happens.
+
+The record is written when the run starts (as interrupted, with nothing done), brought up to
+date at every step, pause and ending, and finished with the outcome; so Ctrl-C, SIGTERM or a
+crash anywhere leaves a record that is right up to the last step. A storage fault stops the
+recording and is reported once; it never stops the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from psoas_cli.engine import Event, Finished, Outcome, Paused, RunReport, SegmentStarted
+from psoas_cli.history import CheckResult, History, HistoryError, NewSession
+from psoas_cli.plan import Plan
+
+T = TypeVar("T")
+
+
+class Recorder:
+    """An engine listener that writes the run it hears about into the history."""
+
+    def __init__(
+        self, path: Path, *, clock: Callable[[], float], now: Callable[[], datetime]
+    ) -> None:
+        self._clock = clock
+        self._now = now
+        self._history: History | None = None
+        self._session_id: int | None = None
+        self._started_at = 0.0
+        self._started = now()
+        self._progress: Callable[[Outcome], RunReport] | None = None
+        self._step: int | None = None
+        self.problem = ""
+        """Why recording stopped, in words for the person; empty while all is well."""
+        try:
+            self._history = History.open(path, write=True)
+        except HistoryError as exc:
+            self.problem = str(exc)
+
+    @property
+    def session_id(self) -> int | None:
+        """The id the run is recorded under, once it has started and while recording works."""
+        return self._session_id if self._history is not None else None
+
+    def begin(self, plan: Plan, *, pain_before: int | None, note: str) -> None:
+        """Record the run as started now."""
+        self._started_at = self._clock()
+        self._started = self._now()
+        self._session_id = self._write(
+            lambda history: history.start(
+                NewSession(
+                    routine=plan.routine.name,
+                    title=plan.routine.title,
+                    started=self._started,
+                    steps_total=len(plan.step_indices),
+                    pain_before=pain_before,
+                    note=note,
+                )
+            )
+        )
+
+    def follow(self, progress: Callable[[Outcome], RunReport]) -> None:
+        """Where to ask how far the run has got (the engine's ``report``)."""
+        self._progress = progress
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, Finished):
+            self.save(event.report)
+        elif self._progress is not None and (
+            isinstance(event, Paused)
+            or (isinstance(event, SegmentStarted) and event.moment.segment.step != self._step)
+        ):
+            if isinstance(event, SegmentStarted):
+                self._step = event.moment.segment.step
+            self.save(self._progress(Outcome.INTERRUPTED))
+
+    def save(self, report: RunReport) -> None:
+        """Bring the record up to date with ``report``."""
+        ended = self._started + timedelta(seconds=self._clock() - self._started_at)
+        self._write_to_session(lambda history, sid: history.update(sid, report, ended))
+
+    def add_pain_after(self, pain: int) -> None:
+        """Keep the rating given after the run."""
+        self._write_to_session(lambda history, sid: history.set_pain_after(sid, pain))
+
+    def add_checks(self, checks: Sequence[CheckResult]) -> None:
+        """Keep self-check answers."""
+        if checks:
+            self._write_to_session(lambda history, sid: history.add_checks(sid, checks))
+
+    def close(self) -> None:
+        """Let go of the database."""
+        if self._history is not None:
+            self._history.close()
+            self._history = None
+
+    def _write_to_session(self, write: Callable[[History, int], None]) -> None:
+        session_id = self._session_id
+        if session_id is not None:
+            self._write(lambda history: write(history, session_id))
+
+    def _write(self, write: Callable[[History], T]) -> T | None:
+        """Do one write; the first fault is kept for the person and ends the recording."""
+        if self._history is None:
+            return None
+        try:
+            return write(self._history)
+        except HistoryError as exc:
+            self.problem = str(exc)
+            self.close()
+            return None

@@ -1,0 +1,242 @@
+"""Runs go into the history as they happen: partial records at every kind of ending, the
+questions asked around a run, and a run that still works when the history cannot."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from datetime import datetime, timedelta, timezone
+from itertools import accumulate
+
+import pytest
+from fakes import FakeClock, ScriptedCommands
+
+from psoas_cli.catalog import Catalog
+from psoas_cli.engine import Command, Outcome
+from psoas_cli.history import History, HistoryError, SessionRecord
+from psoas_cli.paths import history_path
+from psoas_cli.plan import Plan, build_plan
+from psoas_cli.session import RunSettings, Session
+
+C = Command
+CET = timezone(timedelta(hours=1))
+MORNING = datetime(2026, 11, 20, 7, 30, tzinfo=CET)
+
+
+class Interrupting(ScriptedCommands):
+    """Ctrl-C arrives once the clock reaches ``at`` seconds into the run."""
+
+    def __init__(self, clock: FakeClock, at: float) -> None:
+        super().__init__(clock, interactive=False)
+        self.at = at
+
+    def next_command(self, timeout: float) -> Command | None:
+        if self.clock.now + timeout >= self.start + self.at:
+            self.clock.now = self.start + self.at
+            raise KeyboardInterrupt
+        return super().next_command(timeout)
+
+
+def run(
+    plan: Plan,
+    keys: ScriptedCommands | None = None,
+    settings: RunSettings | None = None,
+    clock: FakeClock | None = None,
+) -> str:
+    """Run on a fake clock and fake wall clock that moves with it; returns what was printed."""
+    clock = clock or (keys.clock if keys else FakeClock())
+    start = clock.now
+    out = io.StringIO()
+    session = Session(
+        io.StringIO(),
+        out,
+        io.StringIO(),
+        clock=clock,
+        sleep=clock.sleep,
+        now=lambda: MORNING + timedelta(seconds=clock.now - start),
+        keys=keys or ScriptedCommands(clock, interactive=False),
+    )
+    session.run(plan, settings or RunSettings(plain=True))
+    return out.getvalue()
+
+
+def recorded() -> list[SessionRecord]:
+    """Every session in the test's history, newest first."""
+    history = History.open(history_path(), write=False)
+    if history is None:
+        return []
+    with history:
+        return history.sessions()
+
+
+def step_ends(plan: Plan) -> list[float]:
+    """Seconds from the start at which each step of the plan is done."""
+    ends = list(accumulate(s.duration for s in plan.segments))
+    return [
+        max(e for e, s in zip(ends, plan.segments, strict=True) if s.step == step)
+        for step in plan.step_indices
+    ]
+
+
+@pytest.fixture
+def daily(builtin_catalog: Catalog) -> Plan:
+    """The daily 10-minute routine as it runs by default."""
+    return build_plan(builtin_catalog.routines["daily-10min"].routine)
+
+
+def test_a_completed_run_is_recorded_with_its_ratings_and_note(daily: Plan) -> None:
+    """Without a keyboard, ratings come from the options and the record is complete."""
+    out = run(daily, settings=RunSettings(plain=True, pain_before=5, pain_after=3, note="stiff"))
+    (session,) = recorded()
+    assert session.routine == "daily-10min"
+    assert session.title == "Daily 10-minute psoas routine"
+    assert session.outcome is Outcome.COMPLETED
+    assert session.active_seconds == pytest.approx(daily.total)
+    assert (session.steps_done, session.steps_skipped, session.steps_total) == (5, 0, 5)
+    assert (session.pain_before, session.pain_after, session.note) == (5, 3, "stiff")
+    assert session.started == MORNING
+    assert session.ended == MORNING + timedelta(seconds=daily.total)
+    assert out.rstrip().endswith("Saved as session 1: see psoas history, psoas stats.")
+
+
+@pytest.mark.parametrize("at", [2.0, 130.0, 333.3, 600.0])
+def test_ctrl_c_anywhere_leaves_a_record_true_to_that_moment(daily: Plan, at: float) -> None:
+    """Interrupted during get-ready, at a step boundary, mid-set and late: time and steps match."""
+    clock = FakeClock()
+    run(daily, Interrupting(clock, at), RunSettings(plain=True))
+    (session,) = recorded()
+    assert session.outcome is Outcome.INTERRUPTED
+    assert session.active_seconds == pytest.approx(at)
+    assert session.steps_done == sum(1 for end in step_ends(daily) if end <= at)
+    assert session.ended == MORNING + timedelta(seconds=at)
+
+
+@pytest.mark.parametrize(
+    ("script", "outcome", "seconds"),
+    [
+        ([(200.0, C.QUIT), (203.0, C.CONFIRM)], Outcome.QUIT, 200.0),
+        ([(90.0, C.HURT)], Outcome.HURT, 90.0),
+        ([(10.0, C.PAUSE), (70.0, C.PAUSE), (140.0, C.QUIT), (141.0, C.QUIT)], Outcome.QUIT, 80.0),
+    ],
+)
+def test_quit_and_this_hurts_are_recorded_as_such(
+    daily: Plan, script: list[tuple[float, Command]], outcome: Outcome, seconds: float
+) -> None:
+    """q then y, '!', and a paused-then-quit run: outcome and active time (pauses excluded)."""
+    clock = FakeClock()
+    run(daily, ScriptedCommands(clock, script), RunSettings(plain=True, yes=True))
+    (session,) = recorded()
+    assert session.outcome is outcome
+    assert session.active_seconds == pytest.approx(seconds)
+
+
+def test_the_record_is_kept_up_to_date_during_the_run(daily: Plan) -> None:
+    """Another reader sees each finished step while the run is still going (as after kill -9)."""
+    third_step_done = step_ends(daily)[2]
+    seen: list[tuple[Outcome, int]] = []
+
+    class Peeking(ScriptedCommands):
+        def next_command(self, timeout: float) -> Command | None:
+            if not seen and self.clock.now >= self.start + third_step_done + 1:
+                (session,) = recorded()
+                seen.append((session.outcome, session.steps_done))
+            return super().next_command(timeout)
+
+    run(daily, Peeking(FakeClock(), interactive=False), RunSettings(plain=True))
+    assert seen == [(Outcome.INTERRUPTED, 3)]
+    assert recorded()[0].outcome is Outcome.COMPLETED
+
+
+def test_at_a_keyboard_pain_is_asked_before_and_after(daily: Plan) -> None:
+    """Typing 10, two Backspaces, 4 and Enter starts the run rated 4; 2 and Enter rate it after."""
+    keys = ScriptedCommands(
+        FakeClock(),
+        [(30.0, C.QUIT), (31.0, C.CONFIRM)],
+        typed=["1", "0", "backspace", "backspace", "4", "enter", "2", "enter"],
+    )
+    out = run(daily, keys)
+    (session,) = recorded()
+    assert (session.pain_before, session.pain_after) == (4, 2)
+    assert session.outcome is Outcome.QUIT
+    assert "(Enter alone skips the rating, q cancels): 10\b \b\b \b4\n" in out
+    assert "Pain now, 0 to 10? (Enter skips) 2\n" in out
+
+
+def test_enter_skips_the_ratings_and_q_at_the_first_question_cancels(daily: Plan) -> None:
+    """Enter leaves a rating empty; q before the start records nothing at all."""
+    run(daily, ScriptedCommands(FakeClock(), [(5.0, C.HURT)], typed=["enter", "enter"]))
+    (session,) = recorded()
+    assert (session.pain_before, session.pain_after) == (None, None)
+    out = run(daily, ScriptedCommands(FakeClock(), typed=["q"]))
+    assert "Not started." in out
+    assert len(recorded()) == 1
+
+
+def test_the_hang_test_ends_with_a_self_check_per_side(builtin_catalog: Catalog) -> None:
+    """Both sides are asked with numbered answers; the picks are stored with their rank."""
+    plan = build_plan(builtin_catalog.routines["hang-test"].routine)
+    out = run(plan, ScriptedCommands(FakeClock(), typed=["enter", "enter", "1", "3"]))
+    (session,) = recorded()
+    assert [(c.side and c.side.value, c.answer, c.rank) for c in session.checks] == [
+        ("left", "level with the bench, or below it", 0),
+        ("right", "well above level", 2),
+    ]
+    assert (
+        "Left side: Where did the hanging thigh settle?\n"
+        "  1  level with the bench, or below it\n"
+        "  2  a little above level\n"
+        "  3  well above level\n"
+        "Press 1-3 (Enter skips): 1  level with the bench, or below it\n"
+    ) in out
+
+
+def test_the_self_check_is_not_asked_when_the_test_was_not_done(builtin_catalog: Catalog) -> None:
+    """Quitting before the test step asks no self-check question."""
+    plan = build_plan(builtin_catalog.routines["hang-test"].routine)
+    keys = ScriptedCommands(
+        FakeClock(), [(3.0, C.QUIT), (4.0, C.CONFIRM)], typed=["enter", "enter"]
+    )
+    out = run(plan, keys)
+    assert "Where did the hanging thigh settle?" not in out
+    assert recorded()[0].checks == ()
+
+
+def test_no_history_and_previews_record_nothing(daily: Plan) -> None:
+    """--no-history writes no file; a sped-up preview says it is not recorded."""
+    run(daily, settings=RunSettings(plain=True, record=False))
+    assert not history_path().exists()
+    out = run(daily, settings=RunSettings(plain=True, speed=10))
+    assert "A preview at 10x speed is not recorded in history." in out
+    assert not history_path().exists()
+
+
+def test_a_damaged_history_does_not_stop_the_run(builtin_catalog: Catalog) -> None:
+    """The run completes, says once why it is not recorded, and the file is untouched."""
+    plan = build_plan(builtin_catalog.routines["breathing-minute"].routine)
+    path = history_path()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not a database" * 100)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    out = run(plan, ScriptedCommands(FakeClock(), typed=["x"]))
+    assert out.count(f"the history file {path} is damaged") == 1
+    assert "This run will not be recorded: the history file" in out
+    assert "Completed breathing-minute in 1:05." in out
+    assert "Pain right now" not in out
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+def test_a_write_failing_mid_run_is_reported_after_it(
+    daily: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the disk fills during the run, the run goes on and the summary says what happened."""
+
+    def full(self: History, *args: object) -> None:
+        raise HistoryError("there is no room left to write the history file X (the disk is full).")
+
+    monkeypatch.setattr(History, "update", full)
+    out = run(daily)
+    assert "Completed daily-10min in 11:41." in out
+    assert out.rstrip().endswith(
+        "Not recorded in your history: there is no room left to write the history file X "
+        "(the disk is full)."
+    )
