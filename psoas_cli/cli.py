@@ -15,13 +15,17 @@ from psoas_cli import __version__
 from psoas_cli.errors import ExitCode, PsoasError
 
 if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+
     from click.shell_completion import CompletionItem
 
     from psoas_cli.catalog import Catalog, ExerciseEntry, RoutineEntry
+    from psoas_cli.history import SessionRecord
     from psoas_cli.model import Routine
 
 MAX_HELP_WIDTH = 100
-CONFIGURABLE = frozenset({"run"})
+CONFIGURABLE = frozenset({"run", "stats"})
 """Commands whose option defaults may come from the config file."""
 
 
@@ -331,6 +335,25 @@ def _seconds(ctx: click.Context, param: click.Parameter, value: str) -> float:
     "--plain/--live", default=False, help="One line per event, for logs and screen readers."
 )
 @click.option("--dry-run", is_flag=True, help="Print the timeline and total time, then stop.")
+@click.option(
+    "--pain-before",
+    type=click.IntRange(0, 10),
+    metavar="0-10",
+    help="Pain before the run (else asked at a keyboard).",
+)
+@click.option(
+    "--pain-after",
+    type=click.IntRange(0, 10),
+    metavar="0-10",
+    help="Pain after the run (else asked at a keyboard).",
+)
+@click.option("--note", default="", metavar="TEXT", help="A note kept with this session.")
+@click.option(
+    "--history/--no-history",
+    "record",
+    default=True,
+    help="Record this run in your history.  [default: history]",
+)
 def run_command(
     *,
     name: str | None,
@@ -346,6 +369,10 @@ def run_command(
     yes: bool,
     plain: bool,
     dry_run: bool,
+    pain_before: int | None,
+    pain_after: int | None,
+    note: str,
+    record: bool,
 ) -> None:
     """Guide you through a routine: countdown, breath pacing, reps, sides and cues.
 
@@ -358,6 +385,11 @@ def run_command(
     $PSOAS_HOME/config.yaml under 'run:'. Exit codes: 0 completed, 1 error, 2 usage,
     130 quit, stopped or interrupted.
 
+    Every run is recorded in your history as it goes (see `psoas history` and
+    `psoas stats`), except with --no-history or at a --speed other than 1. At a keyboard
+    you are asked for pain from 0 to 10 before and after (Enter skips); the hang test
+    also asks where each thigh settled.
+
     \b
     Examples:
       psoas run daily-10min
@@ -365,6 +397,7 @@ def run_command(
       psoas run release-20min --from 3
       psoas run ./my-routine.yaml --dry-run
       psoas run breathing-minute --plain --yes > session.log
+      psoas run hang-test --pain-before 3 --note "after a long drive"
     """
     from pathlib import Path  # noqa: PLC0415
 
@@ -374,6 +407,8 @@ def run_command(
 
     if (name is None) == (file_path is None):
         raise click.UsageError("give a routine NAME or --file PATH (one of them).")
+    if not record and (pain_before is not None or pain_after is not None or note):
+        raise click.UsageError("--pain-before, --pain-after and --note need the history on.")
     catalog = load_catalog()
     target = file_path or name or ""
     entry = (
@@ -391,6 +426,10 @@ def run_command(
         voice=voice,
         yes=yes,
         plain=plain,
+        record=record,
+        pain_before=pain_before,
+        pain_after=pain_after,
+        note=note.strip(),
     )
     plan = make_plan(entry.routine, settings)
     if dry_run:
@@ -404,6 +443,227 @@ def run_command(
     report = standard_session().run(plan, settings)
     if report.outcome is not Outcome.COMPLETED:
         raise click.exceptions.Exit(ExitCode.INTERRUPTED)
+
+
+def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    """--since as a local date."""
+    if value is None:
+        return None
+    from psoas_cli.history import since_date  # noqa: PLC0415
+
+    day = since_date(value, _local_today())
+    if day is None:
+        raise click.BadParameter(
+            f"{value!r} is not a date like 2026-11-01, today, yesterday, 10d or 4w."
+        )
+    return day
+
+
+def _local_today() -> date:
+    from datetime import datetime  # noqa: PLC0415
+
+    return datetime.now().astimezone().date()
+
+
+@cli.command("history")
+@click.option(
+    "--since",
+    callback=_since,
+    metavar="DATE",
+    help="Only sessions from DATE on: 2026-11-01, today, yesterday, 10d, 4w.",
+)
+@click.option("--routine", metavar="NAME", help="Only sessions of this routine.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help="Show N sessions (default 20 in the table, all with --json/--csv; 0 for all).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV for spreadsheets.")
+@click.option("--delete", "delete_id", type=int, metavar="ID", help="Delete session ID.")
+@click.option("-y", "--yes", is_flag=True, help="Delete without asking.")
+@click.option(
+    "--export",
+    "export_to",
+    metavar="FILE",
+    help="Write every session, rating and self-check to FILE as JSON ('-': standard output).",
+)
+@click.option(
+    "--import",
+    "import_from",
+    metavar="FILE",
+    help="Add the sessions in FILE (from --export), skipping any already here.",
+)
+def history_command(
+    *,
+    since: date | None,
+    routine: str | None,
+    limit: int | None,
+    as_json: bool,
+    as_csv: bool,
+    delete_id: int | None,
+    yes: bool,
+    export_to: str | None,
+    import_from: str | None,
+) -> None:
+    """Show recent sessions: when, which routine, time done, how it ended, pain before → after.
+
+    Every `psoas run` is recorded as it happens, so a run that was quit, stopped because
+    it hurt, or interrupted is here too, with what was done up to that point. The history
+    lives in $PSOAS_HOME/history.sqlite3 (by default ~/.local/share/psoas on Linux).
+
+    \b
+    Examples:
+      psoas history
+      psoas history --since 4w --routine daily-10min
+      psoas history --csv > sessions.csv
+      psoas history --delete 12
+      psoas history --export backup.json
+      psoas history --import backup.json
+    """
+    actions = [a for a in (delete_id is not None, export_to, import_from, as_json, as_csv) if a]
+    if len(actions) > 1:
+        raise click.UsageError(
+            "use one of --delete, --export, --import, --json and --csv at a time."
+        )
+    from pathlib import Path  # noqa: PLC0415
+
+    from psoas_cli.history import History  # noqa: PLC0415
+    from psoas_cli.paths import history_path  # noqa: PLC0415
+
+    path = history_path()
+    if import_from is not None:
+        _import_history(path, Path(import_from))
+        return
+    if delete_id is not None:
+        _delete_session(path, delete_id, ask=not yes)
+        return
+    history = History.read(path)
+    records, total = [], 0
+    if history is not None:
+        with history:
+            wanted = (
+                limit if limit is not None else (None if as_json or as_csv or export_to else 20)
+            )
+            records = history.sessions(since=since, routine=routine, limit=wanted or None)
+            total = history.count(since=since, routine=routine)
+    if export_to is not None:
+        _export_history(records, export_to)
+    elif as_json:
+        from psoas_cli.history_file import session_data  # noqa: PLC0415
+
+        _print_json([session_data(r) for r in records])
+    elif as_csv:
+        from psoas_cli.history_file import csv_text  # noqa: PLC0415
+
+        click.echo(csv_text(records), nl=False)
+    else:
+        from psoas_cli.display.progress import make_console, print_history  # noqa: PLC0415
+
+        print_history(make_console(), records, total)
+
+
+def _import_history(path: Path, source: Path) -> None:
+    from psoas_cli.history import History  # noqa: PLC0415
+    from psoas_cli.history_file import read_export  # noqa: PLC0415
+
+    records = read_export(source)
+    with History.open(path) as history:
+        added = history.import_sessions(records)
+    skipped = len(records) - added
+    already = f"; {skipped} {'was' if skipped == 1 else 'were'} already here" if skipped else ""
+    click.echo(f"Imported {added} of {len(records)} sessions from {source}{already}.")
+
+
+def _export_history(records: list[SessionRecord], target: str) -> None:
+    from datetime import datetime  # noqa: PLC0415
+
+    from psoas_cli.history_file import export_text  # noqa: PLC0415
+
+    text = export_text(records, datetime.now().astimezone())
+    if target == "-":
+        click.echo(text, nl=False)
+        return
+    from pathlib import Path  # noqa: PLC0415
+
+    path = Path(target)
+    if path.exists():
+        raise click.UsageError(f"{path} already exists; choose another name or remove it first.")
+    try:
+        with path.open("x", encoding="utf-8") as file:
+            file.write(text)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
+    click.echo(f"Exported {len(records)} sessions to {path}.", err=True)
+
+
+def _delete_session(path: Path, session_id: int, *, ask: bool) -> None:
+    from psoas_cli.history import History  # noqa: PLC0415
+
+    history = History.read(path)
+    found = None
+    if history is not None:
+        with history:
+            found = history.session(session_id)
+    if found is None:
+        raise click.ClickException(f"there is no session {session_id}; see psoas history.")
+    what = f"session {found.id}: {found.routine}, {found.started:%Y-%m-%d %H:%M}"
+    if ask and _at_keyboard() and not click.confirm(f"Delete {what}?"):
+        click.echo("Kept it.")
+        return
+    with History.open(path) as history:
+        history.delete(session_id)
+    click.echo(f"Deleted {what}.")
+
+
+def _at_keyboard() -> bool:
+    import sys  # noqa: PLC0415
+
+    return sys.stdin.isatty()
+
+
+@cli.command("stats")
+@click.option(
+    "--goal",
+    type=click.IntRange(1, 14),
+    default=5,
+    show_default=True,
+    help="Sessions a week to aim for.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def stats_command(*, goal: int, as_json: bool) -> None:
+    """Show streaks, this week against your goal, a calendar, minutes and pain by week, and
+    self-check results by side.
+
+    A day counts toward a streak when it has a session that was completed or lasted at
+    least a minute. Weeks start on Monday. Set your weekly goal in $PSOAS_HOME/config.yaml
+    under 'stats:' (goal: 4).
+
+    \b
+    Examples:
+      psoas stats
+      psoas stats --goal 3
+      psoas stats --json
+    """
+    from psoas_cli.history import History  # noqa: PLC0415
+    from psoas_cli.paths import history_path  # noqa: PLC0415
+    from psoas_cli.stats import compute_stats  # noqa: PLC0415
+
+    history = History.read(history_path())
+    records = []
+    if history is not None:
+        with history:
+            records = history.sessions()
+    stats = compute_stats(records, _local_today(), goal=goal)
+    if as_json:
+        from psoas_cli.stats import stats_data  # noqa: PLC0415
+
+        _print_json(stats_data(stats))
+        return
+    from psoas_cli.display.progress import make_console, print_stats  # noqa: PLC0415
+
+    print_stats(make_console(), stats)
 
 
 def _step_index(routine: Routine, start: str) -> int:

@@ -5,6 +5,8 @@ The file holds one section per command, with option names as keys::
     run:
       prep: 10s
       quiet: true
+    stats:
+      goal: 4
 
 What it returns is click's ``default_map``, so an option given on the command line always
 wins over the file, and the file wins over the built-in default.
@@ -24,6 +26,7 @@ CONFIG_NAME = "config.yaml"
 
 MAX_CUE_SECONDS = 600.0
 MAX_SPEED = 1000.0
+MAX_WEEKLY_GOAL = 14
 
 
 def _duration(reader: FieldReader, node: Node, path: str) -> object:
@@ -45,6 +48,10 @@ def _speed(reader: FieldReader, node: Node, path: str) -> object:
     return None
 
 
+def _goal(reader: FieldReader, node: Node, path: str) -> object:
+    return reader.count(node, path, most=MAX_WEEKLY_GOAL)
+
+
 Check = Callable[[FieldReader, Node, str], object]
 
 SETTINGS: Mapping[str, Mapping[str, Check]] = {
@@ -57,6 +64,10 @@ SETTINGS: Mapping[str, Mapping[str, Check]] = {
         "voice": _flag,
         "yes": _flag,
         "plain": _flag,
+        "history": _flag,
+    },
+    "stats": {
+        "goal": _goal,
     },
 }
 """Every setting the file may hold, by command, with the check its value must pass."""

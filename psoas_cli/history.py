@@ -230,26 +230,35 @@ class History:
         self._db = connection
 
     @classmethod
-    def open(cls, path: Path, *, write: bool) -> History | None:
-        """The history at ``path`` on the current schema, or None when reading one that
-        does not exist yet. Reading needs no write access unless the file is on an older
-        schema; a file from a newer psoas, or one SQLite cannot read, is an error and is
-        left untouched.
+    def open(cls, path: Path) -> History:
+        """The history at ``path`` for writing, created or migrated to the current schema.
+
+        A file from a newer psoas, or one SQLite cannot read, is an error and is left as it is.
         """
-        if not write and not path.exists():
-            return None
         try:
-            if write:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            history = cls._connected(path, "mode=rwc" if write else "mode=rw")
+            path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise HistoryError(describe_fault(path, exc)) from None
+        return cls._migrated(cls._connected(path, "mode=rwc"))
+
+    @classmethod
+    def read(cls, path: Path) -> History | None:
+        """The history at ``path`` for reading, or None when there is none yet.
+
+        Needs no write access unless the file is on an older schema and must be migrated.
+        """
+        if not path.exists():
+            return None
+        try:
+            history = cls._connected(path, "mode=rw")
         except HistoryError:
-            if write:
-                raise
             # A folder the user may not write: SQLite cannot make the files WAL needs even to
             # read, so read the file as a snapshot; no psoas can be writing to it there.
             history = cls._connected(path, "mode=ro&immutable=1")
+        return cls._migrated(history)
+
+    @classmethod
+    def _migrated(cls, history: History) -> History:
         try:
             history._migrate()
         except HistoryError:
@@ -417,17 +426,8 @@ class History:
         limit: int | None = None,
     ) -> list[SessionRecord]:
         """Sessions newest first, from local date ``since`` on, of one routine if given."""
-        where, params = [], []
-        if since is not None:
-            where.append("day >= ?")
-            params.append(since.isoformat())
-        if routine is not None:
-            where.append("routine = ?")
-            params.append(routine)
-        sql = f"SELECT {_SESSION_COLUMNS} FROM sessions"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY started DESC, id DESC"
+        where, params = _filters(since, routine)
+        sql = f"SELECT {_SESSION_COLUMNS} FROM sessions{where} ORDER BY started DESC, id DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         try:
@@ -444,6 +444,31 @@ class History:
         except sqlite3.Error as exc:
             raise HistoryError(describe_fault(self.path, exc)) from None
         return [_record(row, checks.get(int(row["id"]), ())) for row in rows]
+
+    def session(self, session_id: int) -> SessionRecord | None:
+        """One session by id, with its self-checks."""
+        try:
+            row = self._db.execute(
+                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
+            ).fetchone()
+            checks = self._db.execute(
+                "SELECT test, question, side, answer, rank FROM self_checks "
+                "WHERE session_id = ? ORDER BY test, side",
+                (session_id,),
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise HistoryError(describe_fault(self.path, exc)) from None
+        return None if row is None else _record(row, [_check(c) for c in checks])
+
+    def count(self, *, since: date | None = None, routine: str | None = None) -> int:
+        """How many sessions ``sessions`` would return without a limit."""
+        where, params = _filters(since, routine)
+        try:
+            return int(
+                self._db.execute(f"SELECT count(*) FROM sessions{where}", params).fetchone()[0]
+            )
+        except sqlite3.Error as exc:
+            raise HistoryError(describe_fault(self.path, exc)) from None
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -488,6 +513,34 @@ class History:
                 for statement in _statements(script):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number}")
+
+
+def _filters(since: date | None, routine: str | None) -> tuple[str, list[str]]:
+    """The WHERE clause and its parameters for the history's two filters."""
+    where, params = [], []
+    if since is not None:
+        where.append("day >= ?")
+        params.append(since.isoformat())
+    if routine is not None:
+        where.append("routine = ?")
+        params.append(routine)
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+def since_date(text: str, today: date) -> date | None:
+    """A --since value as a local date: 2026-11-01, today, yesterday, 10d or 4w ago; None if
+    it is none of those."""
+    text = text.strip().lower()
+    named = {"today": 0, "yesterday": 1}
+    if text in named:
+        return today - timedelta(days=named[text])
+    if len(text) > 1 and text[:-1].isdigit() and text[-1] in "dw":
+        days = int(text[:-1]) * (7 if text[-1] == "w" else 1)
+        return today - timedelta(days=days) if days <= 36_500 else None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def _statements(script: str) -> Sequence[str]:

@@ -37,7 +37,7 @@ class Recorder:
         self.problem = ""
         """Why recording stopped, in words for the person; empty while all is well."""
         try:
-            self._history = History.open(path, write=True)
+            self._history = History.open(path)
         except HistoryError as exc:
             self.problem = str(exc)
 

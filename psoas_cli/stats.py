@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from psoas_cli.engine import Outcome
 from psoas_cli.history import CheckResult, SessionRecord
@@ -188,3 +189,49 @@ def check_series(records: Iterable[SessionRecord]) -> tuple[CheckSeries, ...]:
         CheckSeries(test, question, tuple(rounds))
         for test, (question, rounds) in sorted(series.items())
     )
+
+
+def stats_data(stats: Stats) -> dict[str, Any]:
+    """The figures as plain data for --json."""
+    return {
+        "today": stats.today.isoformat(),
+        "goal": stats.goal,
+        "sessions": stats.sessions,
+        "minutes": round(stats.minutes, 1),
+        "current_streak": stats.current_streak,
+        "longest_streak": stats.longest_streak,
+        "weeks": [
+            {
+                "start": w.start.isoformat(),
+                "sessions": w.sessions,
+                "minutes": round(w.minutes, 1),
+                "pain_before": None if w.pain_before is None else round(w.pain_before, 2),
+                "pain_after": None if w.pain_after is None else round(w.pain_after, 2),
+            }
+            for w in stats.weeks
+        ],
+        "minutes_by_day": {
+            day.isoformat(): round(minutes, 1)
+            for day, minutes in sorted(stats.minutes_by_day.items())
+        },
+        "self_checks": [
+            {
+                "test": series.test,
+                "question": series.question,
+                "rounds": [
+                    {
+                        "date": r.day.isoformat(),
+                        "answers": {
+                            "none" if side is None else side.value: {
+                                "answer": check.answer,
+                                "rank": check.rank,
+                            }
+                            for side, check in r.answers.items()
+                        },
+                    }
+                    for r in series.rounds
+                ],
+            }
+            for series in stats.checks
+        ],
+    }

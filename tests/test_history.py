@@ -36,9 +36,11 @@ STARTED = datetime(2026, 11, 20, 7, 30, tzinfo=CET)
 
 
 def _open(path: Path) -> History:
-    history = History.open(path, write=True)
-    assert history is not None
-    return history
+    return History.open(path)
+
+
+def _use(path: Path, *, write: bool) -> History | None:
+    return History.open(path) if write else History.read(path)
 
 
 def _digest(path: Path) -> str:
@@ -84,7 +86,7 @@ def test_a_new_database_is_created_on_the_current_schema_in_wal_mode(tmp_path: P
 def test_reading_a_history_that_does_not_exist_creates_nothing(tmp_path: Path) -> None:
     """`psoas history` before any run reports no file and leaves none behind."""
     path = tmp_path / "history.sqlite3"
-    assert History.open(path, write=False) is None
+    assert History.read(path) is None
     assert not path.exists()
 
 
@@ -186,7 +188,7 @@ def test_a_file_from_a_newer_psoas_is_refused_and_left_alone(tmp_path: Path) -> 
     before = _digest(path)
     for write in (True, False):
         with pytest.raises(HistoryError, match="newer psoas") as error:
-            History.open(path, write=write)
+            _use(path, write=write)
         assert str(path) in str(error.value)
     assert _digest(path) == before
 
@@ -198,7 +200,7 @@ def test_a_corrupt_file_gives_one_clear_message_and_stays_as_it_was(tmp_path: Pa
     before = _digest(path)
     for write in (True, False):
         with pytest.raises(HistoryError) as error:
-            History.open(path, write=write)
+            _use(path, write=write)
         assert str(error.value) == (
             f"the history file {path} is damaged or is not a psoas database "
             "(file is not a database). psoas leaves it as it is; move it aside to start "
@@ -250,7 +252,7 @@ def shared_dir() -> Iterator[Path]:
 def _try_history(path: Path, *, write: bool) -> Callable[[], str]:
     def action() -> str:
         try:
-            history = History.open(path, write=write)
+            history = _use(path, write=write)
         except HistoryError as exc:
             return str(exc)
         if history is None:
@@ -326,9 +328,7 @@ def test_a_full_disk_is_reported_and_the_earlier_records_survive(
 
 
 def _write_sessions(path: str, label: str, count: int) -> None:
-    history = History.open(Path(path), write=True)
-    assert history is not None
-    with history:
+    with History.open(Path(path)) as history:
         for n in range(count):
             session_id = history.start(_new(f"{label}-{n % 3}"))
             history.update(session_id, _report(Outcome.COMPLETED, 60.0, 8), STARTED)

@@ -62,7 +62,7 @@ def run(
 
 def recorded() -> list[SessionRecord]:
     """Every session in the test's history, newest first."""
-    history = History.open(history_path(), write=False)
+    history = History.read(history_path())
     if history is None:
         return []
     with history:

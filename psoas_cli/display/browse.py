@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.text import Text
 
 from psoas_cli.catalog import ExerciseEntry, Origin, RoutineEntry
 from psoas_cli.describe import dose_text, step_name
+from psoas_cli.display.columns import Column, layout
 from psoas_cli.durations import format_clock, format_duration
 from psoas_cli.guidance import BEFORE_YOU_START, STOP_ADVICE, STOP_SIGNS
 from psoas_cli.model import Exercise, NoteStep, RestStep
@@ -39,14 +38,6 @@ def total_text(seconds: float, approximate: bool) -> str:
     return ("~" if approximate else "") + format_clock(seconds)
 
 
-class _Column(NamedTuple):
-    header: str
-    cells: list[str]
-    wraps: bool = False
-    right: bool = False
-    style: str = ""
-
-
 def print_routine_table(console: Console, rows: Sequence[tuple[RoutineEntry, float, bool]]) -> None:
     """The routines, one per line where the terminal allows; narrow terminals keep the essentials.
 
@@ -60,66 +51,22 @@ def print_routine_table(console: Console, rows: Sequence[tuple[RoutineEntry, flo
     narrow = console.width < NARROW
     routines = [entry.routine for entry, _, _ in rows]
     columns = {
-        "Name": _Column("Name", [r.name for r in routines], style="bold cyan"),
-        "Title": _Column("Title", [r.title for r in routines], wraps=True),
-        "Time": _Column("Time", [total_text(t, a) for _, t, a in rows], right=True),
-        "Level": _Column("Level", [r.level.value for r in routines]),
-        "Equipment": _Column(
+        "Name": Column("Name", [r.name for r in routines], style="bold cyan"),
+        "Title": Column("Title", [r.title for r in routines], wraps=True),
+        "Time": Column("Time", [total_text(t, a) for _, t, a in rows], right=True),
+        "Level": Column("Level", [r.level.value for r in routines]),
+        "Equipment": Column(
             "Equipment", [", ".join(r.equipment) or "none" for r in routines], wraps=True
         ),
-        "From": _Column(
+        "From": Column(
             "From", [origin_text(e.origin, e.overrides) for e, _, _ in rows], wraps=narrow
         ),
     }
     chosen = ["Name", "Time", "From" if own_files else "Level"] if narrow else list(columns)
-    console.print(_layout([columns[name] for name in chosen], console.width), soft_wrap=True)
+    console.print(layout([columns[name] for name in chosen], console.width), soft_wrap=True)
     if any(approximate for _, _, approximate in rows):
         per_rep = format_duration(SECONDS_PER_SELF_PACED_REP)
         console.print(Text(f"~ includes self-paced sets, estimated at {per_rep} per rep", "dim"))
-
-
-def _layout(columns: list[_Column], width: int) -> Text:
-    """Columns two spaces apart; wrapping columns share what the others leave, by need."""
-    gap = 2
-    natural = [max(cell_len(c) for c in [col.header, *col.cells]) for col in columns]
-    fixed = sum(n for n, col in zip(natural, columns, strict=True) if not col.wraps)
-    spare = max(0, width - fixed - gap * (len(columns) - 1))
-    wanted = sum(n for n, col in zip(natural, columns, strict=True) if col.wraps)
-    widths = [
-        n if not col.wraps or wanted <= spare else max(8, n * spare // wanted)
-        for n, col in zip(natural, columns, strict=True)
-    ]
-    out = Text(no_wrap=True, end="")
-    _append_line(
-        out, [(c.header, w, c.right, "bold") for c, w in zip(columns, widths, strict=True)]
-    )
-    for row in range(len(columns[0].cells)):
-        cells = [
-            textwrap.wrap(col.cells[row], w) or [""] if col.wraps else [col.cells[row]]
-            for col, w in zip(columns, widths, strict=True)
-        ]
-        for n in range(max(len(lines) for lines in cells)):
-            parts = []
-            for col, w, lines in zip(columns, widths, cells, strict=True):
-                text = lines[n] if n < len(lines) else ""
-                parts.append((text, w, col.right, col.style if n == 0 else ""))
-            _append_line(out, parts)
-    out.rstrip()
-    return out
-
-
-def _append_line(out: Text, parts: list[tuple[str, int, bool, str]]) -> None:
-    last = len(parts) - 1
-    for index, (text, width, right, style) in enumerate(parts):
-        padded = _pad(text, width, right)
-        out.append(padded.rstrip() if index == last else padded + "  ", style or None)
-    out.rstrip()
-    out.append("\n")
-
-
-def _pad(text: str, width: int, right: bool) -> str:
-    space = " " * max(0, width - cell_len(text))
-    return space + text if right else text + space
 
 
 def print_exercise_table(console: Console, entries: Iterable[ExerciseEntry]) -> None:
