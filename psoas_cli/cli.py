@@ -438,7 +438,7 @@ def run_command(
         for line in timeline(plan):
             click.echo(line)
         return
-    from psoas_cli.engine import Outcome  # noqa: PLC0415
+    from psoas_cli.outcome import Outcome  # noqa: PLC0415
 
     report = standard_session().run(plan, settings)
     if report.outcome is not Outcome.COMPLETED:

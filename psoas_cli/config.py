@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from psoas_cli.errors import RoutineFileError
-from psoas_cli.loader import FieldReader, describe, read_file
 from psoas_cli.paths import user_dir
-from psoas_cli.yaml_reader import Node, read_yaml
+
+if TYPE_CHECKING:
+    from psoas_cli.loader import FieldReader
+    from psoas_cli.yaml_reader import Node
 
 CONFIG_NAME = "config.yaml"
 
@@ -34,6 +36,8 @@ def _duration(reader: FieldReader, node: Node, path: str) -> object:
 
 
 def _flag(reader: FieldReader, node: Node, path: str) -> object:
+    from psoas_cli.loader import describe  # noqa: PLC0415
+
     if isinstance(node.value, bool):
         return node.value
     reader.report(node, path, f"expected true or false, got {describe(node)}")
@@ -52,7 +56,7 @@ def _goal(reader: FieldReader, node: Node, path: str) -> object:
     return reader.count(node, path, most=MAX_WEEKLY_GOAL)
 
 
-Check = Callable[[FieldReader, Node, str], object]
+Check = Callable[["FieldReader", "Node", str], object]
 
 SETTINGS: Mapping[str, Mapping[str, Check]] = {
     "run": {
@@ -79,10 +83,17 @@ def config_path() -> Path:
 
 
 def load_defaults(path: Path | None = None) -> dict[str, dict[str, object]]:
-    """Defaults by command name; an absent file means none, a wrong one is an error."""
+    """Defaults by command name; an absent file means none, a wrong one is an error.
+
+    The file reader (and yaml) load only when there is a file, so commands start fast.
+    """
     path = path or config_path()
     if not path.is_file():
         return {}
+    from psoas_cli.errors import RoutineFileError  # noqa: PLC0415
+    from psoas_cli.loader import FieldReader, read_file  # noqa: PLC0415
+    from psoas_cli.yaml_reader import read_yaml  # noqa: PLC0415
+
     shown = str(path)
     root = read_yaml(read_file(path, shown), shown)
     if root is None:

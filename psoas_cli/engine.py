@@ -16,6 +16,7 @@ from enum import Enum
 from itertools import accumulate
 from typing import Protocol
 
+from psoas_cli.outcome import Outcome
 from psoas_cli.plan import Plan, Segment, SegmentKind
 
 EXTEND_SECONDS = 10.0
@@ -85,15 +86,6 @@ class Cue(Enum):
     REP = "rep"
     COUNTDOWN = "countdown"
     FINISH = "finish"
-
-
-class Outcome(Enum):
-    """How a run ended; history keeps the same words."""
-
-    COMPLETED = "completed"
-    QUIT = "quit"
-    HURT = "stopped: it hurt"
-    INTERRUPTED = "interrupted"
 
 
 @dataclass(frozen=True)

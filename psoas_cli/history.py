@@ -15,11 +15,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from psoas_cli.engine import Outcome, RunReport
 from psoas_cli.errors import PsoasError
 from psoas_cli.model import Side
+from psoas_cli.outcome import Outcome
+
+if TYPE_CHECKING:
+    from psoas_cli.engine import RunReport
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: sessions with their pain ratings and note.
@@ -143,9 +148,13 @@ def side_from_code(code: str) -> Side | None:
     return None if code == "none" else Side(code)
 
 
-def local_time(timestamp: float, utc_offset: int) -> datetime:
-    """A stored moment as the wall-clock time where it happened."""
-    return datetime.fromtimestamp(timestamp, timezone(timedelta(seconds=utc_offset)))
+@cache
+def _zone(utc_offset: int) -> timezone:
+    """The fixed zone of a stored offset; shared, since a history has only a few."""
+    return timezone(timedelta(seconds=utc_offset))
+
+
+_OUTCOMES = {outcome_code(outcome): outcome for outcome in Outcome}
 
 
 def _offset_seconds(moment: datetime) -> int:
@@ -161,35 +170,38 @@ _SESSION_COLUMNS = (
 )
 
 
-def _record(row: sqlite3.Row, checks: Sequence[CheckResult] = ()) -> SessionRecord:
-    offset = int(row["utc_offset"])
+def _record(row: Sequence[Any], checks: Sequence[CheckResult] = ()) -> SessionRecord:
+    """A ``_SESSION_COLUMNS`` row as a record; positional, as this runs for every session."""
+    (ident, uid, routine, title, started, offset, ended, active, paused, done, skipped, total,
+     outcome, pain_before, pain_after, note) = row  # fmt: skip
+    zone = _zone(offset)
     return SessionRecord(
-        id=int(row["id"]),
-        uid=str(row["uid"]),
-        routine=str(row["routine"]),
-        title=str(row["title"]),
-        started=local_time(float(row["started"]), offset),
-        ended=local_time(float(row["ended"]), offset),
-        active_seconds=float(row["active_seconds"]),
-        paused_seconds=float(row["paused_seconds"]),
-        steps_done=int(row["steps_done"]),
-        steps_skipped=int(row["steps_skipped"]),
-        steps_total=int(row["steps_total"]),
-        outcome=outcome_from_code(str(row["outcome"])),
-        pain_before=row["pain_before"],
-        pain_after=row["pain_after"],
-        note=str(row["note"]),
+        id=ident,
+        uid=uid,
+        routine=routine,
+        title=title,
+        started=datetime.fromtimestamp(started, zone),
+        ended=datetime.fromtimestamp(ended, zone),
+        active_seconds=active,
+        paused_seconds=paused,
+        steps_done=done,
+        steps_skipped=skipped,
+        steps_total=total,
+        outcome=_OUTCOMES[outcome],
+        pain_before=pain_before,
+        pain_after=pain_after,
+        note=note,
         checks=tuple(checks),
     )
 
 
-def _check(row: sqlite3.Row) -> CheckResult:
+_CHECK_COLUMNS = "test, question, side, answer, rank"
+
+
+def _check(row: Sequence[Any]) -> CheckResult:
+    test, question, side, answer, rank = row
     return CheckResult(
-        test=str(row["test"]),
-        question=str(row["question"]),
-        side=side_from_code(str(row["side"])),
-        answer=str(row["answer"]),
-        rank=int(row["rank"]),
+        test=test, question=question, side=side_from_code(side), answer=answer, rank=rank
     )
 
 
@@ -277,7 +289,6 @@ class History:
             )
         except sqlite3.Error as exc:
             raise HistoryError(describe_fault(path, exc)) from None
-        connection.row_factory = sqlite3.Row
         history = cls(path, connection)
         try:
             connection.execute("PRAGMA foreign_keys = ON")
@@ -434,16 +445,16 @@ class History:
             rows = self._db.execute(sql, params).fetchall()
             checks: dict[int, list[CheckResult]] = {}
             if rows:
-                for row in self._db.execute(
-                    "SELECT session_id, test, question, side, answer, rank FROM self_checks "
+                for session_id, *check in self._db.execute(
+                    f"SELECT session_id, {_CHECK_COLUMNS} FROM self_checks "
                     f"WHERE session_id IN ({sql.replace(_SESSION_COLUMNS, 'id', 1)}) "
                     "ORDER BY session_id, test, side",
                     params,
                 ):
-                    checks.setdefault(int(row["session_id"]), []).append(_check(row))
+                    checks.setdefault(session_id, []).append(_check(check))
         except sqlite3.Error as exc:
             raise HistoryError(describe_fault(self.path, exc)) from None
-        return [_record(row, checks.get(int(row["id"]), ())) for row in rows]
+        return [_record(row, checks.get(row[0], ())) for row in rows]
 
     def session(self, session_id: int) -> SessionRecord | None:
         """One session by id, with its self-checks."""
@@ -452,7 +463,7 @@ class History:
                 f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
             ).fetchone()
             checks = self._db.execute(
-                "SELECT test, question, side, answer, rank FROM self_checks "
+                f"SELECT {_CHECK_COLUMNS} FROM self_checks "
                 "WHERE session_id = ? ORDER BY test, side",
                 (session_id,),
             ).fetchall()

@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from psoas_cli.engine import Event, Finished, Outcome, Paused, RunReport, SegmentStarted
+from psoas_cli.engine import Event, Finished, Paused, RunReport, SegmentStarted
 from psoas_cli.history import CheckResult, History, HistoryError, NewSession
+from psoas_cli.outcome import Outcome
 from psoas_cli.plan import Plan
 
 T = TypeVar("T")

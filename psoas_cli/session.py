@@ -14,7 +14,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
 from psoas_cli.cues import BellPlayer, Voice, find_speech_command
 from psoas_cli.engine import (
@@ -22,13 +22,13 @@ from psoas_cli.engine import (
     Engine,
     Event,
     Listener,
-    Outcome,
     RunReport,
     Waker,
 )
 from psoas_cli.keys import SHORT_HELP
 from psoas_cli.model import Routine
 from psoas_cli.narration import habit_tip, hurt_lines, safety_lines, summary
+from psoas_cli.outcome import Outcome
 from psoas_cli.paths import history_path
 from psoas_cli.plan import (
     SECONDS_PER_SELF_PACED_REP,
@@ -46,7 +46,6 @@ from psoas_cli.questions import (
     ask_pain,
     due_checks,
 )
-from psoas_cli.recorder import Recorder
 from psoas_cli.terminal import (
     KeySource,
     NoKeyboard,
@@ -54,6 +53,9 @@ from psoas_cli.terminal import (
     raw_keys,
     sigterm_interrupts,
 )
+
+if TYPE_CHECKING:
+    from psoas_cli.recorder import Recorder
 
 
 class Display(Protocol):
@@ -140,6 +142,8 @@ class Session:
             stack.enter_context(sigterm_interrupts())
             recorder = None
             if settings.records:
+                from psoas_cli.recorder import Recorder  # noqa: PLC0415 - sqlite only if used
+
                 recorder = Recorder(history_path(), clock=self.clock, now=self.now)
                 stack.callback(recorder.close)
             report = self._run(plan, settings, keys, recorder)

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from psoas_cli.engine import Outcome
 from psoas_cli.history import CheckResult, SessionRecord
 from psoas_cli.model import Side
+from psoas_cli.outcome import Outcome
 
 DEFAULT_WEEKLY_GOAL = 5
 """Sessions a week: the articles ask for the supported bridge five days a week."""

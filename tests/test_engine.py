@@ -17,7 +17,6 @@ from psoas_cli.engine import (
     Extended,
     Finished,
     HelpRequested,
-    Outcome,
     Paused,
     Resumed,
     RunReport,
@@ -25,6 +24,7 @@ from psoas_cli.engine import (
     Tick,
 )
 from psoas_cli.model import Exercise, HoldStep, RepsStep, Routine, Side, Sides
+from psoas_cli.outcome import Outcome
 from psoas_cli.plan import Plan, PlanOptions, SegmentKind, build_plan, scaled, starting_at
 
 K = SegmentKind

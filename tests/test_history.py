@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from fakes import record
 
-from psoas_cli.engine import Outcome, RunReport
+from psoas_cli.engine import RunReport
 from psoas_cli.history import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -30,6 +30,7 @@ from psoas_cli.history import (
 )
 from psoas_cli.history_file import HistoryFileError, export_text, read_export
 from psoas_cli.model import Side
+from psoas_cli.outcome import Outcome
 
 CET = timezone(timedelta(hours=1))
 STARTED = datetime(2026, 11, 20, 7, 30, tzinfo=CET)

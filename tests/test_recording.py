@@ -12,8 +12,9 @@ import pytest
 from fakes import FakeClock, ScriptedCommands
 
 from psoas_cli.catalog import Catalog
-from psoas_cli.engine import Command, Outcome
+from psoas_cli.engine import Command
 from psoas_cli.history import History, HistoryError, SessionRecord
+from psoas_cli.outcome import Outcome
 from psoas_cli.paths import history_path
 from psoas_cli.plan import Plan, build_plan
 from psoas_cli.session import RunSettings, Session

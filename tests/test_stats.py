@@ -12,9 +12,9 @@ from fakes import record
 from rich.console import Console
 
 from psoas_cli.display.progress import print_history, print_stats
-from psoas_cli.engine import Outcome
 from psoas_cli.history import CheckResult, History, SessionRecord
 from psoas_cli.model import Side
+from psoas_cli.outcome import Outcome
 from psoas_cli.stats import (
     calendar_grid,
     compute_stats,
