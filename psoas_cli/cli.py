@@ -87,7 +87,8 @@ def cli(ctx: click.Context) -> None:
     """A terminal coach for hip-flexor (psoas) release.
 
     Lists and explains stretch, breathing and strength routines for the psoas, checks
-    routine files you write yourself, and (with `run`) guides you through one.
+    routine files you write yourself, guides you through one (`run`), and keeps a
+    history of your sessions, pain ratings and self-checks (`history`, `stats`).
 
     \b
     Examples:
@@ -96,6 +97,7 @@ def cli(ctx: click.Context) -> None:
       psoas show couch-stretch
       psoas validate my-routine.yaml
       psoas run daily-10min
+      psoas stats
 
     Your own routines go in $PSOAS_HOME/routines (by default the platform's config folder,
     such as ~/.config/psoas/routines). Exit codes: 0 success, 1 error, 2 usage, 130

@@ -16,10 +16,11 @@ from psoas_cli.model import BreathStep, HoldStep, RepsStep, SelfCheck, Side, Sid
 from psoas_cli.plan import Plan
 from psoas_cli.terminal import KeySource
 
-PAIN_BEFORE_PROMPT = (
-    "Pain right now, 0 (none) to 10 (worst)? Type it and press Enter to begin "
-    "(Enter alone skips the rating, q cancels): "
+PAIN_BEFORE_INTRO = (
+    "How much does it hurt right now, from 0 (not at all) to 10 (the worst)? Type a number "
+    "and press Enter to begin; Enter alone begins without a rating, q cancels."
 )
+PAIN_BEFORE_PROMPT = "Pain now, 0-10: "
 PAIN_AFTER_PROMPT = "Pain now, 0 to 10? (Enter skips) "
 
 _CANCEL_KEYS = frozenset({"q", "escape"})
@@ -84,7 +85,7 @@ def ask_check(keys: KeySource, out: IO[str], due: DueCheck) -> CheckResult | Non
     """One side's answer, picked with a digit; Enter, q or Escape skips it."""
     answers = due.check.answers
     side = f"{due.side.value.capitalize()} side: " if due.side is not None else ""
-    lines = [f"{side}{due.check.question}"]
+    lines = ["", f"{side}{due.check.question}"]
     lines += [f"  {n}  {answer}" for n, answer in enumerate(answers, 1)]
     out.write("\n".join(lines) + f"\nPress 1-{len(answers)} (Enter skips): ")
     out.flush()

@@ -41,6 +41,7 @@ from psoas_cli.plan import (
 from psoas_cli.plan import starting_at as plan_from_step
 from psoas_cli.questions import (
     PAIN_AFTER_PROMPT,
+    PAIN_BEFORE_INTRO,
     PAIN_BEFORE_PROMPT,
     ask_check,
     ask_pain,
@@ -165,6 +166,7 @@ class Session:
         if interactive and not settings.yes:
             display.lines(["", f"Keys: {SHORT_HELP}"])
             if recorder is not None and pain_before is None:
+                display.lines([PAIN_BEFORE_INTRO])
                 rating = ask_pain(keys, self.stdout, PAIN_BEFORE_PROMPT)
                 cancelled, pain_before = rating.cancelled, rating.value
             else:
@@ -226,9 +228,12 @@ class Session:
         recorder: Recorder,
         display: Display,
     ) -> None:
-        """Ask (at a keyboard) how it feels and how the self-checks came out; keep it all."""
+        """Ask (at a keyboard) how it feels and how the self-checks came out; keep it all.
+
+        Not after Ctrl-C or SIGTERM: whoever sent it wants psoas gone, not a question.
+        """
         pain_after = settings.pain_after
-        if keys.interactive:
+        if keys.interactive and report.outcome is not Outcome.INTERRUPTED:
             display.lines([""])
             if pain_after is None:
                 pain_after = ask_pain(keys, self.stdout, PAIN_AFTER_PROMPT).value

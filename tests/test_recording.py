@@ -27,8 +27,8 @@ MORNING = datetime(2026, 11, 20, 7, 30, tzinfo=CET)
 class Interrupting(ScriptedCommands):
     """Ctrl-C arrives once the clock reaches ``at`` seconds into the run."""
 
-    def __init__(self, clock: FakeClock, at: float) -> None:
-        super().__init__(clock, interactive=False)
+    def __init__(self, clock: FakeClock, at: float, *, interactive: bool = False) -> None:
+        super().__init__(clock, interactive=interactive)
         self.at = at
 
     def next_command(self, timeout: float) -> Command | None:
@@ -159,7 +159,7 @@ def test_at_a_keyboard_pain_is_asked_before_and_after(daily: Plan) -> None:
     (session,) = recorded()
     assert (session.pain_before, session.pain_after) == (4, 2)
     assert session.outcome is Outcome.QUIT
-    assert "(Enter alone skips the rating, q cancels): 10\b \b\b \b4\n" in out
+    assert "Pain now, 0-10: 10\b \b\b \b4\n" in out
     assert "Pain now, 0 to 10? (Enter skips) 2\n" in out
 
 
@@ -183,7 +183,7 @@ def test_the_hang_test_ends_with_a_self_check_per_side(builtin_catalog: Catalog)
         ("right", "well above level", 2),
     ]
     assert (
-        "Left side: Where did the hanging thigh settle?\n"
+        "\nLeft side: Where did the hanging thigh settle?\n"
         "  1  level with the bench, or below it\n"
         "  2  a little above level\n"
         "  3  well above level\n"
@@ -222,7 +222,7 @@ def test_a_damaged_history_does_not_stop_the_run(builtin_catalog: Catalog) -> No
     assert out.count(f"the history file {path} is damaged") == 1
     assert "This run will not be recorded: the history file" in out
     assert "Completed breathing-minute in 1:05." in out
-    assert "Pain right now" not in out
+    assert "Pain now, 0-10" not in out
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
 
@@ -241,3 +241,11 @@ def test_a_write_failing_mid_run_is_reported_after_it(
         "Not recorded in your history: there is no room left to write the history file X "
         "(the disk is full)."
     )
+
+
+def test_nothing_is_asked_after_ctrl_c(daily: Plan) -> None:
+    """Ctrl-C means leave now: the record is kept and no question follows."""
+    out = run(daily, Interrupting(FakeClock(), 20.0, interactive=True))
+    assert "Pain now, 0-10: \n" in out
+    assert "Pain now, 0 to 10?" not in out
+    assert recorded()[0].outcome is Outcome.INTERRUPTED

@@ -213,10 +213,7 @@ def test_the_history_table_wide_and_narrow() -> None:
         "→",
         "3",
     ]
-    assert (
-        wide[-1]
-        == "The 2 most recent of 30 sessions; --limit 0 shows all, --json or --csv for scripts."
-    )
+    assert wide[-1] == "Showing 2 of 30 sessions: --limit 0 for all, --json or --csv for scripts."
     narrow = _screen(40, print_history, records, 2)
     assert narrow[:3] == [
         "   7  2026-11-18 07:30  12:00",

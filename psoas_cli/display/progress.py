@@ -100,8 +100,8 @@ def print_history(console: Console, records: Sequence[SessionRecord], total: int
     if total > len(records):
         console.print(
             Text(
-                f"The {len(records)} most recent of {total} sessions; "
-                "--limit 0 shows all, --json or --csv for scripts.",
+                f"Showing {len(records)} of {total} sessions: --limit 0 for all, "
+                "--json or --csv for scripts.",
                 "dim",
             )
         )
