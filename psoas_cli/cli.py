@@ -352,7 +352,6 @@ def _seconds(ctx: click.Context, param: click.Parameter, value: str) -> float:
 @click.option("--note", default="", metavar="TEXT", help="A note kept with this session.")
 @click.option(
     "--history/--no-history",
-    "record",
     default=True,
     help="Record this run in your history.  [default: history]",
 )
@@ -374,7 +373,7 @@ def run_command(
     pain_before: int | None,
     pain_after: int | None,
     note: str,
-    record: bool,
+    history: bool,
 ) -> None:
     """Guide you through a routine: countdown, breath pacing, reps, sides and cues.
 
@@ -409,7 +408,7 @@ def run_command(
 
     if (name is None) == (file_path is None):
         raise click.UsageError("give a routine NAME or --file PATH (one of them).")
-    if not record and (pain_before is not None or pain_after is not None or note):
+    if not history and (pain_before is not None or pain_after is not None or note):
         raise click.UsageError("--pain-before, --pain-after and --note need the history on.")
     catalog = load_catalog()
     target = file_path or name or ""
@@ -428,7 +427,7 @@ def run_command(
         voice=voice,
         yes=yes,
         plain=plain,
-        record=record,
+        record=history,
         pain_before=pain_before,
         pain_after=pain_after,
         note=note.strip(),

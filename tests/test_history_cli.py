@@ -177,6 +177,16 @@ def test_history_options_need_the_history() -> None:
     assert psoas("run", "breathing-minute", "--pain-after", "11")[0] == 2
 
 
+def test_the_config_file_can_turn_the_history_off(psoas_home: Path) -> None:
+    """history: false under run: records nothing; --history on the command line still wins."""
+    psoas_home.mkdir()
+    (psoas_home / "config.yaml").write_text("run:\n  history: false\n", encoding="utf-8")
+    assert psoas("run", "breathing-minute", "--no-prep")[0] == 0
+    assert not history_path().exists()
+    assert psoas("run", "breathing-minute", "--no-prep", "--history")[0] == 0
+    assert len(json.loads(psoas("history", "--json")[1])) == 1
+
+
 def test_stats_follow_the_goal_in_the_config_file(psoas_home: Path) -> None:
     """goal: 3 under stats: in config.yaml sets the weekly goal; --goal overrides it."""
     two_runs()
@@ -191,3 +201,12 @@ def test_stats_follow_the_goal_in_the_config_file(psoas_home: Path) -> None:
     code, _, err = psoas("stats")
     assert code == 1
     assert "config.yaml:2:9: stats.goal: must be between 1 and 14, got 40" in err
+
+
+def test_every_config_setting_names_an_option_of_its_command() -> None:
+    """A setting click cannot match to a parameter would be silently ignored; none is."""
+    from psoas_cli.config import SETTINGS  # noqa: PLC0415
+
+    for command, settings in SETTINGS.items():
+        params = {p.name for p in cli.commands[command].params}
+        assert set(settings) <= params, command

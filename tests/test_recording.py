@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import signal
+import threading
 from datetime import datetime, timedelta, timezone
 from itertools import accumulate
 
@@ -12,7 +15,8 @@ import pytest
 from fakes import FakeClock, ScriptedCommands
 
 from psoas_cli.catalog import Catalog
-from psoas_cli.engine import Command
+from psoas_cli.display.plain import PlainDisplay
+from psoas_cli.engine import Command, Event, SegmentStarted
 from psoas_cli.history import History, HistoryError, SessionRecord
 from psoas_cli.outcome import Outcome
 from psoas_cli.paths import history_path
@@ -249,3 +253,34 @@ def test_nothing_is_asked_after_ctrl_c(daily: Plan) -> None:
     assert "Pain now, 0-10: \n" in out
     assert "Pain now, 0 to 10?" not in out
     assert recorded()[0].outcome is Outcome.INTERRUPTED
+
+
+def test_sigterm_during_a_real_run_leaves_an_interrupted_record(builtin_catalog: Catalog) -> None:
+    """A real clock and a real SIGTERM a moment in: the record says interrupted at that time."""
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    timer = threading.Timer(0.3, os.kill, args=(os.getpid(), signal.SIGTERM))
+    timer.start()
+    report = Session(io.StringIO(), io.StringIO(), io.StringIO()).run(plan, RunSettings(plain=True))
+    timer.join()
+    (session,) = recorded()
+    assert report.outcome is session.outcome is Outcome.INTERRUPTED
+    assert 0.2 < session.active_seconds < 2.0
+
+
+def test_a_crash_in_the_display_still_leaves_a_record(
+    daily: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The display failing at the third step propagates, and the record keeps two steps done."""
+    real = PlainDisplay.__call__
+
+    def failing(self: PlainDisplay, event: Event) -> None:
+        if isinstance(event, SegmentStarted) and event.moment.segment.step == 2:
+            raise RuntimeError("display broke")
+        real(self, event)
+
+    monkeypatch.setattr(PlainDisplay, "__call__", failing)
+    with pytest.raises(RuntimeError, match="display broke"):
+        run(daily)
+    (session,) = recorded()
+    assert (session.outcome, session.steps_done) == (Outcome.INTERRUPTED, 2)
+    assert session.active_seconds == pytest.approx(step_ends(daily)[1])
