@@ -43,6 +43,11 @@ class Recorder:
             self.problem = str(exc)
 
     @property
+    def partly_recorded(self) -> bool:
+        """A record was started but a later write failed, so it stops short of the end."""
+        return bool(self.problem) and self._session_id is not None
+
+    @property
     def session_id(self) -> int | None:
         """The id the run is recorded under, once it has started and while recording works."""
         return self._session_id if self._history is not None else None

@@ -241,7 +241,15 @@ class Session:
             recorder.add_checks([answer for answer in answers if answer is not None])
         if pain_after is not None:
             recorder.add_pain_after(pain_after)
-        if recorder.problem:
+        if recorder.partly_recorded:
+            display.lines(
+                [
+                    "",
+                    "Your history shows this run only in part (as interrupted): "
+                    + recorder.problem,
+                ]
+            )
+        elif recorder.problem:
             display.lines(["", f"Not recorded in your history: {recorder.problem}"])
         elif recorder.session_id is not None:
             display.lines(

@@ -242,9 +242,10 @@ def test_a_write_failing_mid_run_is_reported_after_it(
     out = run(daily)
     assert "Completed daily-10min in 11:41." in out
     assert out.rstrip().endswith(
-        "Not recorded in your history: there is no room left to write the history file X "
-        "(the disk is full)."
+        "Your history shows this run only in part (as interrupted): there is no room left to "
+        "write the history file X (the disk is full)."
     )
+    assert recorded()[0].outcome is Outcome.INTERRUPTED
 
 
 def test_nothing_is_asked_after_ctrl_c(daily: Plan) -> None:
