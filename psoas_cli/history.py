@@ -133,11 +133,6 @@ def outcome_code(outcome: Outcome) -> str:
     return outcome.name.lower()
 
 
-def outcome_from_code(code: str) -> Outcome:
-    """The outcome a stored word stands for."""
-    return Outcome[code.upper()]
-
-
 def side_code(side: Side | None) -> str:
     """The word stored for a side; a one-sided check has none."""
     return side.value if side is not None else "none"
@@ -154,7 +149,8 @@ def _zone(utc_offset: int) -> timezone:
     return timezone(timedelta(seconds=utc_offset))
 
 
-_OUTCOMES = {outcome_code(outcome): outcome for outcome in Outcome}
+OUTCOMES_BY_CODE = {outcome_code(outcome): outcome for outcome in Outcome}
+"""The outcome each stored word stands for."""
 
 
 def _offset_seconds(moment: datetime) -> int:
@@ -187,7 +183,7 @@ def _record(row: Sequence[Any], checks: Sequence[CheckResult] = ()) -> SessionRe
         steps_done=done,
         steps_skipped=skipped,
         steps_total=total,
-        outcome=_OUTCOMES[outcome],
+        outcome=OUTCOMES_BY_CODE[outcome],
         pain_before=pain_before,
         pain_after=pain_after,
         note=note,

@@ -17,11 +17,11 @@ from typing import Any
 
 from psoas_cli.errors import PsoasError
 from psoas_cli.history import (
+    OUTCOMES_BY_CODE,
     PAIN_SCALE,
     CheckResult,
     SessionRecord,
     outcome_code,
-    outcome_from_code,
     side_code,
     side_from_code,
 )
@@ -277,13 +277,10 @@ def _note(value: object) -> tuple[object, str]:
     return value, "" if isinstance(value, str) else "expected text"
 
 
-_OUTCOMES = ("completed", "quit", "hurt", "interrupted")
-
-
 def _outcome(value: object) -> tuple[object, str]:
-    if value in _OUTCOMES:
-        return outcome_from_code(str(value)), ""
-    return None, "expected one of " + ", ".join(_OUTCOMES)
+    if isinstance(value, str) and value in OUTCOMES_BY_CODE:
+        return OUTCOMES_BY_CODE[value], ""
+    return None, "expected one of " + ", ".join(OUTCOMES_BY_CODE)
 
 
 def _side(value: object) -> tuple[object, str]:
