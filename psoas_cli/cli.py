@@ -148,7 +148,8 @@ def list_command(
 
             _print_json([exercise_data(e.exercise, e) for e in entries])
         else:
-            from psoas_cli.display.browse import make_console, print_exercise_table  # noqa: PLC0415
+            from psoas_cli.display.browse import print_exercise_table  # noqa: PLC0415
+            from psoas_cli.display.console import make_console  # noqa: PLC0415
 
             print_exercise_table(make_console(), entries)
         _warn_skipped(catalog)
@@ -171,7 +172,8 @@ def list_command(
 
         _print_json([list_data(entry, total, approximate) for entry, total, approximate in rows])
     else:
-        from psoas_cli.display.browse import make_console, print_routine_table  # noqa: PLC0415
+        from psoas_cli.display.browse import print_routine_table  # noqa: PLC0415
+        from psoas_cli.display.console import make_console  # noqa: PLC0415
 
         print_routine_table(make_console(), rows)
     _warn_skipped(catalog)
@@ -234,7 +236,8 @@ def _show_routine(entry: RoutineEntry, *, as_json: bool, markdown: bool) -> None
 
         click.echo(routine_markdown(entry, plan), nl=False)
     else:
-        from psoas_cli.display.browse import make_console, print_routine  # noqa: PLC0415
+        from psoas_cli.display.browse import print_routine  # noqa: PLC0415
+        from psoas_cli.display.console import make_console  # noqa: PLC0415
 
         print_routine(make_console(), entry, plan)
 
@@ -251,7 +254,8 @@ def _show_exercise(
 
         click.echo(exercise_markdown(entry.exercise), nl=False)
     else:
-        from psoas_cli.display.browse import make_console, print_exercise  # noqa: PLC0415
+        from psoas_cli.display.browse import print_exercise  # noqa: PLC0415
+        from psoas_cli.display.console import make_console  # noqa: PLC0415
 
         used_in = [
             name
@@ -560,7 +564,8 @@ def history_command(
 
         click.echo(csv_text(records), nl=False)
     else:
-        from psoas_cli.display.progress import make_console, print_history  # noqa: PLC0415
+        from psoas_cli.display.console import make_console  # noqa: PLC0415
+        from psoas_cli.display.progress import print_history  # noqa: PLC0415
 
         print_history(make_console(), records, total)
 
@@ -662,7 +667,8 @@ def stats_command(*, goal: int, as_json: bool) -> None:
 
         _print_json(stats_data(stats))
         return
-    from psoas_cli.display.progress import make_console, print_stats  # noqa: PLC0415
+    from psoas_cli.display.console import make_console  # noqa: PLC0415
+    from psoas_cli.display.progress import print_stats  # noqa: PLC0415
 
     print_stats(make_console(), stats)
 

@@ -23,11 +23,6 @@ if TYPE_CHECKING:
 NARROW = 60
 
 
-def make_console(*, stderr: bool = False) -> Console:
-    """A console that follows the terminal, NO_COLOR and TERM=dumb, and never highlights."""
-    return Console(stderr=stderr, highlight=False)
-
-
 def origin_text(origin: Origin, overrides: str) -> str:
     """Where an entry comes from, saying so when a user file replaces a built-in one."""
     return f"{origin.value} (replaces built-in)" if overrides else origin.value

@@ -45,11 +45,6 @@ WEEK_BAR_CELLS = 20
 CHECK_ROUNDS_SHOWN = 10
 
 
-def make_console() -> Console:
-    """A console that follows the terminal, NO_COLOR and TERM=dumb, and never highlights."""
-    return Console(highlight=False)
-
-
 def _when(record: SessionRecord) -> str:
     return record.started.strftime("%Y-%m-%d %H:%M")
 

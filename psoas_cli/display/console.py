@@ -1,0 +1,10 @@
+"""The console the printed (not live) views share, so they all treat terminals alike."""
+
+from __future__ import annotations
+
+from rich.console import Console
+
+
+def make_console() -> Console:
+    """A console that follows the terminal, NO_COLOR and TERM=dumb, and never highlights."""
+    return Console(highlight=False)
