@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from psoas_cli.engine import Event, Finished, Paused, RunReport, SegmentStarted
+from psoas_cli.engine import Event, Paused, RunReport, SegmentStarted
 from psoas_cli.history import CheckResult, History, HistoryError, NewSession
 from psoas_cli.outcome import Outcome
 from psoas_cli.plan import Plan
@@ -74,9 +74,8 @@ class Recorder:
         self._progress = progress
 
     def __call__(self, event: Event) -> None:
-        if isinstance(event, Finished):
-            self.save(event.report)
-        elif self._progress is not None and (
+        """Save progress as each step starts and at each pause; the session saves the end."""
+        if self._progress is not None and (
             isinstance(event, Paused)
             or (isinstance(event, SegmentStarted) and event.moment.segment.step != self._step)
         ):
