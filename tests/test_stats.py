@@ -223,3 +223,14 @@ def test_the_history_table_wide_and_narrow() -> None:
     assert _screen(100, print_history, [], 0) == [
         "No sessions recorded yet. Start one with: psoas run daily-10min"
     ]
+
+
+def test_stats_without_a_counting_session_says_what_counts() -> None:
+    """A history with only a run quit after seconds gets an explanation, not 'no sessions'."""
+    stats = compute_stats(
+        [record(at(date(2026, 11, 21)), minutes=0.05, outcome=Outcome.QUIT)], date(2026, 11, 21)
+    )
+    assert " ".join(_screen(100, print_stats, stats)) == (
+        "Nothing to count yet: a session counts once it is completed or a minute is done. "
+        "Start one with: psoas run daily-10min"
+    )

@@ -105,7 +105,10 @@ def print_history(console: Console, records: Sequence[SessionRecord], total: int
 def print_stats(console: Console, stats: Stats) -> None:
     """Streaks, this week against the goal, the calendar, weekly minutes, pain and checks."""
     if not stats.sessions and not stats.checks:
-        console.print("No sessions recorded yet. Start one with: psoas run daily-10min")
+        console.print(
+            "Nothing to count yet: a session counts once it is completed or a minute is done. "
+            "Start one with: psoas run daily-10min"
+        )
         return
     _print_summary(console, stats)
     _print_calendar(console, stats)
