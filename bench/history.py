@@ -29,8 +29,8 @@ from pathlib import Path
 
 from startup import measure, psoas_command
 
-from psoas_cli.history import CheckResult, History, SessionRecord
-from psoas_cli.model import Side
+from psoas_cli.history.store import CheckResult, History, SessionRecord
+from psoas_cli.library.model import Side
 from psoas_cli.outcome import Outcome
 
 YEARS_OF_DAYS = 3650
@@ -41,13 +41,13 @@ RECORDING = """
 import json, sys, time
 from pathlib import Path
 from psoas_cli.session import local_now
-from psoas_cli.catalog import load_catalog
-from psoas_cli.engine import RunReport
+from psoas_cli.library.catalog import load_catalog
+from psoas_cli.run.engine import RunReport
 from psoas_cli.outcome import Outcome
-from psoas_cli.plan import build_plan
+from psoas_cli.library.plan import build_plan
 plan = build_plan(load_catalog().routines["daily-10min"].routine)
 t0 = time.perf_counter()
-from psoas_cli.recorder import Recorder
+from psoas_cli.run.recorder import Recorder
 recorder = Recorder(Path(sys.argv[1]), clock=time.monotonic, now=local_now)
 recorder.begin(plan, pain_before=4, note="")
 t1 = time.perf_counter()

@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 
     from click.shell_completion import CompletionItem
 
-    from psoas_cli.catalog import Catalog, ExerciseEntry, RoutineEntry
-    from psoas_cli.history import SessionRecord
-    from psoas_cli.model import Routine
+    from psoas_cli.history.store import SessionRecord
+    from psoas_cli.library.catalog import Catalog, ExerciseEntry, RoutineEntry
+    from psoas_cli.library.model import Routine
 
 MAX_HELP_WIDTH = 100
 CONFIGURABLE = frozenset({"run", "stats"})
@@ -66,7 +66,7 @@ def _complete_names(
     from click.shell_completion import CompletionItem  # noqa: PLC0415
 
     try:
-        from psoas_cli.catalog import load_catalog  # noqa: PLC0415
+        from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
 
         catalog = load_catalog()
     except PsoasError:
@@ -138,13 +138,13 @@ def list_command(
       psoas list --exercises
       psoas list --json
     """
-    from psoas_cli.catalog import load_catalog  # noqa: PLC0415
+    from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
 
     catalog = load_catalog()
     if exercises:
         entries = sorted(catalog.exercises.values(), key=lambda e: e.exercise.id)
         if as_json:
-            from psoas_cli.describe import exercise_data  # noqa: PLC0415
+            from psoas_cli.library.describe import exercise_data  # noqa: PLC0415
 
             _print_json([exercise_data(e.exercise, e) for e in entries])
         else:
@@ -154,7 +154,7 @@ def list_command(
             print_exercise_table(make_console(), entries)
         _warn_skipped(catalog)
         return
-    from psoas_cli.plan import routine_seconds  # noqa: PLC0415
+    from psoas_cli.library.plan import routine_seconds  # noqa: PLC0415
 
     rows = []
     for entry in sorted(catalog.routines.values(), key=lambda e: e.routine.name):
@@ -168,7 +168,7 @@ def list_command(
             continue
         rows.append((entry, total, approximate))
     if as_json:
-        from psoas_cli.describe import list_data  # noqa: PLC0415
+        from psoas_cli.library.describe import list_data  # noqa: PLC0415
 
         _print_json([list_data(entry, total, approximate) for entry, total, approximate in rows])
     else:
@@ -201,7 +201,7 @@ def show_command(name: str, force_exercise: bool, as_json: bool, markdown: bool)
         raise click.UsageError("--json and --markdown cannot be used together.")
     from pathlib import Path  # noqa: PLC0415
 
-    from psoas_cli.catalog import RoutineEntry, load_catalog, looks_like_path  # noqa: PLC0415
+    from psoas_cli.library.catalog import RoutineEntry, load_catalog, looks_like_path  # noqa: PLC0415
 
     catalog = load_catalog()
     entry: RoutineEntry | ExerciseEntry
@@ -224,15 +224,15 @@ def show_command(name: str, force_exercise: bool, as_json: bool, markdown: bool)
 
 
 def _show_routine(entry: RoutineEntry, *, as_json: bool, markdown: bool) -> None:
-    from psoas_cli.plan import build_plan  # noqa: PLC0415
+    from psoas_cli.library.plan import build_plan  # noqa: PLC0415
 
     plan = build_plan(entry.routine)
     if as_json:
-        from psoas_cli.describe import routine_data  # noqa: PLC0415
+        from psoas_cli.library.describe import routine_data  # noqa: PLC0415
 
         _print_json(routine_data(entry, plan))
     elif markdown:
-        from psoas_cli.handout import routine_markdown  # noqa: PLC0415
+        from psoas_cli.display.handout import routine_markdown  # noqa: PLC0415
 
         click.echo(routine_markdown(entry, plan), nl=False)
     else:
@@ -246,11 +246,11 @@ def _show_exercise(
     catalog: Catalog, entry: ExerciseEntry, *, as_json: bool, markdown: bool
 ) -> None:
     if as_json:
-        from psoas_cli.describe import exercise_data  # noqa: PLC0415
+        from psoas_cli.library.describe import exercise_data  # noqa: PLC0415
 
         _print_json(exercise_data(entry.exercise, entry))
     elif markdown:
-        from psoas_cli.handout import exercise_markdown  # noqa: PLC0415
+        from psoas_cli.display.handout import exercise_markdown  # noqa: PLC0415
 
         click.echo(exercise_markdown(entry.exercise), nl=False)
     else:
@@ -280,7 +280,7 @@ def validate_command(paths: tuple[str, ...]) -> None:
     """
     from pathlib import Path  # noqa: PLC0415
 
-    from psoas_cli.validate import validate_files  # noqa: PLC0415
+    from psoas_cli.library.validate import validate_files  # noqa: PLC0415
 
     report = validate_files(Path(p) for p in paths)
     for line in report.lines:
@@ -299,7 +299,7 @@ def schema_command(exercise: bool) -> None:
       psoas schema > ~/.config/psoas/routine.schema.json
       psoas schema --exercise > ~/.config/psoas/exercise.schema.json
     """
-    from psoas_cli.schema import exercise_schema, routine_schema  # noqa: PLC0415
+    from psoas_cli.library.schema import exercise_schema, routine_schema  # noqa: PLC0415
 
     _print_json(exercise_schema() if exercise else routine_schema())
 
@@ -406,8 +406,8 @@ def run_command(
     """
     from pathlib import Path  # noqa: PLC0415
 
-    from psoas_cli.catalog import RoutineEntry, load_catalog, looks_like_path  # noqa: PLC0415
-    from psoas_cli.plan import PlanOptions  # noqa: PLC0415
+    from psoas_cli.library.catalog import RoutineEntry, load_catalog, looks_like_path  # noqa: PLC0415
+    from psoas_cli.library.plan import PlanOptions  # noqa: PLC0415
     from psoas_cli.session import RunSettings, make_plan, standard_session  # noqa: PLC0415
 
     if (name is None) == (file_path is None):
@@ -438,7 +438,7 @@ def run_command(
     )
     plan = make_plan(entry.routine, settings)
     if dry_run:
-        from psoas_cli.narration import timeline  # noqa: PLC0415
+        from psoas_cli.run.narration import timeline  # noqa: PLC0415
 
         for line in timeline(plan):
             click.echo(line)
@@ -454,7 +454,7 @@ def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
     """--since as a local date."""
     if value is None:
         return None
-    from psoas_cli.history import since_date  # noqa: PLC0415
+    from psoas_cli.history.store import since_date  # noqa: PLC0415
 
     day = since_date(value, _local_today())
     if day is None:
@@ -534,7 +534,7 @@ def history_command(
         )
     from pathlib import Path  # noqa: PLC0415
 
-    from psoas_cli.history import History  # noqa: PLC0415
+    from psoas_cli.history.store import History  # noqa: PLC0415
     from psoas_cli.paths import history_path  # noqa: PLC0415
 
     path = history_path()
@@ -556,11 +556,11 @@ def history_command(
     if export_to is not None:
         _export_history(records, export_to)
     elif as_json:
-        from psoas_cli.history_file import session_data  # noqa: PLC0415
+        from psoas_cli.history.files import session_data  # noqa: PLC0415
 
         _print_json([session_data(r) for r in records])
     elif as_csv:
-        from psoas_cli.history_file import csv_text  # noqa: PLC0415
+        from psoas_cli.history.files import csv_text  # noqa: PLC0415
 
         click.echo(csv_text(records), nl=False)
     else:
@@ -571,8 +571,8 @@ def history_command(
 
 
 def _import_history(path: Path, source: Path) -> None:
-    from psoas_cli.history import History  # noqa: PLC0415
-    from psoas_cli.history_file import read_export  # noqa: PLC0415
+    from psoas_cli.history.files import read_export  # noqa: PLC0415
+    from psoas_cli.history.store import History  # noqa: PLC0415
 
     records = read_export(source)
     with History.open(path) as history:
@@ -585,7 +585,7 @@ def _import_history(path: Path, source: Path) -> None:
 def _export_history(records: list[SessionRecord], target: str) -> None:
     from datetime import datetime  # noqa: PLC0415
 
-    from psoas_cli.history_file import export_text  # noqa: PLC0415
+    from psoas_cli.history.files import export_text  # noqa: PLC0415
 
     text = export_text(records, datetime.now().astimezone())
     if target == "-":
@@ -605,7 +605,7 @@ def _export_history(records: list[SessionRecord], target: str) -> None:
 
 
 def _delete_session(path: Path, session_id: int, *, ask: bool) -> None:
-    from psoas_cli.history import History  # noqa: PLC0415
+    from psoas_cli.history.store import History  # noqa: PLC0415
 
     history = History.read(path)
     found = None
@@ -652,9 +652,9 @@ def stats_command(*, goal: int, as_json: bool) -> None:
       psoas stats --goal 3
       psoas stats --json
     """
-    from psoas_cli.history import History  # noqa: PLC0415
+    from psoas_cli.history.stats import compute_stats  # noqa: PLC0415
+    from psoas_cli.history.store import History  # noqa: PLC0415
     from psoas_cli.paths import history_path  # noqa: PLC0415
-    from psoas_cli.stats import compute_stats  # noqa: PLC0415
 
     history = History.read(history_path())
     records = []
@@ -663,7 +663,7 @@ def stats_command(*, goal: int, as_json: bool) -> None:
             records = history.sessions()
     stats = compute_stats(records, _local_today(), goal=goal)
     if as_json:
-        from psoas_cli.stats import stats_data  # noqa: PLC0415
+        from psoas_cli.history.stats import stats_data  # noqa: PLC0415
 
         _print_json(stats_data(stats))
         return
@@ -675,8 +675,8 @@ def stats_command(*, goal: int, as_json: bool) -> None:
 
 def _step_index(routine: Routine, start: str) -> int:
     """The 0-based index of the step --from names, by number or exercise."""
-    from psoas_cli.catalog import normalise  # noqa: PLC0415
-    from psoas_cli.describe import step_name  # noqa: PLC0415
+    from psoas_cli.library.catalog import normalise  # noqa: PLC0415
+    from psoas_cli.library.describe import step_name  # noqa: PLC0415
 
     count = len(routine.steps)
     if start.strip().isdigit():

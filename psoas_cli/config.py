@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 from psoas_cli.paths import user_dir
 
 if TYPE_CHECKING:
-    from psoas_cli.loader import FieldReader
-    from psoas_cli.yaml_reader import Node
+    from psoas_cli.library.loader import FieldReader
+    from psoas_cli.library.yaml_reader import Node
 
 CONFIG_NAME = "config.yaml"
 
@@ -36,7 +36,7 @@ def _duration(reader: FieldReader, node: Node, path: str) -> object:
 
 
 def _flag(reader: FieldReader, node: Node, path: str) -> object:
-    from psoas_cli.loader import describe  # noqa: PLC0415
+    from psoas_cli.library.loader import describe  # noqa: PLC0415
 
     if isinstance(node.value, bool):
         return node.value
@@ -91,8 +91,8 @@ def load_defaults(path: Path | None = None) -> dict[str, dict[str, object]]:
     if not path.is_file():
         return {}
     from psoas_cli.errors import RoutineFileError  # noqa: PLC0415
-    from psoas_cli.loader import FieldReader, read_file  # noqa: PLC0415
-    from psoas_cli.yaml_reader import read_yaml  # noqa: PLC0415
+    from psoas_cli.library.loader import FieldReader, read_file  # noqa: PLC0415
+    from psoas_cli.library.yaml_reader import read_yaml  # noqa: PLC0415
 
     shown = str(path)
     root = read_yaml(read_file(path, shown), shown)

@@ -16,21 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Protocol
 
-from psoas_cli.cues import BellPlayer, Voice, find_speech_command
-from psoas_cli.engine import (
-    EXTEND_SECONDS,
-    Engine,
-    Event,
-    Listener,
-    RunReport,
-    Waker,
-)
-from psoas_cli.keys import SHORT_HELP
-from psoas_cli.model import Routine
-from psoas_cli.narration import habit_tip, hurt_lines, safety_lines, summary
-from psoas_cli.outcome import Outcome
-from psoas_cli.paths import history_path
-from psoas_cli.plan import (
+from psoas_cli.library.model import Routine
+from psoas_cli.library.plan import (
     SECONDS_PER_SELF_PACED_REP,
     Plan,
     PlanOptions,
@@ -38,8 +25,21 @@ from psoas_cli.plan import (
     build_plan,
     scaled,
 )
-from psoas_cli.plan import starting_at as plan_from_step
-from psoas_cli.questions import (
+from psoas_cli.library.plan import starting_at as plan_from_step
+from psoas_cli.outcome import Outcome
+from psoas_cli.paths import history_path
+from psoas_cli.run.cues import BellPlayer, Voice, find_speech_command
+from psoas_cli.run.engine import (
+    EXTEND_SECONDS,
+    Engine,
+    Event,
+    Listener,
+    RunReport,
+    Waker,
+)
+from psoas_cli.run.keys import SHORT_HELP
+from psoas_cli.run.narration import habit_tip, hurt_lines, safety_lines, summary
+from psoas_cli.run.questions import (
     PAIN_AFTER_PROMPT,
     PAIN_BEFORE_INTRO,
     PAIN_BEFORE_PROMPT,
@@ -47,7 +47,7 @@ from psoas_cli.questions import (
     ask_pain,
     due_checks,
 )
-from psoas_cli.terminal import (
+from psoas_cli.run.terminal import (
     KeySource,
     NoKeyboard,
     is_terminal,
@@ -56,7 +56,7 @@ from psoas_cli.terminal import (
 )
 
 if TYPE_CHECKING:
-    from psoas_cli.recorder import Recorder
+    from psoas_cli.run.recorder import Recorder
 
 
 class Display(Protocol):
@@ -143,7 +143,7 @@ class Session:
             stack.enter_context(sigterm_interrupts())
             recorder = None
             if settings.records:
-                from psoas_cli.recorder import Recorder  # noqa: PLC0415 - sqlite only if used
+                from psoas_cli.run.recorder import Recorder  # noqa: PLC0415 - sqlite only if used
 
                 recorder = Recorder(history_path(), clock=self.clock, now=self.now)
                 stack.callback(recorder.close)

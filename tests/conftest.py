@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from psoas_cli.catalog import Catalog, load_catalog
-from psoas_cli.model import Exercise
+from psoas_cli.library.catalog import Catalog, load_catalog
+from psoas_cli.library.model import Exercise
 
 
 @pytest.fixture(autouse=True)

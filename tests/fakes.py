@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from psoas_cli.engine import Command
-from psoas_cli.history import CheckResult, SessionRecord
+from psoas_cli.history.store import CheckResult, SessionRecord
 from psoas_cli.outcome import Outcome
+from psoas_cli.run.engine import Command
 
 
 class FakeClock:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from psoas_cli.catalog import (
+from psoas_cli.errors import NotFoundError
+from psoas_cli.library.catalog import (
     ExerciseEntry,
     Origin,
     RoutineEntry,
@@ -15,7 +16,6 @@ from psoas_cli.catalog import (
     looks_like_path,
     normalise,
 )
-from psoas_cli.errors import NotFoundError
 from psoas_cli.paths import user_dir
 
 MINE = "name: {name}\ntitle: {title}\nsteps:\n  - exercise: couch-stretch\n    hold: 45s\n"

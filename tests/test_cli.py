@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 
 from psoas_cli import __version__
 from psoas_cli.cli import cli
-from psoas_cli.schema import routine_schema
+from psoas_cli.library.schema import routine_schema
 
 
 def run(*args: str) -> Result:

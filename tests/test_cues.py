@@ -8,16 +8,16 @@ from collections.abc import Sequence
 
 from fakes import FakeClock, ScriptedCommands
 
-from psoas_cli.cues import (
+from psoas_cli.library.model import Exercise, HoldStep, Routine, Sides
+from psoas_cli.library.plan import build_plan
+from psoas_cli.run.cues import (
     PATTERNS,
     BellPlayer,
     Voice,
     find_speech_command,
     spoken,
 )
-from psoas_cli.engine import Cue, CueEvent, Engine
-from psoas_cli.model import Exercise, HoldStep, Routine, Sides
-from psoas_cli.plan import build_plan
+from psoas_cli.run.engine import Cue, CueEvent, Engine
 
 
 def test_each_cue_has_its_own_pattern() -> None:

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 import pytest
 from fakes import FakeClock, ScriptedCommands
 
-from psoas_cli.catalog import Catalog
-from psoas_cli.engine import (
+from psoas_cli.library.catalog import Catalog
+from psoas_cli.library.model import Exercise, HoldStep, RepsStep, Routine, Side, Sides
+from psoas_cli.library.plan import Plan, PlanOptions, SegmentKind, build_plan, scaled, starting_at
+from psoas_cli.outcome import Outcome
+from psoas_cli.run.engine import (
     Command,
     Cue,
     CueEvent,
@@ -23,9 +26,6 @@ from psoas_cli.engine import (
     SegmentStarted,
     Tick,
 )
-from psoas_cli.model import Exercise, HoldStep, RepsStep, Routine, Side, Sides
-from psoas_cli.outcome import Outcome
-from psoas_cli.plan import Plan, PlanOptions, SegmentKind, build_plan, scaled, starting_at
 
 K = SegmentKind
 C = Command

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from fakes import record
 
-from psoas_cli.engine import RunReport
-from psoas_cli.history import (
+from psoas_cli.history.files import HistoryFileError, export_text, read_export
+from psoas_cli.history.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
     CheckResult,
@@ -28,9 +28,9 @@ from psoas_cli.history import (
     HistoryError,
     NewSession,
 )
-from psoas_cli.history_file import HistoryFileError, export_text, read_export
-from psoas_cli.model import Side
+from psoas_cli.library.model import Side
 from psoas_cli.outcome import Outcome
+from psoas_cli.run.engine import RunReport
 
 CET = timezone(timedelta(hours=1))
 STARTED = datetime(2026, 11, 20, 7, 30, tzinfo=CET)

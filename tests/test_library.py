@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from psoas_cli.catalog import Catalog
-from psoas_cli.model import (
+from psoas_cli.library.catalog import Catalog
+from psoas_cli.library.model import (
     BreathPattern,
     BreathStep,
     Exercise,
@@ -16,7 +16,7 @@ from psoas_cli.model import (
     Routine,
     Sides,
 )
-from psoas_cli.plan import build_plan
+from psoas_cli.library.plan import build_plan
 
 ARTICLES = {
     "How to release the psoas muscle (hip flexor) to improve posture",

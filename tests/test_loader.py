@@ -8,8 +8,8 @@ from textwrap import dedent
 import pytest
 
 from psoas_cli.errors import RoutineFileError
-from psoas_cli.loader import parse_exercise, parse_routine
-from psoas_cli.model import (
+from psoas_cli.library.loader import parse_exercise, parse_routine
+from psoas_cli.library.model import (
     BreathPattern,
     BreathStep,
     Exercise,

@@ -39,7 +39,7 @@ def test_wheel_contains_library_and_schema(wheel: Path) -> None:
     shipped = {p.relative_to(ROOT).as_posix() for p in (ROOT / "routines").rglob("*.yaml")}
     assert {f"psoas_cli/{name}" for name in shipped} <= names
     assert len(shipped) == 30
-    assert "psoas_cli/routine.schema.json" in names and "psoas_cli/py.typed" in names
+    assert "psoas_cli/library/routine.schema.json" in names and "psoas_cli/py.typed" in names
 
 
 def test_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from psoas_cli.catalog import Catalog
-from psoas_cli.model import (
+from psoas_cli.library.catalog import Catalog
+from psoas_cli.library.model import (
     BreathPattern,
     BreathStep,
     Exercise,
@@ -21,7 +21,7 @@ from psoas_cli.model import (
     Side,
     Sides,
 )
-from psoas_cli.plan import PlanOptions, Segment, SegmentKind, build_plan, routine_seconds
+from psoas_cli.library.plan import PlanOptions, Segment, SegmentKind, build_plan, routine_seconds
 
 STRETCH = Exercise(id="s", name="Stretch")
 L, R = Side.LEFT, Side.RIGHT

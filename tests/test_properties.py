@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from psoas_cli.errors import RoutineFileError
-from psoas_cli.loader import parse_exercise, parse_routine
-from psoas_cli.model import Exercise, Routine
+from psoas_cli.library.loader import parse_exercise, parse_routine
+from psoas_cli.library.model import Exercise, Routine
 
 FIELD_NAMES = st.sampled_from(
     [

@@ -14,13 +14,13 @@ from itertools import accumulate
 import pytest
 from fakes import FakeClock, ScriptedCommands
 
-from psoas_cli.catalog import Catalog
 from psoas_cli.display.plain import PlainDisplay
-from psoas_cli.engine import Command, Event, SegmentStarted
-from psoas_cli.history import History, HistoryError, SessionRecord
+from psoas_cli.history.store import History, HistoryError, SessionRecord
+from psoas_cli.library.catalog import Catalog
+from psoas_cli.library.plan import Plan, build_plan
 from psoas_cli.outcome import Outcome
 from psoas_cli.paths import history_path
-from psoas_cli.plan import Plan, build_plan
+from psoas_cli.run.engine import Command, Event, SegmentStarted
 from psoas_cli.session import RunSettings, Session
 
 C = Command

@@ -10,12 +10,12 @@ from click.testing import CliRunner
 from fakes import FakeClock
 from rich.console import Console
 
-from psoas_cli.catalog import Catalog
 from psoas_cli.cli import cli
 from psoas_cli.display.live import LiveDisplay, big
-from psoas_cli.engine import Moment, Paused, SegmentStarted, Tick
+from psoas_cli.library.catalog import Catalog
+from psoas_cli.library.plan import Plan, SegmentKind, build_plan
 from psoas_cli.outcome import Outcome
-from psoas_cli.plan import Plan, SegmentKind, build_plan
+from psoas_cli.run.engine import Moment, Paused, SegmentStarted, Tick
 from psoas_cli.session import RunSettings, Session
 
 K = SegmentKind

@@ -8,9 +8,9 @@ import jsonschema
 import pytest
 import yaml
 
-from psoas_cli.catalog import builtin_root
-from psoas_cli.loader import BREATH_PATTERN_KEYS, EXERCISE_KEYS, ROUTINE_KEYS, STEP_KEYS
-from psoas_cli.schema import exercise_schema, routine_schema
+from psoas_cli.library.catalog import builtin_root
+from psoas_cli.library.loader import BREATH_PATTERN_KEYS, EXERCISE_KEYS, ROUTINE_KEYS, STEP_KEYS
+from psoas_cli.library.schema import exercise_schema, routine_schema
 
 ROUTINE_FILES = sorted(p.name for p in builtin_root().iterdir() if p.name.endswith(".yaml"))
 EXERCISE_FILES = sorted(p.name for p in (builtin_root() / "exercises").iterdir())

@@ -12,10 +12,7 @@ from fakes import record
 from rich.console import Console
 
 from psoas_cli.display.progress import print_history, print_stats
-from psoas_cli.history import CheckResult, History, SessionRecord
-from psoas_cli.model import Side
-from psoas_cli.outcome import Outcome
-from psoas_cli.stats import (
+from psoas_cli.history.stats import (
     calendar_grid,
     compute_stats,
     counts,
@@ -23,6 +20,9 @@ from psoas_cli.stats import (
     longest_streak,
     week_start,
 )
+from psoas_cli.history.store import CheckResult, History, SessionRecord
+from psoas_cli.library.model import Side
+from psoas_cli.outcome import Outcome
 
 CET = timezone(timedelta(hours=1))
 CEST = timezone(timedelta(hours=2))

@@ -13,12 +13,12 @@ from typing import IO
 
 import pytest
 
-from psoas_cli.catalog import Catalog
-from psoas_cli.engine import Command
-from psoas_cli.guidance import STOP_ADVICE
-from psoas_cli.keys import command_for, decode
+from psoas_cli.library.catalog import Catalog
+from psoas_cli.library.guidance import STOP_ADVICE
+from psoas_cli.library.plan import build_plan
 from psoas_cli.outcome import Outcome
-from psoas_cli.plan import build_plan
+from psoas_cli.run.engine import Command
+from psoas_cli.run.keys import command_for, decode
 from psoas_cli.session import RunSettings, Session
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from psoas_cli.errors import RoutineFileError
-from psoas_cli.yaml_reader import MAX_BYTES, read_yaml
+from psoas_cli.library.yaml_reader import MAX_BYTES, read_yaml
 
 
 def problem_text(data: bytes) -> str:

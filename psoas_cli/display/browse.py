@@ -9,13 +9,13 @@ from rich.console import Console, Group
 from rich.padding import Padding
 from rich.text import Text
 
-from psoas_cli.catalog import ExerciseEntry, Origin, RoutineEntry
-from psoas_cli.describe import dose_text, step_name
 from psoas_cli.display.columns import Column, layout
 from psoas_cli.durations import format_clock, format_duration
-from psoas_cli.guidance import BEFORE_YOU_START, STOP_ADVICE, STOP_SIGNS
-from psoas_cli.model import Exercise, NoteStep, RestStep
-from psoas_cli.plan import SECONDS_PER_SELF_PACED_REP, Plan
+from psoas_cli.library.catalog import ExerciseEntry, Origin, RoutineEntry
+from psoas_cli.library.describe import dose_text, step_name
+from psoas_cli.library.guidance import BEFORE_YOU_START, STOP_ADVICE, STOP_SIGNS
+from psoas_cli.library.model import Exercise, NoteStep, RestStep
+from psoas_cli.library.plan import SECONDS_PER_SELF_PACED_REP, Plan
 
 if TYPE_CHECKING:
     from rich.table import Table

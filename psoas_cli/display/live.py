@@ -16,7 +16,8 @@ from rich.live import Live
 from rich.text import Text
 
 from psoas_cli.durations import format_clock
-from psoas_cli.engine import (
+from psoas_cli.library.plan import Plan, Segment, SegmentKind
+from psoas_cli.run.engine import (
     COUNTDOWN_FROM,
     COUNTED_DOWN,
     Event,
@@ -28,8 +29,8 @@ from psoas_cli.engine import (
     SegmentStarted,
     Tick,
 )
-from psoas_cli.keys import HELP, SHORT_HELP
-from psoas_cli.narration import (
+from psoas_cli.run.keys import HELP, SHORT_HELP
+from psoas_cli.run.narration import (
     BREATH,
     LABELS,
     PHASE_WORDS,
@@ -43,7 +44,6 @@ from psoas_cli.narration import (
     step_number,
     stop_reminder,
 )
-from psoas_cli.plan import Plan, Segment, SegmentKind
 
 K = SegmentKind
 

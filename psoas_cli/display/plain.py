@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import IO
 
 from psoas_cli.durations import format_duration
-from psoas_cli.engine import (
+from psoas_cli.library.plan import Plan, Segment
+from psoas_cli.run.engine import (
     EXTEND_SECONDS,
     Event,
     Extended,
@@ -19,9 +20,8 @@ from psoas_cli.engine import (
     Resumed,
     SegmentStarted,
 )
-from psoas_cli.keys import HELP
-from psoas_cli.narration import introduction, opening, plain_line, starts_step
-from psoas_cli.plan import Plan, Segment
+from psoas_cli.run.keys import HELP
+from psoas_cli.run.narration import introduction, opening, plain_line, starts_step
 
 
 class PlainDisplay:

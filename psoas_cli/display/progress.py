@@ -15,9 +15,9 @@ from rich.text import Text
 
 from psoas_cli.display.columns import Column, layout
 from psoas_cli.durations import format_clock
-from psoas_cli.history import SessionRecord
+from psoas_cli.history.stats import WEEKS_SHOWN, CheckSeries, Stats, Week, calendar_grid
+from psoas_cli.history.store import SessionRecord
 from psoas_cli.outcome import Outcome
-from psoas_cli.stats import WEEKS_SHOWN, CheckSeries, Stats, Week, calendar_grid
 
 NARROW = 60
 MOST_CALENDAR_WEEKS = 26

@@ -16,8 +16,8 @@ from enum import Enum
 from itertools import accumulate
 from typing import Protocol
 
+from psoas_cli.library.plan import Plan, Segment, SegmentKind
 from psoas_cli.outcome import Outcome
-from psoas_cli.plan import Plan, Segment, SegmentKind
 
 EXTEND_SECONDS = 10.0
 """What ``+`` adds to the current hold."""

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from psoas_cli.errors import PsoasError
-from psoas_cli.model import Side
+from psoas_cli.library.model import Side
 from psoas_cli.outcome import Outcome
 
 if TYPE_CHECKING:
-    from psoas_cli.engine import RunReport
+    from psoas_cli.run.engine import RunReport
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: sessions with their pain ratings and note.

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from enum import Enum
 
-from psoas_cli.model import (
+from psoas_cli.library.model import (
     BreathStep,
     HoldStep,
     NoteStep,

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO
 
-from psoas_cli.engine import RunReport
-from psoas_cli.history import PAIN_SCALE, CheckResult
-from psoas_cli.model import BreathStep, HoldStep, RepsStep, SelfCheck, Side, Sides
-from psoas_cli.plan import Plan
-from psoas_cli.terminal import KeySource
+from psoas_cli.history.store import PAIN_SCALE, CheckResult
+from psoas_cli.library.model import BreathStep, HoldStep, RepsStep, SelfCheck, Side, Sides
+from psoas_cli.library.plan import Plan
+from psoas_cli.run.engine import RunReport
+from psoas_cli.run.terminal import KeySource
 
 PAIN_BEFORE_INTRO = (
     "How much does it hurt right now, from 0 (not at all) to 10 (the worst)? Type a number "

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from psoas_cli.engine import Event, Paused, RunReport, SegmentStarted
-from psoas_cli.history import CheckResult, History, HistoryError, NewSession
+from psoas_cli.history.store import CheckResult, History, HistoryError, NewSession
+from psoas_cli.library.plan import Plan
 from psoas_cli.outcome import Outcome
-from psoas_cli.plan import Plan
+from psoas_cli.run.engine import Event, Paused, RunReport, SegmentStarted
 
 T = TypeVar("T")
 

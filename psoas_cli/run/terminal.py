@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import IO, Protocol
 
-from psoas_cli.engine import Command, CommandSource
-from psoas_cli.keys import command_for, decode
+from psoas_cli.run.engine import Command, CommandSource
+from psoas_cli.run.keys import command_for, decode
 
 _ESCAPE_WAIT = 0.03
 """How long to wait for the rest of an arrow key's escape sequence."""

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from psoas_cli.catalog import YAML_SUFFIXES, file_stem, load_catalog
 from psoas_cli.durations import format_clock
 from psoas_cli.errors import Problem, RoutineFileError
-from psoas_cli.loader import is_exercise_file, parse_exercise, parse_routine, read_file
-from psoas_cli.plan import build_plan
+from psoas_cli.library.catalog import YAML_SUFFIXES, file_stem, load_catalog
+from psoas_cli.library.loader import is_exercise_file, parse_exercise, parse_routine, read_file
+from psoas_cli.library.plan import build_plan
 
 
 @dataclass(frozen=True)

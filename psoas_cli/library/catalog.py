@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from psoas_cli.errors import NotFoundError, Problem, PsoasError, RoutineFileError
-from psoas_cli.loader import is_exercise_file, parse_exercise, parse_routine, read_file
-from psoas_cli.model import Exercise, Routine
+from psoas_cli.library.loader import is_exercise_file, parse_exercise, parse_routine, read_file
+from psoas_cli.library.model import Exercise, Routine
 from psoas_cli.paths import user_exercises_dir, user_routines_dir
 
 if TYPE_CHECKING:

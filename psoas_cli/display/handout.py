@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from psoas_cli.catalog import RoutineEntry
-from psoas_cli.describe import dose_text, step_name
 from psoas_cli.durations import format_clock, format_duration
-from psoas_cli.guidance import BEFORE_YOU_START, STOP_ADVICE, STOP_SIGNS
-from psoas_cli.model import Exercise, NoteStep, RestStep
-from psoas_cli.plan import SECONDS_PER_SELF_PACED_REP, Plan
+from psoas_cli.library.catalog import RoutineEntry
+from psoas_cli.library.describe import dose_text, step_name
+from psoas_cli.library.guidance import BEFORE_YOU_START, STOP_ADVICE, STOP_SIGNS
+from psoas_cli.library.model import Exercise, NoteStep, RestStep
+from psoas_cli.library.plan import SECONDS_PER_SELF_PACED_REP, Plan
 
 
 def routine_markdown(entry: RoutineEntry, plan: Plan) -> str:

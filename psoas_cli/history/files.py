@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from psoas_cli.errors import PsoasError
-from psoas_cli.history import (
+from psoas_cli.history.store import (
     OUTCOMES_BY_CODE,
     PAIN_SCALE,
     CheckResult,

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import IO
 
-from psoas_cli.engine import Cue, CueEvent, Event
+from psoas_cli.run.engine import Cue, CueEvent, Event
 
 BELL = "\a"
 

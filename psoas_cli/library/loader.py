@@ -14,7 +14,7 @@ from typing import TypeVar
 
 from psoas_cli.durations import format_duration, parse_duration
 from psoas_cli.errors import Problem, RoutineFileError
-from psoas_cli.model import (
+from psoas_cli.library.model import (
     BreathPattern,
     BreathStep,
     Exercise,
@@ -28,7 +28,7 @@ from psoas_cli.model import (
     Sides,
     Step,
 )
-from psoas_cli.yaml_reader import MAX_BYTES, Node, read_yaml
+from psoas_cli.library.yaml_reader import MAX_BYTES, Node, read_yaml
 
 E = TypeVar("E", bound=Enum)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from psoas_cli.catalog import ExerciseEntry, RoutineEntry
 from psoas_cli.durations import format_duration
-from psoas_cli.model import (
+from psoas_cli.library.catalog import ExerciseEntry, RoutineEntry
+from psoas_cli.library.model import (
     BreathPattern,
     BreathStep,
     Exercise,
@@ -21,7 +21,7 @@ from psoas_cli.model import (
     Sides,
     Step,
 )
-from psoas_cli.plan import Plan, breath_cycles
+from psoas_cli.library.plan import Plan, breath_cycles
 
 _SIDES = {
     Sides.NONE: "",

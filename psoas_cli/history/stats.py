@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from psoas_cli.history import CheckResult, SessionRecord
-from psoas_cli.model import Side
+from psoas_cli.history.store import CheckResult, SessionRecord
+from psoas_cli.library.model import Side
 from psoas_cli.outcome import Outcome
 
 DEFAULT_WEEKLY_GOAL = 5

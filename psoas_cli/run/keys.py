@@ -5,7 +5,7 @@ Pure, so the bindings, the help screen and the README table come from one place.
 
 from __future__ import annotations
 
-from psoas_cli.engine import Command
+from psoas_cli.run.engine import Command
 
 BINDINGS: dict[str, Command] = {
     "space": Command.PAUSE,

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from psoas_cli.describe import dose_text, step_name
 from psoas_cli.durations import format_clock, format_duration
-from psoas_cli.engine import RunReport
-from psoas_cli.guidance import HABITS, STOP_ADVICE, STOP_SIGNS
-from psoas_cli.model import BreathStep, Exercise, HoldStep, RepsStep, Sides, Step
+from psoas_cli.library.describe import dose_text, step_name
+from psoas_cli.library.guidance import HABITS, STOP_ADVICE, STOP_SIGNS
+from psoas_cli.library.model import BreathStep, Exercise, HoldStep, RepsStep, Sides, Step
+from psoas_cli.library.plan import SECONDS_PER_SELF_PACED_REP, Plan, Segment, SegmentKind
 from psoas_cli.outcome import Outcome
-from psoas_cli.plan import SECONDS_PER_SELF_PACED_REP, Plan, Segment, SegmentKind
+from psoas_cli.run.engine import RunReport
 
 K = SegmentKind
 

@@ -10,7 +10,7 @@ from typing import Any
 def routine_schema() -> dict[str, Any]:
     """The schema of a routine file."""
     data: dict[str, Any] = json.loads(
-        files("psoas_cli").joinpath("routine.schema.json").read_text(encoding="utf-8")
+        files("psoas_cli.library").joinpath("routine.schema.json").read_text(encoding="utf-8")
     )
     return data
 
