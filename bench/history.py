@@ -29,7 +29,7 @@ from pathlib import Path
 
 from startup import measure, psoas_command
 
-from psoas_cli.history.store import CheckResult, History, SessionRecord
+from psoas_cli.history.store import CheckResult, History, RunRecord
 from psoas_cli.library.model import Side
 from psoas_cli.outcome import Outcome
 
@@ -60,7 +60,7 @@ print(json.dumps([t1 - t0, t2 - t1]))
 """
 
 
-def ten_years(today: date) -> list[SessionRecord]:
+def ten_years(today: date) -> list[RunRecord]:
     """A session every day for ten years, rated, with a hang test every fortnight."""
     zone = timezone(timedelta(hours=1))
     records = []
@@ -80,7 +80,7 @@ def ten_years(today: date) -> list[SessionRecord]:
                 for side in (Side.LEFT, Side.RIGHT)
             )
         records.append(
-            SessionRecord(
+            RunRecord(
                 id=0,
                 uid=f"bench-{n}",
                 routine="hang-test" if checks else "daily-10min",
@@ -125,7 +125,7 @@ def main() -> int:
         env = {**os.environ, "PSOAS_HOME": home, "COLUMNS": "100"}
         path = Path(home) / "history.sqlite3"
         with History.open(path) as history:
-            history.import_sessions(ten_years(datetime.now().astimezone().date()))
+            history.import_records(ten_years(datetime.now().astimezone().date()))
             count = history.count()
         size = path.stat().st_size / 1e6
         print(f"history: {count} sessions, {size:.1f} MB (Python {sys.version.split()[0]})")

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from click.shell_completion import CompletionItem
 
-    from psoas_cli.history.store import SessionRecord
+    from psoas_cli.history.store import RunRecord
     from psoas_cli.library.catalog import Catalog, ExerciseEntry, RoutineEntry
     from psoas_cli.library.model import Routine
 
@@ -542,7 +542,7 @@ def history_command(
         _import_history(path, Path(import_from))
         return
     if delete_id is not None:
-        _delete_session(path, delete_id, ask=not yes)
+        _delete_record(path, delete_id, ask=not yes)
         return
     history = History.read(path)
     records, total = [], 0
@@ -551,14 +551,14 @@ def history_command(
             wanted = (
                 limit if limit is not None else (None if as_json or as_csv or export_to else 20)
             )
-            records = history.sessions(since=since, routine=routine, limit=wanted or None)
+            records = history.records(since=since, routine=routine, limit=wanted or None)
             total = history.count(since=since, routine=routine)
     if export_to is not None:
         _export_history(records, export_to)
     elif as_json:
-        from psoas_cli.history.files import session_data  # noqa: PLC0415
+        from psoas_cli.history.files import record_data  # noqa: PLC0415
 
-        _print_json([session_data(r) for r in records])
+        _print_json([record_data(r) for r in records])
     elif as_csv:
         from psoas_cli.history.files import csv_text  # noqa: PLC0415
 
@@ -576,13 +576,13 @@ def _import_history(path: Path, source: Path) -> None:
 
     records = read_export(source)
     with History.open(path) as history:
-        added = history.import_sessions(records)
+        added = history.import_records(records)
     skipped = len(records) - added
     already = f"; {skipped} {'was' if skipped == 1 else 'were'} already here" if skipped else ""
     click.echo(f"Imported {added} of {len(records)} sessions from {source}{already}.")
 
 
-def _export_history(records: list[SessionRecord], target: str) -> None:
+def _export_history(records: list[RunRecord], target: str) -> None:
     from datetime import datetime  # noqa: PLC0415
 
     from psoas_cli.history.files import export_text  # noqa: PLC0415
@@ -604,14 +604,14 @@ def _export_history(records: list[SessionRecord], target: str) -> None:
     click.echo(f"Exported {len(records)} sessions to {path}.", err=True)
 
 
-def _delete_session(path: Path, session_id: int, *, ask: bool) -> None:
+def _delete_record(path: Path, session_id: int, *, ask: bool) -> None:
     from psoas_cli.history.store import History  # noqa: PLC0415
 
     history = History.read(path)
     found = None
     if history is not None:
         with history:
-            found = history.session(session_id)
+            found = history.record(session_id)
     if found is None:
         raise click.ClickException(f"there is no session {session_id}; see psoas history.")
     what = f"session {found.id}: {found.routine}, {found.started:%Y-%m-%d %H:%M}"
@@ -660,7 +660,7 @@ def stats_command(*, goal: int, as_json: bool) -> None:
     records = []
     if history is not None:
         with history:
-            records = history.sessions()
+            records = history.records()
     stats = compute_stats(records, _local_today(), goal=goal)
     if as_json:
         from psoas_cli.history.stats import stats_data  # noqa: PLC0415

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from psoas_cli.history.store import CheckResult, SessionRecord
+from psoas_cli.history.store import CheckResult, RunRecord
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import Command
 
@@ -66,9 +66,9 @@ def record(
     pain: tuple[int | None, int | None] = (None, None),
     checks: tuple[CheckResult, ...] = (),
     uid: str = "",
-) -> SessionRecord:
+) -> RunRecord:
     """A session as history would return it, started at ``started`` (an aware datetime)."""
-    return SessionRecord(
+    return RunRecord(
         id=0,
         uid=uid or f"{routine}-{started.isoformat()}",
         routine=routine,

@@ -26,7 +26,7 @@ from psoas_cli.history.store import (
     CheckResult,
     History,
     HistoryError,
-    NewSession,
+    NewRecord,
 )
 from psoas_cli.library.model import Side
 from psoas_cli.outcome import Outcome
@@ -60,8 +60,8 @@ def _report(outcome: Outcome, seconds: float, done: int, skipped: int = 0) -> Ru
     )
 
 
-def _new(routine: str = "daily-10min", started: datetime = STARTED) -> NewSession:
-    return NewSession(
+def _new(routine: str = "daily-10min", started: datetime = STARTED) -> NewRecord:
+    return NewRecord(
         routine=routine,
         title="Daily 10-minute psoas routine",
         started=started,
@@ -95,7 +95,7 @@ def test_a_run_is_recorded_pessimistically_then_brought_up_to_date(tmp_path: Pat
     """A just-started run reads as interrupted with nothing done; updates fill it in."""
     with _open(tmp_path / "h.sqlite3") as history:
         session_id = history.start(_new())
-        first = history.sessions()[0]
+        first = history.records()[0]
         assert (first.outcome, first.active_seconds, first.steps_done) == (
             Outcome.INTERRUPTED,
             0.0,
@@ -105,7 +105,7 @@ def test_a_run_is_recorded_pessimistically_then_brought_up_to_date(tmp_path: Pat
             session_id, _report(Outcome.COMPLETED, 700.5, 8), STARTED + timedelta(minutes=12)
         )
         history.set_pain_after(session_id, 2)
-        done = history.sessions()[0]
+        done = history.records()[0]
     assert done.outcome is Outcome.COMPLETED
     assert done.active_seconds == 700.5
     assert (done.steps_done, done.steps_skipped, done.steps_total) == (8, 0, 8)
@@ -126,10 +126,10 @@ def test_self_check_answers_are_kept_per_side_and_removed_with_their_session(
     with _open(tmp_path / "h.sqlite3") as history:
         session_id = history.start(_new("hang-test"))
         history.add_checks(session_id, checks)
-        assert history.sessions()[0].checks == checks
+        assert history.records()[0].checks == checks
         deleted = history.delete(session_id)
         assert deleted is not None and deleted.routine == "hang-test"
-        assert history.sessions() == []
+        assert history.records() == []
         assert history.delete(session_id) is None
         left = history._db.execute("SELECT count(*) FROM self_checks").fetchone()[0]
     assert left == 0
@@ -141,8 +141,8 @@ def test_sessions_filter_by_local_date_and_routine_newest_first(tmp_path: Path) 
         for days, routine in ((0, "a"), (1, "b"), (2, "a"), (3, "a")):
             history.start(_new(routine, STARTED + timedelta(days=days)))
         since = (STARTED + timedelta(days=1)).date()
-        assert [r.routine for r in history.sessions(since=since)] == ["a", "a", "b"]
-        assert [r.started.day for r in history.sessions(routine="a", limit=2)] == [23, 22]
+        assert [r.routine for r in history.records(since=since)] == ["a", "a", "b"]
+        assert [r.started.day for r in history.records(routine="a", limit=2)] == [23, 22]
 
 
 def test_migrating_from_the_first_schema_keeps_every_session(tmp_path: Path) -> None:
@@ -160,12 +160,12 @@ def test_migrating_from_the_first_schema_keeps_every_session(tmp_path: Path) -> 
     db.commit()
     db.close()
     with _open(path) as history:
-        (old,) = history.sessions()
+        (old,) = history.records()
         history.add_checks(
             old.id,
             [CheckResult(test="hang", question="Where?", side=None, answer="level", rank=0)],
         )
-        migrated = history.sessions()[0]
+        migrated = history.records()[0]
     assert (old.uid, old.routine, old.pain_before, old.pain_after, old.note) == (
         "u1",
         "daily-10min",
@@ -261,7 +261,7 @@ def _try_history(path: Path, *, write: bool) -> Callable[[], str]:
         with history:
             if write:
                 history.start(_new())
-            return f"{len(history.sessions())} sessions"
+            return f"{len(history.records())} sessions"
 
     return action
 
@@ -324,7 +324,7 @@ def test_a_full_disk_is_reported_and_the_earlier_records_survive(
         )
     monkeypatch.undo()
     with _open(path) as history:
-        assert len(history.sessions()) >= 1
+        assert len(history.records()) >= 1
         assert history._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
@@ -349,7 +349,7 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
         writer.join(timeout=120)
         assert writer.exitcode == 0
     with _open(path) as history:
-        sessions = history.sessions()
+        sessions = history.records()
         assert history._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert len(sessions) == 300
     assert {s.routine.split("-")[0] for s in sessions} == {"first", "second"}
@@ -368,14 +368,14 @@ def test_export_then_import_round_trips_and_skips_what_is_already_there(tmp_path
         record(datetime(2026, 7, 1, 21, 0, tzinfo=timezone(timedelta(hours=2)))),
     ]
     with _open(tmp_path / "a.sqlite3") as first:
-        assert first.import_sessions(source) == 3
-        exported = export_text(first.sessions(), STARTED)
+        assert first.import_records(source) == 3
+        exported = export_text(first.records(), STARTED)
     export = tmp_path / "export.json"
     export.write_text(exported, encoding="utf-8")
     with _open(tmp_path / "b.sqlite3") as second:
-        assert second.import_sessions(read_export(export)) == 3
-        assert second.import_sessions(read_export(export)) == 0
-        restored = second.sessions()
+        assert second.import_records(read_export(export)) == 3
+        assert second.import_records(read_export(export)) == 0
+        restored = second.records()
     expected = sorted(source, key=lambda r: r.started, reverse=True)
     assert [replace(r, id=0) for r in restored] == [replace(r, id=0) for r in expected]
     assert [r.started.utcoffset() for r in restored] == [

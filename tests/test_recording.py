@@ -15,7 +15,7 @@ import pytest
 from fakes import FakeClock, ScriptedCommands
 
 from psoas_cli.display.plain import PlainDisplay
-from psoas_cli.history.store import History, HistoryError, SessionRecord
+from psoas_cli.history.store import History, HistoryError, RunRecord
 from psoas_cli.library.catalog import Catalog
 from psoas_cli.library.plan import Plan, build_plan
 from psoas_cli.outcome import Outcome
@@ -65,13 +65,13 @@ def run(
     return out.getvalue()
 
 
-def recorded() -> list[SessionRecord]:
+def recorded() -> list[RunRecord]:
     """Every session in the test's history, newest first."""
     history = History.read(history_path())
     if history is None:
         return []
     with history:
-        return history.sessions()
+        return history.records()
 
 
 def step_ends(plan: Plan) -> list[float]:

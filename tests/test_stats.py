@@ -20,7 +20,7 @@ from psoas_cli.history.stats import (
     longest_streak,
     week_start,
 )
-from psoas_cli.history.store import CheckResult, History, SessionRecord
+from psoas_cli.history.store import CheckResult, History, RunRecord
 from psoas_cli.library.model import Side
 from psoas_cli.outcome import Outcome
 
@@ -32,7 +32,7 @@ def at(day: date, hour: int = 7, minute: int = 30, zone: timezone = CET) -> date
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
 
 
-def daily(first: date, last: date, **kwargs: object) -> list[SessionRecord]:
+def daily(first: date, last: date, **kwargs: object) -> list[RunRecord]:
     """One session a morning from ``first`` to ``last``."""
     days = (last - first).days + 1
     return [record(at(first + timedelta(days=n)), **kwargs) for n in range(days)]  # type: ignore[arg-type]
@@ -71,8 +71,8 @@ def test_days_are_local_dates_across_daylight_saving_changes(tmp_path: Path) -> 
         record(at(date(2026, 10, 26), 0, 30, CET)),
     ]
     with History.open(tmp_path / "h.sqlite3") as history:
-        history.import_sessions(spring + autumn)
-        stored = history.sessions()
+        history.import_records(spring + autumn)
+        stored = history.records()
     assert stored[-3].started.astimezone(timezone.utc).date() == date(2026, 3, 29)
     assert sorted(r.day for r in stored) == [
         date(2026, 3, 28),
@@ -136,7 +136,7 @@ def _hang(side: Side, answer: str, rank: int) -> CheckResult:
     )
 
 
-def _some_weeks() -> list[SessionRecord]:
+def _some_weeks() -> list[RunRecord]:
     today = date(2026, 11, 21)
     records = daily(today - timedelta(days=4), today, minutes=12, pain=(5, 3))
     records += daily(date(2026, 10, 1), date(2026, 10, 10), minutes=25)
@@ -197,7 +197,7 @@ def test_the_stats_screen_shows_streak_week_calendar_pain_and_checks(width: int)
 def test_the_history_table_wide_and_narrow() -> None:
     """Wide: one row per session with pain; narrow: two or three short lines each."""
     records = [
-        SessionRecord(**{**r.__dict__, "id": n})
+        RunRecord(**{**r.__dict__, "id": n})
         for n, r in enumerate(reversed(_some_weeks()[:2]), start=7)
     ]
     wide = _screen(100, print_history, records, 30)

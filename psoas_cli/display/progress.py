@@ -16,7 +16,7 @@ from rich.text import Text
 from psoas_cli.display.columns import Column, layout
 from psoas_cli.durations import format_clock
 from psoas_cli.history.stats import WEEKS_SHOWN, CheckSeries, Stats, Week, calendar_grid
-from psoas_cli.history.store import SessionRecord
+from psoas_cli.history.store import RunRecord
 from psoas_cli.outcome import Outcome
 
 NARROW = 60
@@ -45,11 +45,11 @@ WEEK_BAR_CELLS = 20
 CHECK_ROUNDS_SHOWN = 10
 
 
-def _when(record: SessionRecord) -> str:
+def _when(record: RunRecord) -> str:
     return record.started.strftime("%Y-%m-%d %H:%M")
 
 
-def _pain(record: SessionRecord) -> str:
+def _pain(record: RunRecord) -> str:
     if record.pain_before is None and record.pain_after is None:
         return "-"
     before = "-" if record.pain_before is None else str(record.pain_before)
@@ -61,7 +61,7 @@ def _outcome(outcome: Outcome) -> str:
     return outcome.value
 
 
-def print_history(console: Console, records: Sequence[SessionRecord], total: int) -> None:
+def print_history(console: Console, records: Sequence[RunRecord], total: int) -> None:
     """Sessions newest first: a table, or two lines each on a narrow terminal."""
     if not records:
         console.print("No sessions recorded yet. Start one with: psoas run daily-10min")

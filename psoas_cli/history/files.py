@@ -20,7 +20,7 @@ from psoas_cli.history.store import (
     OUTCOMES_BY_CODE,
     PAIN_SCALE,
     CheckResult,
-    SessionRecord,
+    RunRecord,
     outcome_code,
     side_code,
     side_from_code,
@@ -52,7 +52,7 @@ class HistoryFileError(PsoasError):
     """A history file that cannot be imported, with each problem on its own line."""
 
 
-def session_data(record: SessionRecord, *, with_id: bool = True) -> dict[str, Any]:
+def record_data(record: RunRecord, *, with_id: bool = True) -> dict[str, Any]:
     """A session as plain data; the export leaves out the local id, which is per database."""
     data: dict[str, Any] = {"id": record.id} if with_id else {}
     data.update(
@@ -84,17 +84,17 @@ def session_data(record: SessionRecord, *, with_id: bool = True) -> dict[str, An
     return data
 
 
-def export_text(records: Sequence[SessionRecord], exported: datetime) -> str:
+def export_text(records: Sequence[RunRecord], exported: datetime) -> str:
     """Everything in the history as one JSON document, oldest session first."""
     document = {
         FORMAT_KEY: FORMAT_VERSION,
         "exported": exported.isoformat(timespec="seconds"),
-        "sessions": [session_data(r, with_id=False) for r in reversed(records)],
+        "sessions": [record_data(r, with_id=False) for r in reversed(records)],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def csv_text(records: Sequence[SessionRecord]) -> str:
+def csv_text(records: Sequence[RunRecord]) -> str:
     """Sessions as CSV with a header row, one row per session."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -124,7 +124,7 @@ def csv_text(records: Sequence[SessionRecord]) -> str:
     return out.getvalue()
 
 
-def read_export(path: Path) -> list[SessionRecord]:
+def read_export(path: Path) -> list[RunRecord]:
     """The sessions in an export file, all checked before any is returned."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -161,7 +161,7 @@ class _Reader:
     def report(self, where: str, message: str) -> None:
         self.problems.append(f"{self.filename}: {where}: {message}")
 
-    def document(self, document: object) -> list[SessionRecord]:
+    def document(self, document: object) -> list[RunRecord]:
         if not isinstance(document, dict) or document.get(FORMAT_KEY) != FORMAT_VERSION:
             self.report(
                 FORMAT_KEY,
@@ -173,10 +173,10 @@ class _Reader:
         if not isinstance(sessions, list):
             self.report("sessions", "expected a list of sessions")
             return []
-        records = [self.session(item, f"sessions[{i}]") for i, item in enumerate(sessions)]
+        records = [self.record(item, f"sessions[{i}]") for i, item in enumerate(sessions)]
         return [r for r in records if r is not None]
 
-    def session(self, item: object, where: str) -> SessionRecord | None:
+    def record(self, item: object, where: str) -> RunRecord | None:
         if not isinstance(item, dict):
             self.report(where, "expected a session (a mapping of fields)")
             return None
@@ -185,7 +185,7 @@ class _Reader:
         def get(name: str, check: Check, *, optional: bool = False) -> Any:
             return self.value(item, where, name, check, optional=optional)
 
-        record = SessionRecord(
+        record = RunRecord(
             id=0,
             uid=get("uid", _text),
             routine=get("routine", _text),

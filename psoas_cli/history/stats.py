@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from psoas_cli.history.store import CheckResult, SessionRecord
+from psoas_cli.history.store import CheckResult, RunRecord
 from psoas_cli.library.model import Side
 from psoas_cli.outcome import Outcome
 
@@ -25,7 +25,7 @@ COUNTS_AFTER_SECONDS = 60.0
 WEEKS_SHOWN = 12
 
 
-def counts(record: SessionRecord) -> bool:
+def counts(record: RunRecord) -> bool:
     """Whether a session counts toward streaks and the weekly goal: finished, or a real go."""
     return record.outcome is Outcome.COMPLETED or record.active_seconds >= COUNTS_AFTER_SECONDS
 
@@ -84,7 +84,7 @@ class Stats:
 
 
 def compute_stats(
-    records: Iterable[SessionRecord], today: date, *, goal: int = DEFAULT_WEEKLY_GOAL
+    records: Iterable[RunRecord], today: date, *, goal: int = DEFAULT_WEEKLY_GOAL
 ) -> Stats:
     """The figures for ``today`` from every recorded session.
 
@@ -133,10 +133,10 @@ def longest_streak(days: set[date]) -> int:
     return longest
 
 
-def weeks(records: Sequence[SessionRecord], today: date, count: int) -> tuple[Week, ...]:
+def weeks(records: Sequence[RunRecord], today: date, count: int) -> tuple[Week, ...]:
     """The last ``count`` weeks up to the one holding ``today``, oldest first, empty ones too."""
     first = week_start(today) - timedelta(weeks=count - 1)
-    by_week: dict[date, list[SessionRecord]] = {}
+    by_week: dict[date, list[RunRecord]] = {}
     for record in records:
         start = week_start(record.day)
         if first <= start <= today:
@@ -175,7 +175,7 @@ def calendar_grid(today: date, week_count: int) -> list[list[date | None]]:
     ]
 
 
-def check_series(records: Iterable[SessionRecord]) -> tuple[CheckSeries, ...]:
+def check_series(records: Iterable[RunRecord]) -> tuple[CheckSeries, ...]:
     """Self-check answers grouped by test, one round per session, oldest first."""
     series: dict[str, tuple[str, list[CheckRound]]] = {}
     for record in sorted(records, key=lambda r: r.started):

@@ -79,7 +79,7 @@ class HistoryError(PsoasError):
 
 
 @dataclass(frozen=True, kw_only=True)
-class NewSession:
+class NewRecord:
     """What is known when a run starts."""
 
     routine: str
@@ -102,7 +102,7 @@ class CheckResult:
 
 
 @dataclass(frozen=True, kw_only=True)
-class SessionRecord:
+class RunRecord:
     """One recorded run as the history keeps it; ``started`` and ``ended`` are local times."""
 
     id: int
@@ -166,12 +166,12 @@ _SESSION_COLUMNS = (
 )
 
 
-def _record(row: Sequence[Any], checks: Sequence[CheckResult] = ()) -> SessionRecord:
+def _record(row: Sequence[Any], checks: Sequence[CheckResult] = ()) -> RunRecord:
     """A ``_SESSION_COLUMNS`` row as a record; positional, as this runs for every session."""
     (ident, uid, routine, title, started, offset, ended, active, paused, done, skipped, total,
      outcome, pain_before, pain_after, note) = row  # fmt: skip
     zone = _zone(offset)
-    return SessionRecord(
+    return RunRecord(
         id=ident,
         uid=uid,
         routine=routine,
@@ -311,7 +311,7 @@ class History:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def start(self, session: NewSession) -> int:
+    def start(self, session: NewRecord) -> int:
         """Record a run as it starts, as if interrupted at once, and return its id.
 
         Starting pessimistic means a run that is killed outright still leaves an honest
@@ -376,7 +376,7 @@ class History:
             [(session_id, c.test, c.question, side_code(c.side), c.answer, c.rank) for c in checks],
         )
 
-    def import_sessions(self, records: Sequence[SessionRecord]) -> int:
+    def import_records(self, records: Sequence[RunRecord]) -> int:
         """Add sessions from another history, skipping any already here; returns how many
         were added. All or nothing: one transaction."""
         added = 0
@@ -412,7 +412,7 @@ class History:
                 added += 1
         return added
 
-    def delete(self, session_id: int) -> SessionRecord | None:
+    def delete(self, session_id: int) -> RunRecord | None:
         """Remove one session; returns what was removed, or None if there was no such id."""
         with self._transaction() as db:
             row = db.execute(
@@ -425,13 +425,13 @@ class History:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def sessions(
+    def records(
         self,
         *,
         since: date | None = None,
         routine: str | None = None,
         limit: int | None = None,
-    ) -> list[SessionRecord]:
+    ) -> list[RunRecord]:
         """Sessions newest first, from local date ``since`` on, of one routine if given."""
         where, params = _filters(since, routine)
         sql = f"SELECT {_SESSION_COLUMNS} FROM sessions{where} ORDER BY started DESC, id DESC"
@@ -452,7 +452,7 @@ class History:
             raise HistoryError(describe_fault(self.path, exc)) from None
         return [_record(row, checks.get(row[0], ())) for row in rows]
 
-    def session(self, session_id: int) -> SessionRecord | None:
+    def record(self, session_id: int) -> RunRecord | None:
         """One session by id, with its self-checks."""
         try:
             row = self._db.execute(

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from psoas_cli.history.store import CheckResult, History, HistoryError, NewSession
+from psoas_cli.history.store import CheckResult, History, HistoryError, NewRecord
 from psoas_cli.library.plan import Plan
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import Event, Paused, RunReport, SegmentStarted
@@ -58,7 +58,7 @@ class Recorder:
         self._started = self._now()
         self._session_id = self._write(
             lambda history: history.start(
-                NewSession(
+                NewRecord(
                     routine=plan.routine.name,
                     title=plan.routine.title,
                     started=self._started,
@@ -86,16 +86,16 @@ class Recorder:
     def save(self, report: RunReport) -> None:
         """Bring the record up to date with ``report``."""
         ended = self._started + timedelta(seconds=self._clock() - self._started_at)
-        self._write_to_session(lambda history, sid: history.update(sid, report, ended))
+        self._write_to_record(lambda history, sid: history.update(sid, report, ended))
 
     def add_pain_after(self, pain: int) -> None:
         """Keep the rating given after the run."""
-        self._write_to_session(lambda history, sid: history.set_pain_after(sid, pain))
+        self._write_to_record(lambda history, sid: history.set_pain_after(sid, pain))
 
     def add_checks(self, checks: Sequence[CheckResult]) -> None:
         """Keep self-check answers."""
         if checks:
-            self._write_to_session(lambda history, sid: history.add_checks(sid, checks))
+            self._write_to_record(lambda history, sid: history.add_checks(sid, checks))
 
     def close(self) -> None:
         """Let go of the database."""
@@ -103,7 +103,7 @@ class Recorder:
             self._history.close()
             self._history = None
 
-    def _write_to_session(self, write: Callable[[History, int], None]) -> None:
+    def _write_to_record(self, write: Callable[[History, int], None]) -> None:
         session_id = self._session_id
         if session_id is not None:
             self._write(lambda history: write(history, session_id))
