@@ -431,7 +431,7 @@ def run_command(
         voice=voice,
         yes=yes,
         plain=plain,
-        record=history,
+        history_wanted=history,
         pain_before=pain_before,
         pain_after=pain_after,
         note=note.strip(),

@@ -43,6 +43,7 @@ from psoas_cli.run.questions import (
     PAIN_AFTER_PROMPT,
     PAIN_BEFORE_INTRO,
     PAIN_BEFORE_PROMPT,
+    Rating,
     ask_check,
     ask_pain,
     due_checks,
@@ -87,15 +88,15 @@ class RunSettings:
     voice: bool = False
     yes: bool = False
     plain: bool = False
-    record: bool = True
+    history_wanted: bool = True
     pain_before: int | None = None
     pain_after: int | None = None
     note: str = ""
 
     @property
-    def records(self) -> bool:
-        """Whether this run goes into the history: a sped-up preview is not a session."""
-        return self.record and self.speed == 1.0
+    def recorded(self) -> bool:
+        """Whether this run goes into the history: wanted, and not a sped-up preview."""
+        return self.history_wanted and self.speed == 1.0
 
 
 def make_plan(routine: Routine, settings: RunSettings) -> Plan:
@@ -122,6 +123,15 @@ def local_now() -> datetime:
 
 
 @dataclass
+class Sounds:
+    """What a run sounds through: engine listeners, the wakers that time them, the voice."""
+
+    listeners: list[Listener] = field(default_factory=list)
+    wakers: list[Waker] = field(default_factory=list)
+    voice: Voice | None = None
+
+
+@dataclass
 class Session:
     """The streams, clock and sleep a run uses: the real ones, or a test's."""
 
@@ -142,7 +152,7 @@ class Session:
                 keys = stack.enter_context(raw_keys(self.stdin))
             stack.enter_context(sigterm_interrupts())
             recorder = None
-            if settings.records:
+            if settings.recorded:
                 from psoas_cli.run.recorder import Recorder  # noqa: PLC0415 - sqlite only if used
 
                 recorder = Recorder(history_path(), clock=self.clock, now=self.now)
@@ -153,28 +163,82 @@ class Session:
     def _run(
         self, plan: Plan, settings: RunSettings, keys: KeySource, recorder: Recorder | None
     ) -> RunReport:
-        interactive = keys.interactive
-        display = self._display(plan, settings, interactive=interactive)
+        """The phases of a run in order: safety screen, pain before, the run itself, the
+        summary and the after-run questions. Cancelling at the start ends it early."""
+        display = self._display(plan, settings, interactive=keys.interactive)
+        sounds = self._sounds(settings)
+        recorder = self._safety_screen(
+            plan, settings, keys=keys, display=display, sounds=sounds, recorder=recorder
+        )
+        start = self._pain_before(settings, keys, display, asks_rating=recorder is not None)
+        if start.cancelled:
+            display.lines(["Not started."])
+            return not_started(plan)
+        report = self._guided_run(
+            plan,
+            settings,
+            keys=keys,
+            display=display,
+            sounds=sounds,
+            recorder=recorder,
+            pain_before=start.value,
+        )
+        self._summary(plan, report, display)
+        if recorder is not None:
+            self._after_run_questions(
+                plan, settings, report=report, keys=keys, display=display, recorder=recorder
+            )
+        if report.outcome is Outcome.COMPLETED and keys.interactive:
+            display.lines(["", habit_tip(self.now().toordinal())])
+        return report
+
+    def _safety_screen(
+        self,
+        plan: Plan,
+        settings: RunSettings,
+        *,
+        keys: KeySource,
+        display: Display,
+        sounds: Sounds,
+        recorder: Recorder | None,
+    ) -> Recorder | None:
+        """Show the safety text and anything that will differ from a normal run; returns the
+        recorder still worth using (None once the history has refused it)."""
         display.lines(safety_lines(plan, settings.speed))
-        listeners: list[Listener] = [display]
-        wakers: list[Waker] = []
-        voice = self._sounds(settings, listeners, wakers)
-        display.lines(self._notices(plan, settings, interactive, voice, recorder))
+        display.lines(self._notices(plan, settings, keys.interactive, sounds.voice, recorder))
         if recorder is not None and recorder.problem:
-            recorder = None
-        pain_before = settings.pain_before
-        if interactive and not settings.yes:
-            display.lines(["", f"Keys: {SHORT_HELP}"])
-            if recorder is not None and pain_before is None:
-                display.lines([PAIN_BEFORE_INTRO])
-                rating = ask_pain(keys, self.stdout, PAIN_BEFORE_PROMPT)
-                cancelled, pain_before = rating.cancelled, rating.value
-            else:
-                display.lines(["Press any key to begin, or q to cancel."])
-                cancelled = keys.wait_for_key() in ("q", "escape")
-            if cancelled:
-                display.lines(["Not started."])
-                return not_started(plan)
+            return None
+        return recorder
+
+    def _pain_before(
+        self, settings: RunSettings, keys: KeySource, display: Display, *, asks_rating: bool
+    ) -> Rating:
+        """Wait for the person to begin: at a keyboard, by rating their pain when the run is
+        recorded (and no rating was given on the command line), else by any key."""
+        if not keys.interactive or settings.yes:
+            return Rating(settings.pain_before)
+        display.lines(["", f"Keys: {SHORT_HELP}"])
+        if asks_rating and settings.pain_before is None:
+            display.lines([PAIN_BEFORE_INTRO])
+            return ask_pain(keys, self.stdout, PAIN_BEFORE_PROMPT)
+        display.lines(["Press any key to begin, or q to cancel."])
+        cancelled = keys.wait_for_key() in ("q", "escape")
+        return Rating(settings.pain_before, cancelled=cancelled)
+
+    def _guided_run(
+        self,
+        plan: Plan,
+        settings: RunSettings,
+        *,
+        keys: KeySource,
+        display: Display,
+        sounds: Sounds,
+        recorder: Recorder | None,
+        pain_before: int | None,
+    ) -> RunReport:
+        """Walk the plan on the clock; whatever ends it, the record is saved and the voice
+        stopped before anything else is printed."""
+        listeners: list[Listener] = [display, *sounds.listeners]
         if recorder is not None:
             recorder.begin(plan, pain_before=pain_before, note=settings.note)
             listeners.append(recorder)
@@ -183,7 +247,7 @@ class Session:
             clock=self.clock,
             commands=keys,
             listeners=listeners,
-            wakers=wakers,
+            wakers=sounds.wakers,
             frame_interval=display.frame_interval,
             extend_seconds=EXTEND_SECONDS / settings.speed,
         )
@@ -199,34 +263,27 @@ class Session:
             ended = report or engine.report(Outcome.INTERRUPTED)
             if recorder is not None:
                 recorder.save(ended)
-            if voice is not None:
-                voice.close(let_finish=ended.outcome is Outcome.COMPLETED)
+            if sounds.voice is not None:
+                sounds.voice.close(let_finish=ended.outcome is Outcome.COMPLETED)
+        return report
+
+    @staticmethod
+    def _summary(plan: Plan, report: RunReport, display: Display) -> None:
+        """What was done, and after a "this hurts" stop what to do about it."""
         result = summary(plan, report)
         display.lines(["", result.headline, result.detail])
         if report.outcome is Outcome.HURT:
             display.lines(["", *hurt_lines(plan, report.index)])
-        if recorder is not None:
-            self._after(
-                plan,
-                settings=settings,
-                report=report,
-                keys=keys,
-                recorder=recorder,
-                display=display,
-            )
-        if report.outcome is Outcome.COMPLETED and interactive:
-            display.lines(["", habit_tip(self.now().toordinal())])
-        return report
 
-    def _after(
+    def _after_run_questions(
         self,
         plan: Plan,
-        *,
         settings: RunSettings,
+        *,
         report: RunReport,
         keys: KeySource,
-        recorder: Recorder,
         display: Display,
+        recorder: Recorder,
     ) -> None:
         """Ask (at a keyboard) how it feels and how the self-checks came out; keep it all.
 
@@ -267,22 +324,20 @@ class Session:
         console = make_live_console(self.stdout)
         return LiveDisplay(console, plan, speed=settings.speed, interactive=interactive)
 
-    def _sounds(
-        self, settings: RunSettings, listeners: list[Listener], wakers: list[Waker]
-    ) -> Voice | None:
+    def _sounds(self, settings: RunSettings) -> Sounds:
         """Bells unless --quiet, and a voice if asked for and one exists."""
+        sounds = Sounds()
         if not settings.quiet:
             stream = _bell_stream(self.stdout, self.stderr)
             if stream is not None:
                 bells = BellPlayer(stream, self.clock)
-                listeners.append(bells)
-                wakers.append(bells)
+                sounds.listeners.append(bells)
+                sounds.wakers.append(bells)
         command = find_speech_command() if settings.voice else None
-        if command is None:
-            return None
-        voice = Voice(command)
-        listeners.append(voice)
-        return voice
+        if command is not None:
+            sounds.voice = Voice(command)
+            sounds.listeners.append(sounds.voice)
+        return sounds
 
     @staticmethod
     def _notices(
@@ -295,7 +350,7 @@ class Session:
         notices = []
         if recorder is not None and recorder.problem:
             notices.append(f"This run will not be recorded: {recorder.problem}")
-        elif settings.record and not settings.records:
+        elif settings.history_wanted and not settings.recorded:
             notices.append(f"A preview at {settings.speed:g}x speed is not recorded in history.")
         if not interactive and any(s.self_paced for s in plan.segments):
             notices.append(

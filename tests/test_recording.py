@@ -208,7 +208,7 @@ def test_the_self_check_is_not_asked_when_the_test_was_not_done(builtin_catalog:
 
 def test_no_history_and_previews_record_nothing(daily: Plan) -> None:
     """--no-history writes no file; a sped-up preview says it is not recorded."""
-    run(daily, settings=RunSettings(plain=True, record=False))
+    run(daily, settings=RunSettings(plain=True, history_wanted=False))
     assert not history_path().exists()
     out = run(daily, settings=RunSettings(plain=True, speed=10))
     assert "A preview at 10x speed is not recorded in history." in out
