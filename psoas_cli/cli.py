@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from psoas_cli import __version__
+from psoas_cli.config import MAX_CUE_SECONDS, MAX_SPEED, MAX_WEEKLY_GOAL
 from psoas_cli.errors import ExitCode, PsoasError
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
     from psoas_cli.history.store import RunRecord
     from psoas_cli.library.catalog import Catalog, ExerciseEntry, RoutineEntry
-    from psoas_cli.library.model import Routine
+    from psoas_cli.library.model import Level, Routine
 
 MAX_HELP_WIDTH = 100
 CONFIGURABLE = frozenset({"run", "stats"})
@@ -57,6 +58,86 @@ class PsoasGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             raise click.exceptions.Exit(ExitCode.INTERRUPTED) from None
+
+
+class DurationType(click.ParamType[float]):
+    """Seconds written as 5, 5s, 1m or 1m30s, as in routine files, from 0 up to ``most``."""
+
+    name = "duration"
+
+    def __init__(self, most: float) -> None:
+        self.most = most
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        from psoas_cli.durations import parse_duration, written_duration  # noqa: PLC0415
+
+        seconds = parse_duration(value)
+        if seconds is None or not 0 <= seconds <= self.most:
+            most = written_duration(self.most)
+            self.fail(
+                f"{value!r} is not a duration from 0 to {most}, like 5, 5s or 1m30s", param, ctx
+            )
+        return seconds
+
+
+CUE = DurationType(most=MAX_CUE_SECONDS)
+"""The length of a get-ready, switch-sides or next-up cue."""
+
+
+class SinceDateType(click.ParamType["date"]):
+    """A local date written as 2026-11-01, today, yesterday, 10d or 4w (ago)."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        from datetime import date, datetime  # noqa: PLC0415
+
+        if isinstance(value, date):
+            return value
+        from psoas_cli.history.store import since_date  # noqa: PLC0415
+
+        day = since_date(str(value), datetime.now().astimezone().date())
+        if day is None:
+            self.fail(
+                f"{value!r} is not a date like 2026-11-01, today, yesterday, 10d or 4w.", param, ctx
+            )
+        return day
+
+
+class LevelType(click.ParamType["Level"]):
+    """A routine level by name; the names come from the model, loaded only when needed."""
+
+    name = "level"
+
+    @staticmethod
+    def _names() -> list[str]:
+        from psoas_cli.library.model import Level  # noqa: PLC0415
+
+        return [level.value for level in Level]
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return f"[{'|'.join(self._names())}]"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Level:
+        from psoas_cli.library.model import Level  # noqa: PLC0415
+
+        if isinstance(value, Level):
+            return value
+        if value not in self._names():
+            choices = ", ".join(repr(name) for name in self._names())
+            self.fail(f"{value!r} is not one of {choices}.", param, ctx)
+        return Level(value)
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        from click.shell_completion import CompletionItem  # noqa: PLC0415
+
+        return [CompletionItem(name) for name in self._names() if name.startswith(incomplete)]
 
 
 def _complete_names(
@@ -111,17 +192,13 @@ def cli(ctx: click.Context) -> None:
 
 @cli.command("list")
 @click.option("--tag", "tags", multiple=True, help="Only routines with this tag (repeatable).")
-@click.option(
-    "--level",
-    type=click.Choice(["beginner", "intermediate", "advanced"]),
-    help="Only routines for this level.",
-)
+@click.option("--level", type=LevelType(), help="Only routines for this level.")
 @click.option("--max-minutes", type=click.FloatRange(min=0), help="Only routines this short.")
 @click.option("--exercises", is_flag=True, help="List the exercise library instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def list_command(
     tags: tuple[str, ...],
-    level: str | None,
+    level: Level | None,
     max_minutes: float | None,
     exercises: bool,
     as_json: bool,
@@ -162,7 +239,7 @@ def list_command(
         total, approximate = routine_seconds(routine)
         if tags and not set(tags) & set(routine.tags):
             continue
-        if level and routine.level.value != level:
+        if level is not None and routine.level is not level:
             continue
         if max_minutes is not None and total > max_minutes * 60:
             continue
@@ -304,36 +381,21 @@ def schema_command(exercise: bool) -> None:
     _print_json(exercise_schema() if exercise else routine_schema())
 
 
-def _seconds(ctx: click.Context, param: click.Parameter, value: str) -> float:
-    """Seconds written as 5, 5s, 1m or 1m30s, as in routine files; 0 allowed."""
-    from psoas_cli.config import MAX_CUE_SECONDS  # noqa: PLC0415
-    from psoas_cli.durations import parse_duration  # noqa: PLC0415
-
-    seconds = parse_duration(value)
-    if seconds is None or not 0 <= seconds <= MAX_CUE_SECONDS:
-        raise click.BadParameter(f"{value!r} is not a duration from 0 to 10m, like 5, 5s or 1m30s")
-    return seconds
-
-
 @cli.command("run")
 @click.argument("name", required=False, shell_complete=_complete_names)
 @click.option("--file", "file_path", metavar="PATH", help="Run the routine in this file.")
 @click.option(
     "--speed",
-    type=click.FloatRange(min=0, max=1000, min_open=True),
+    type=click.FloatRange(min=0, max=MAX_SPEED, min_open=True),
     default=1.0,
     show_default=True,
     help="Divide every duration by this (10 = ten times faster), for previews.",
 )
 @click.option("--from", "start", metavar="STEP", help="Start at this step: its number or exercise.")
-@click.option("--prep", default="5s", callback=_seconds, show_default=True, help="Get-ready time.")
+@click.option("--prep", default="5s", type=CUE, show_default=True, help="Get-ready time.")
 @click.option("--no-prep", is_flag=True, help="Start the first step at once.")
-@click.option(
-    "--switch", default="5s", callback=_seconds, show_default=True, help="Switch-sides time."
-)
-@click.option(
-    "--transition", default="5s", callback=_seconds, show_default=True, help="Next-up time."
-)
+@click.option("--switch", default="5s", type=CUE, show_default=True, help="Switch-sides time.")
+@click.option("--transition", default="5s", type=CUE, show_default=True, help="Next-up time.")
 @click.option("--quiet/--bells", default=False, help="No terminal bells.  [default: bells]")
 @click.option("--voice/--no-voice", default=False, help="Speak the cues (espeak-ng, say…).")
 @click.option("-y", "--yes", is_flag=True, help="Start without waiting for a key.")
@@ -450,57 +512,36 @@ def run_command(
         raise click.exceptions.Exit(ExitCode.INTERRUPTED)
 
 
-def _since(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
-    """--since as a local date."""
-    if value is None:
-        return None
-    from psoas_cli.history.store import since_date  # noqa: PLC0415
-
-    day = since_date(value, _local_today())
-    if day is None:
-        raise click.BadParameter(
-            f"{value!r} is not a date like 2026-11-01, today, yesterday, 10d or 4w."
-        )
-    return day
-
-
 def _local_today() -> date:
     from datetime import datetime  # noqa: PLC0415
 
     return datetime.now().astimezone().date()
 
 
-@cli.command("history")
-@click.option(
-    "--since",
-    callback=_since,
-    metavar="DATE",
-    help="Only sessions from DATE on: 2026-11-01, today, yesterday, 10d, 4w.",
-)
-@click.option("--routine", metavar="NAME", help="Only sessions of this routine.")
+SINCE_HELP = "Only sessions from DATE on: 2026-11-01, today, yesterday, 10d, 4w."
+ROUTINE_HELP = "Only sessions of this routine."
+LIST_SIZE = 20
+"""Sessions the history table shows unless --limit says otherwise."""
+
+
+@cli.group("history", invoke_without_command=True)
+@click.option("--since", type=SinceDateType(), metavar="DATE", help=SINCE_HELP)
+@click.option("--routine", metavar="NAME", help=ROUTINE_HELP)
 @click.option(
     "--limit",
     type=click.IntRange(min=0),
     metavar="N",
-    help="Show N sessions (default 20 in the table, all with --json/--csv; 0 for all).",
+    help=f"Show N sessions (default {LIST_SIZE} in the table, all with --json/--csv; 0 for all).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV for spreadsheets.")
-@click.option("--delete", "delete_id", type=int, metavar="ID", help="Delete session ID.")
-@click.option("-y", "--yes", is_flag=True, help="Delete without asking.")
-@click.option(
-    "--export",
-    "export_to",
-    metavar="FILE",
-    help="Write every session, rating and self-check to FILE as JSON ('-': standard output).",
-)
-@click.option(
-    "--import",
-    "import_from",
-    metavar="FILE",
-    help="Add the sessions in FILE (from --export), skipping any already here.",
-)
-def history_command(
+@click.option("--delete", "delete_id", type=int, hidden=True, help="Old form of: delete ID.")
+@click.option("-y", "--yes", is_flag=True, hidden=True, help="With --delete: do not ask.")
+@click.option("--export", "export_to", hidden=True, help="Old form of: export FILE.")
+@click.option("--import", "import_from", hidden=True, help="Old form of: import FILE.")
+@click.pass_context
+def history_group(
+    ctx: click.Context,
     *,
     since: date | None,
     routine: str | None,
@@ -523,63 +564,134 @@ def history_command(
       psoas history
       psoas history --since 4w --routine daily-10min
       psoas history --csv > sessions.csv
-      psoas history --delete 12
-      psoas history --export backup.json
-      psoas history --import backup.json
+      psoas history delete 12
+      psoas history export backup.json
+      psoas history import backup.json
     """
+    listing = since is not None or routine is not None or limit is not None or as_json or as_csv
+    if ctx.invoked_subcommand is not None:
+        if listing or delete_id is not None or export_to or import_from or yes:
+            raise click.UsageError(
+                f"the options of 'psoas history' list sessions; give them to "
+                f"'{ctx.invoked_subcommand}' or leave the command out."
+            )
+        return
     actions = [a for a in (delete_id is not None, export_to, import_from, as_json, as_csv) if a]
     if len(actions) > 1:
         raise click.UsageError(
             "use one of --delete, --export, --import, --json and --csv at a time."
         )
-    from pathlib import Path  # noqa: PLC0415
+    if import_from is not None:
+        _import_history(_history_file(), import_from)
+    elif delete_id is not None:
+        _delete_record(_history_file(), delete_id, ask=not yes)
+    elif export_to is not None:
+        _export_history(_read_records(since=since, routine=routine, limit=limit), export_to)
+    elif as_json or as_csv:
+        records = _read_records(since=since, routine=routine, limit=limit)
+        if as_json:
+            from psoas_cli.history.files import record_data  # noqa: PLC0415
 
-    from psoas_cli.history.store import History  # noqa: PLC0415
+            _print_json([record_data(r) for r in records])
+        else:
+            from psoas_cli.history.files import csv_text  # noqa: PLC0415
+
+            click.echo(csv_text(records), nl=False)
+    else:
+        _print_history_table(since=since, routine=routine, limit=limit)
+
+
+@history_group.command("export", short_help="Write the history to a JSON file.")
+@click.argument("target", metavar="FILE")
+@click.option("--since", type=SinceDateType(), metavar="DATE", help=SINCE_HELP)
+@click.option("--routine", metavar="NAME", help=ROUTINE_HELP)
+def history_export(target: str, since: date | None, routine: str | None) -> None:
+    """Write every session, rating and self-check to FILE as JSON ('-': standard output).
+
+    The file is for backups and for moving to another computer: `psoas history import`
+    reads it back. An existing FILE is never overwritten.
+
+    \b
+    Examples:
+      psoas history export backup.json
+      psoas history export - --since 4w | less
+    """
+    _export_history(_read_records(since=since, routine=routine, limit=0), target)
+
+
+@history_group.command("import", short_help="Add the sessions from an exported file.")
+@click.argument("source", metavar="FILE")
+def history_import(source: str) -> None:
+    """Add the sessions in FILE (written by `psoas history export`), skipping any already here.
+
+    \b
+    Examples:
+      psoas history import backup.json
+    """
+    _import_history(_history_file(), source)
+
+
+@history_group.command("delete")
+@click.argument("record_id", metavar="ID", type=click.IntRange(min=1))
+@click.option("-y", "--yes", is_flag=True, help="Delete without asking.")
+def history_delete(record_id: int, yes: bool) -> None:
+    """Delete one session, by the ID that `psoas history` shows.
+
+    At a keyboard you are asked first; -y deletes without asking.
+
+    \b
+    Examples:
+      psoas history delete 12
+      psoas history delete 12 -y
+    """
+    _delete_record(_history_file(), record_id, ask=not yes)
+
+
+def _history_file() -> Path:
     from psoas_cli.paths import history_path  # noqa: PLC0415
 
-    path = history_path()
-    if import_from is not None:
-        _import_history(path, Path(import_from))
-        return
-    if delete_id is not None:
-        _delete_record(path, delete_id, ask=not yes)
-        return
-    history = History.read(path)
+    return history_path()
+
+
+def _read_records(*, since: date | None, routine: str | None, limit: int | None) -> list[RunRecord]:
+    """Records newest first; no limit or 0 means all of them. No history file means none."""
+    from psoas_cli.history.store import History  # noqa: PLC0415
+
+    history = History.read(_history_file())
+    if history is None:
+        return []
+    with history:
+        return history.records(since=since, routine=routine, limit=limit or None)
+
+
+def _print_history_table(*, since: date | None, routine: str | None, limit: int | None) -> None:
+    from psoas_cli.display.console import make_console  # noqa: PLC0415
+    from psoas_cli.display.progress import print_history  # noqa: PLC0415
+    from psoas_cli.history.store import History  # noqa: PLC0415
+
+    history = History.read(_history_file())
     records, total = [], 0
     if history is not None:
         with history:
-            wanted = (
-                limit if limit is not None else (None if as_json or as_csv or export_to else 20)
-            )
+            wanted = LIST_SIZE if limit is None else limit
             records = history.records(since=since, routine=routine, limit=wanted or None)
             total = history.count(since=since, routine=routine)
-    if export_to is not None:
-        _export_history(records, export_to)
-    elif as_json:
-        from psoas_cli.history.files import record_data  # noqa: PLC0415
-
-        _print_json([record_data(r) for r in records])
-    elif as_csv:
-        from psoas_cli.history.files import csv_text  # noqa: PLC0415
-
-        click.echo(csv_text(records), nl=False)
-    else:
-        from psoas_cli.display.console import make_console  # noqa: PLC0415
-        from psoas_cli.display.progress import print_history  # noqa: PLC0415
-
-        print_history(make_console(), records, total)
+    print_history(make_console(), records, total)
 
 
-def _import_history(path: Path, source: Path) -> None:
+def _import_history(path: Path, source: str) -> None:
+    from pathlib import Path  # noqa: PLC0415
+
     from psoas_cli.history.files import read_export  # noqa: PLC0415
     from psoas_cli.history.store import History  # noqa: PLC0415
 
-    records = read_export(source)
+    source_file = Path(source)
+    records = read_export(source_file)
     with History.open(path) as history:
         added = history.import_records(records)
     skipped = len(records) - added
     already = f"; {skipped} {'was' if skipped == 1 else 'were'} already here" if skipped else ""
-    click.echo(f"Imported {added} of {len(records)} sessions from {source}{already}.")
+    click.echo(f"Imported {added} of {len(records)} sessions from {source_file}{already}.")
 
 
 def _export_history(records: list[RunRecord], target: str) -> None:
@@ -604,22 +716,22 @@ def _export_history(records: list[RunRecord], target: str) -> None:
     click.echo(f"Exported {len(records)} sessions to {path}.", err=True)
 
 
-def _delete_record(path: Path, session_id: int, *, ask: bool) -> None:
+def _delete_record(path: Path, record_id: int, *, ask: bool) -> None:
     from psoas_cli.history.store import History  # noqa: PLC0415
 
     history = History.read(path)
     found = None
     if history is not None:
         with history:
-            found = history.record(session_id)
+            found = history.record(record_id)
     if found is None:
-        raise click.ClickException(f"there is no session {session_id}; see psoas history.")
+        raise click.ClickException(f"there is no session {record_id}; see psoas history.")
     what = f"session {found.id}: {found.routine}, {found.started:%Y-%m-%d %H:%M}"
     if ask and _at_keyboard() and not click.confirm(f"Delete {what}?"):
         click.echo("Kept it.")
         return
     with History.open(path) as history:
-        history.delete(session_id)
+        history.delete(record_id)
     click.echo(f"Deleted {what}.")
 
 
@@ -632,7 +744,7 @@ def _at_keyboard() -> bool:
 @cli.command("stats")
 @click.option(
     "--goal",
-    type=click.IntRange(1, 14),
+    type=click.IntRange(1, MAX_WEEKLY_GOAL),
     default=5,
     show_default=True,
     help="Sessions a week to aim for.",
@@ -653,14 +765,8 @@ def stats_command(*, goal: int, as_json: bool) -> None:
       psoas stats --json
     """
     from psoas_cli.history.stats import compute_stats  # noqa: PLC0415
-    from psoas_cli.history.store import History  # noqa: PLC0415
-    from psoas_cli.paths import history_path  # noqa: PLC0415
 
-    history = History.read(history_path())
-    records = []
-    if history is not None:
-        with history:
-            records = history.records()
+    records = _read_records(since=None, routine=None, limit=None)
     stats = compute_stats(records, _local_today(), goal=goal)
     if as_json:
         from psoas_cli.history.stats import stats_data  # noqa: PLC0415

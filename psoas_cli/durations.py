@@ -45,6 +45,12 @@ def format_duration(seconds: float) -> str:
     return " ".join(parts)
 
 
+def written_duration(seconds: float) -> str:
+    """A whole number of seconds as a person types it in a file or option: 45s, 10m, 1m30s."""
+    minutes, secs = divmod(round(seconds), 60)
+    return (f"{minutes}m" if minutes else "") + (f"{secs}s" if secs or not minutes else "")
+
+
 def format_clock(seconds: float) -> str:
     """Clock form for totals and countdowns: 9:45, 1:02:03."""
     whole = max(0, round(seconds))

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
@@ -28,7 +29,24 @@ def test_version() -> None:
     assert (result.exit_code, result.output) == (0, f"psoas {__version__}\n")
 
 
-@pytest.mark.parametrize("command", [[], ["list"], ["show"], ["validate"], ["schema"]])
+def command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[list[str]]:
+    """Every command under a group, as the words that call it, the group itself first."""
+    paths = [list(prefix)]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            paths += command_paths(command, (*prefix, name))
+        else:
+            paths.append([*prefix, name])
+    return paths
+
+
+def test_the_help_walk_finds_every_command() -> None:
+    """The help test below sees the subcommands too, so a new one cannot slip past it."""
+    walked = {" ".join(path) for path in command_paths(cli)}
+    assert {"run", "stats", "history", "history delete", "history export"} <= walked
+
+
+@pytest.mark.parametrize("command", command_paths(cli), ids=" ".join)
 @pytest.mark.parametrize("flag", ["-h", "--help"])
 def test_every_command_has_help_with_an_example(command: list[str], flag: str) -> None:
     """-h and --help work everywhere and each help text carries examples."""
@@ -298,3 +316,54 @@ def test_huge_file_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
     result = run("validate", str(path))
     assert result.exit_code == 1
     assert lines(result)[0] == f"{path}:1:1: file is larger than the 1,000,000-byte limit"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["list", "--level", "expert"],
+            "Invalid value for '--level': 'expert' is not one of 'beginner', 'intermediate', "
+            "'advanced'.",
+        ),
+        (
+            ["run", "daily-10min", "--prep", "11m"],
+            "Invalid value for '--prep': '11m' is not a duration from 0 to 10m, like 5, 5s or 1m30s",
+        ),
+        (
+            ["run", "daily-10min", "--switch", "soon"],
+            "Invalid value for '--switch': 'soon' is not a duration from 0 to 10m",
+        ),
+        (["stats", "--goal", "15"], "Invalid value for '--goal': 15 is not in the range 1<=x<=14."),
+        (
+            ["history", "--since", "someday"],
+            "Invalid value for '--since': 'someday' is not a date like 2026-11-01",
+        ),
+    ],
+)
+def test_option_values_are_checked_with_their_limits(args: list[str], message: str) -> None:
+    """A value out of its kind or limit is a usage error that names the option and the limit."""
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_option_help_names_the_kind_of_value() -> None:
+    """run's help says --prep takes a DURATION and list's help lists the levels."""
+    assert "--prep DURATION" in run("run", "--help").output
+    assert "--level [beginner|intermediate|advanced]" in run("list", "--help").output
+
+
+def test_level_values_complete_in_the_shell() -> None:
+    """Shell completion offers the level names that start with what was typed."""
+    result = CliRunner().invoke(
+        cli,
+        [],
+        prog_name="psoas",
+        env={
+            "_PSOAS_COMPLETE": "bash_complete",
+            "COMP_WORDS": "psoas list --level in",
+            "COMP_CWORD": "3",
+        },
+    )
+    assert result.output.split() == ["plain,intermediate"]

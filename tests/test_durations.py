@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from psoas_cli.durations import format_clock, format_duration, parse_duration
+from psoas_cli.durations import format_clock, format_duration, parse_duration, written_duration
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,12 @@ def test_format_duration(seconds: float, text: str) -> None:
 def test_format_clock(seconds: float, text: str) -> None:
     """Totals print as a clock."""
     assert format_clock(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("seconds", "written"), [(0, "0s"), (45, "45s"), (600, "10m"), (90, "1m30s")]
+)
+def test_written_duration_is_what_a_person_would_type(seconds: float, written: str) -> None:
+    """Limits in messages read the way durations are typed, and parse back to themselves."""
+    assert written_duration(seconds) == written
+    assert parse_duration(written) == seconds

@@ -116,13 +116,13 @@ def test_history_filters_and_machine_readable_output() -> None:
 
 
 def test_delete_removes_one_session_and_an_unknown_id_is_an_error() -> None:
-    """--delete -y removes it and says what it was; a wrong id exits 1 with a hint."""
+    """delete ID -y removes it and says what it was; a wrong id exits 1 with a hint."""
     two_runs()
-    code, out, _ = psoas("history", "--delete", "1", "-y")
+    code, out, _ = psoas("history", "delete", "1", "-y")
     assert code == 0
     assert out.startswith("Deleted session 1: breathing-minute, ")
     assert [d["id"] for d in json.loads(psoas("history", "--json")[1])] == [2]
-    assert psoas("history", "--delete", "1", "-y")[::2] == (
+    assert psoas("history", "delete", "1", "-y")[::2] == (
         1,
         "Error: there is no session 1; see psoas history.\n",
     )
@@ -132,19 +132,59 @@ def test_export_and_import_through_the_command_line(tmp_path: Path) -> None:
     """Export, delete, import: the session is back; importing again adds nothing."""
     two_runs()
     backup = tmp_path / "backup.json"
-    code, _, err = psoas("history", "--export", str(backup))
+    code, _, err = psoas("history", "export", str(backup))
     assert (code, err) == (0, f"Exported 2 sessions to {backup}.\n")
     before = json.loads(psoas("history", "--json")[1])
-    psoas("history", "--delete", "2", "-y")
-    assert psoas("history", "--import", str(backup))[1] == (
+    psoas("history", "delete", "2", "-y")
+    assert psoas("history", "import", str(backup))[1] == (
         f"Imported 1 of 2 sessions from {backup}; 1 was already here.\n"
     )
     after = json.loads(psoas("history", "--json")[1])
     assert [{**d, "id": 0} for d in after] == [{**d, "id": 0} for d in before]
-    assert psoas("history", "--import", str(backup))[1].startswith("Imported 0 of 2")
-    code, _, err = psoas("history", "--export", str(backup))
+    assert psoas("history", "import", str(backup))[1].startswith("Imported 0 of 2")
+    code, _, err = psoas("history", "export", str(backup))
     assert code == 2
     assert f"{backup} already exists; choose another name or remove it first." in err
+
+
+def test_export_takes_the_same_filters_as_the_list(tmp_path: Path) -> None:
+    """export --routine writes only that routine's sessions; '-' writes to standard output."""
+    two_runs()
+    code, out, _ = psoas("history", "export", "-", "--routine", "hang-test")
+    assert code == 0
+    assert [s["routine"] for s in json.loads(out)["sessions"]] == ["hang-test"]
+
+
+def test_the_old_history_flags_still_work_for_one_release(tmp_path: Path) -> None:
+    """--export, --delete -y and --import, now hidden, do what the subcommands do."""
+    two_runs()
+    backup = tmp_path / "backup.json"
+    assert psoas("history", "--export", str(backup))[::2] == (
+        0,
+        f"Exported 2 sessions to {backup}.\n",
+    )
+    assert psoas("history", "--delete", "2", "-y")[1].startswith("Deleted session 2: hang-test")
+    assert psoas("history", "--import", str(backup))[1] == (
+        f"Imported 1 of 2 sessions from {backup}; 1 was already here.\n"
+    )
+    help_text = psoas("history", "--help")[1]
+    assert "--delete" not in help_text and "--export" not in help_text
+
+
+def test_listing_options_do_not_mix_with_a_subcommand() -> None:
+    """Options that filter the list are a usage error before delete, export or import."""
+    code, _, err = psoas("history", "--json", "delete", "1")
+    assert code == 2
+    assert "the options of 'psoas history' list sessions; give them to 'delete'" in err
+    assert not history_path().exists()
+
+
+def test_delete_wants_a_positive_whole_number() -> None:
+    """An ID of 0 or a word is a usage error naming the argument, not a lookup."""
+    for bad in ("0", "twelve"):
+        code, _, err = psoas("history", "delete", bad)
+        assert code == 2
+        assert "Invalid value for 'ID'" in err
 
 
 def test_a_damaged_history_is_reported_by_every_command_and_never_touched() -> None:
@@ -158,7 +198,7 @@ def test_a_damaged_history_is_reported_by_every_command_and_never_touched() -> N
         "(file is not a database). psoas leaves it as it is; move it aside to start a new "
         "history.\n"
     )
-    for args in (["history"], ["stats"], ["history", "--delete", "1", "-y"]):
+    for args in (["history"], ["stats"], ["history", "delete", "1", "-y"]):
         assert psoas(*args)[::2] == (1, message), args
     code, out, _ = psoas("run", "breathing-minute", "--no-prep")
     assert code == 0
