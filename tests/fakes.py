@@ -1,19 +1,24 @@
-"""A clock, a keyboard and session records that tests control, so a whole routine runs in
-milliseconds and history figures can be checked by hand."""
+"""A clock, a keyboard, a whole run and history records that tests control, so a routine
+runs in milliseconds and history figures can be checked by hand."""
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
+from typing import IO
 
 from psoas_cli.history.store import CheckResult, RunRecord
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import Command
+from psoas_cli.run.terminal import KeySource
+from psoas_cli.session import Session
 
 
 class FakeClock:
     """A monotonic clock that only moves when a test or a fake wait moves it."""
 
     def __init__(self, start: float = 1000.0) -> None:
+        self.start = start
         self.now = start
 
     def __call__(self) -> float:
@@ -55,6 +60,28 @@ class ScriptedCommands:
             return command
         self.clock.now += timeout
         return None
+
+
+def fake_session(
+    clock: FakeClock,
+    out: IO[str] | None = None,
+    *,
+    keys: KeySource | None = None,
+    started: datetime | None = None,
+) -> Session:
+    """A run's wiring on the fake clock: its waits move ``clock``; its wall clock reads
+    ``started`` (default: now) when ``clock`` reads its start, and moves with it; it prints to
+    ``out``. Standard input is no terminal, so without ``keys`` nobody is at the keyboard."""
+    wall_start = started or datetime.now().astimezone()
+    return Session(
+        io.StringIO(),
+        out or io.StringIO(),
+        io.StringIO(),
+        clock=clock,
+        sleep=clock.sleep,
+        now=lambda: wall_start + timedelta(seconds=clock.now - clock.start),
+        keys=keys,
+    )
 
 
 def record(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -288,11 +289,30 @@ def test_completion_of_names() -> None:
     assert "daily-10min" in completions("daily")
 
 
-def test_no_color_means_no_escape_codes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Output through a pipe or with NO_COLOR carries no escape codes."""
+SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def colour_codes(text: str) -> list[str]:
+    """The escape sequences in ``text`` that set a colour (not bold, dim or a reset)."""
+    colour = re.compile(r"^(3[0-9]|4[0-9]|9[0-7]|10[0-7])$")
+    return [code for code in SGR.findall(text) if any(colour.match(p) for p in code.split(";"))]
+
+
+@pytest.mark.parametrize("command", [["show", "daily-10min"], ["list"]])
+def test_no_color_means_no_colour_even_on_a_terminal(
+    monkeypatch: pytest.MonkeyPatch, command: list[str]
+) -> None:
+    """On a (forced) terminal show and list use colour; with NO_COLOR set they use none."""
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert colour_codes(run(*command).output), "a forced terminal should show colour"
     monkeypatch.setenv("NO_COLOR", "1")
-    assert "\x1b[" not in run("show", "daily-10min").output
-    assert "\x1b[" not in run("list").output
+    assert colour_codes(run(*command).output) == []
+
+
+@pytest.mark.parametrize("command", [["show", "daily-10min"], ["list"]])
+def test_a_pipe_gets_no_escape_codes(command: list[str]) -> None:
+    """Output through a pipe carries no escape codes at all."""
+    assert "\x1b[" not in run(*command).output
 
 
 def test_show_fits_a_narrow_terminal(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -335,6 +335,7 @@ def _write_sessions(path: str, label: str, count: int) -> None:
             history.update(session_id, _report(Outcome.COMPLETED, 60.0, 8), STARTED)
 
 
+@pytest.mark.slow
 def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
     """Two psoas processes recording at the same time: every session kept, file intact."""
     path = tmp_path / "h.sqlite3"

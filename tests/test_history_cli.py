@@ -3,39 +3,30 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from fakes import FakeClock
+from fakes import FakeClock, fake_session
 
 from psoas_cli import session as session_module
 from psoas_cli.cli import cli
 from psoas_cli.paths import history_path
-from psoas_cli.session import Session
 
 
 @pytest.fixture(autouse=True)
 def instant_runs(monkeypatch: pytest.MonkeyPatch) -> None:
     """`psoas run` on a fake clock, so a recorded run takes milliseconds, not minutes."""
     clock = FakeClock()
-    start = datetime.now().astimezone()
-
-    def fake_session() -> Session:
-        return Session(
-            io.StringIO(),
-            sys.stdout,
-            sys.stderr,
-            clock=clock,
-            sleep=clock.sleep,
-            now=lambda: start + timedelta(seconds=clock.now - 1000.0),
-        )
-
-    monkeypatch.setattr(session_module, "standard_session", fake_session)
+    started = datetime.now().astimezone()
+    monkeypatch.setattr(
+        session_module,
+        "standard_session",
+        lambda: fake_session(clock, sys.stdout, started=started),
+    )
 
 
 def psoas(*args: str) -> tuple[int, str, str]:

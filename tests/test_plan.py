@@ -220,6 +220,7 @@ STEPS = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(STEPS, min_size=1, max_size=6), st.integers(0, 10), st.integers(0, 10))
 def test_quick_total_equals_the_timeline_for_any_routine(

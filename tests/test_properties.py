@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,6 +12,8 @@ from hypothesis import strategies as st
 from psoas_cli.errors import RoutineFileError
 from psoas_cli.library.loader import parse_exercise, parse_routine
 from psoas_cli.library.model import Exercise, Routine
+
+pytestmark = pytest.mark.slow
 
 FIELD_NAMES = st.sampled_from(
     [

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from itertools import accumulate
 
 import pytest
-from fakes import FakeClock, ScriptedCommands
+from fakes import FakeClock, ScriptedCommands, fake_session
 
 from psoas_cli.display.plain import PlainDisplay
 from psoas_cli.history.store import History, HistoryError, RunRecord
@@ -50,17 +50,8 @@ def run(
 ) -> str:
     """Run on a fake clock and fake wall clock that moves with it; returns what was printed."""
     clock = clock or (keys.clock if keys else FakeClock())
-    start = clock.now
     out = io.StringIO()
-    session = Session(
-        io.StringIO(),
-        out,
-        io.StringIO(),
-        clock=clock,
-        sleep=clock.sleep,
-        now=lambda: MORNING + timedelta(seconds=clock.now - start),
-        keys=keys or ScriptedCommands(clock, interactive=False),
-    )
+    session = fake_session(clock, out, keys=keys, started=MORNING)
     session.run(plan, settings or RunSettings(plain=True))
     return out.getvalue()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from fakes import FakeClock
+from fakes import FakeClock, fake_session
 from rich.console import Console
 
 from psoas_cli.cli import cli
@@ -16,7 +16,7 @@ from psoas_cli.library.catalog import Catalog
 from psoas_cli.library.plan import Plan, SegmentKind, build_plan
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import Moment, Paused, SegmentStarted, Tick
-from psoas_cli.session import RunSettings, Session
+from psoas_cli.session import RunSettings
 
 K = SegmentKind
 
@@ -25,14 +25,7 @@ def plain_run(plan: Plan, settings: RunSettings | None = None) -> tuple[str, Out
     """Run in plain mode with no keyboard on a fake clock; the transcript and how it ended."""
     clock = FakeClock()
     out = io.StringIO()
-    session = Session(
-        io.StringIO(),
-        out,
-        io.StringIO(),
-        clock=clock,
-        sleep=clock.sleep,
-    )
-    report = session.run(plan, settings or RunSettings())
+    report = fake_session(clock, out).run(plan, settings or RunSettings())
     return out.getvalue(), report.outcome, clock.now - 1000.0
 
 

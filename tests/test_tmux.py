@@ -15,9 +15,12 @@ import pytest
 
 TMUX = shutil.which("tmux")
 
-pytestmark = pytest.mark.skipif(
-    TMUX is None, reason="tmux is not installed here (.ci/run installs it where apt-get works)"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        TMUX is None, reason="tmux is not installed here (.ci/run installs it where apt-get works)"
+    ),
+]
 
 Screen = Callable[[str], str]
 
