@@ -1,7 +1,10 @@
 """The README's transcripts and help texts are real output of the current code.
 
 Each block between ``<!-- output: psoas ARGS -->`` and ``<!-- /output -->`` is the output of
-that command at 100 columns. To refresh them after a change:
+that command at 100 columns, run from the repository's root. Notes in brackets after the
+command set the scene: ``(exits 1)`` expects that exit code instead of 0, and
+``(sample history)`` runs it on ``sample_history``'s six weeks, on the day they end. To
+refresh them after a change:
 
     PSOAS_UPDATE_README=1 python -m pytest tests/test_readme.py
 """
@@ -15,23 +18,54 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sample_history import TODAY, six_weeks_of_mornings
 
+from psoas_cli import cli as cli_module
 from psoas_cli.cli import cli
+from psoas_cli.history.store import History
+from psoas_cli.paths import history_path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
 BLOCK = re.compile(
-    r"(<!-- output: (?P<command>.+?) -->\n```text\n)(?P<body>.*?)(```\n<!-- /output -->)", re.S
+    r"(<!-- output: (?P<command>psoas[^(]*?)(?: \((?P<notes>[^)]*)\))? -->\n```text\n)"
+    r"(?P<body>.*?)(?P<end>```\n<!-- /output -->)",
+    re.S,
 )
+EXIT_NOTE = re.compile(r"^exits (\d+)$")
 
 
-def output_of(command: str) -> str:
-    """What a person sees for the command, trailing spaces trimmed as a terminal shows them."""
-    args = shlex.split(command)[1:]
-    result = CliRunner().invoke(
-        cli, args, prog_name="psoas", env={"COLUMNS": "100", "NO_COLOR": "1"}
-    )
-    assert result.exit_code == 0, result.output
+def output_of(block: re.Match[str], monkeypatch: pytest.MonkeyPatch) -> str:
+    """What a person sees for the block's command, trailing spaces trimmed as a terminal
+    shows them, in the scene its notes set."""
+    notes = [note.strip() for note in (block.group("notes") or "").split(",") if note.strip()]
+    expected_exit = 0
+    with monkeypatch.context() as scene:
+        scene.chdir(ROOT)
+        for note in notes:
+            if note == "sample history":
+                _use_sample_history(scene)
+            elif match := EXIT_NOTE.match(note):
+                expected_exit = int(match.group(1))
+            else:
+                pytest.fail(f"unknown note {note!r} in the README block for {block['command']}")
+        result = CliRunner().invoke(
+            cli,
+            shlex.split(block.group("command"))[1:],
+            prog_name="psoas",
+            env={"COLUMNS": "100", "NO_COLOR": "1"},
+        )
+    assert result.exit_code == expected_exit, result.output
     return "".join(line.rstrip() + "\n" for line in result.output.splitlines())
+
+
+def _use_sample_history(scene: pytest.MonkeyPatch) -> None:
+    """A fresh history holding the six sample weeks, and a calendar that ends with them."""
+    path = history_path()
+    path.unlink(missing_ok=True)
+    with History.open(path) as history:
+        history.import_records(six_weeks_of_mornings())
+    scene.setattr(cli_module, "_local_today", lambda: TODAY)
 
 
 def test_readme_blocks_are_current(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -39,12 +73,13 @@ def test_readme_blocks_are_current(monkeypatch: pytest.MonkeyPatch) -> None:
     text = README.read_text(encoding="utf-8")
     blocks = list(BLOCK.finditer(text))
     assert len(blocks) >= 4, "the README lost its transcripts"
+    assert text.count("<!-- output:") == len(blocks), "a README block is not in the form read"
     if os.environ.get("PSOAS_UPDATE_README"):
-        updated = BLOCK.sub(lambda m: m.group(1) + output_of(m.group("command")) + m.group(4), text)
+        updated = BLOCK.sub(lambda m: m.group(1) + output_of(m, monkeypatch) + m.group("end"), text)
         README.write_text(updated, encoding="utf-8")
         return
     for block in blocks:
-        assert block.group("body") == output_of(block.group("command")), block.group("command")
+        assert block.group("body") == output_of(block, monkeypatch), block.group("command")
 
 
 def test_ci_runs_the_readme_test_command() -> None:
