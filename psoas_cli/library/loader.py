@@ -7,7 +7,7 @@ touches, so even a file built to expand through aliases costs bounded work.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from enum import Enum
 from pathlib import Path
 from typing import TypeVar
@@ -266,8 +266,18 @@ def describe(node: Node) -> str:
 
 def did_you_mean(word: str, choices: Collection[str]) -> str:
     """A '; did you mean X?' hint, or nothing when no choice is close."""
-    close = _close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    close = suggest(word, choices)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def suggest(name: str, candidates: Iterable[str]) -> list[str]:
+    """The closest known name, if any is close enough to be what was meant.
+
+    difflib is imported only when a name is wrong: it is slow to import for the common case.
+    """
+    import difflib  # noqa: PLC0415
+
+    return difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
 
 
 def parse_exercise(data: bytes, filename: str) -> Exercise:
@@ -669,10 +679,3 @@ def _self_check(reader: FieldReader, node: Node, path: str) -> SelfCheck | None:
         reader.report(answers_node, answers_path, f"{repeated[0]!r} is listed twice")
         return None
     return SelfCheck(question=question, answers=answers)
-
-
-def _close_matches(word: str, choices: list[str], n: int, cutoff: float) -> list[str]:
-    """difflib, imported only when a name is wrong: it is slow to import for the common case."""
-    import difflib  # noqa: PLC0415
-
-    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)
