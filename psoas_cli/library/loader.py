@@ -284,7 +284,7 @@ def parse_exercise(data: bytes, filename: str) -> Exercise:
     """Read an exercise file."""
     reader = FieldReader(filename)
     root = read_yaml(data, filename)
-    exercise = _guarded(reader, lambda: _exercise(reader, _root(reader, root), "", inline=False))
+    exercise = _guarded(lambda: _exercise(reader, _root(reader, root), "", inline=False))
     if reader.problems or exercise is None:
         raise RoutineFileError(sorted(reader.problems, key=_position))
     return exercise
@@ -296,9 +296,7 @@ def parse_routine(
     """Read a routine file, resolving exercise ids through ``exercises`` (ids and aliases)."""
     reader = FieldReader(filename)
     root = read_yaml(data, filename)
-    routine = _guarded(
-        reader, lambda: _routine(reader, _root(reader, root), exercises, default_name)
-    )
+    routine = _guarded(lambda: _routine(reader, _root(reader, root), exercises, default_name))
     if reader.problems or routine is None:
         raise RoutineFileError(sorted(reader.problems, key=_position))
     return routine
@@ -331,7 +329,7 @@ def _position(problem: Problem) -> tuple[int, int]:
 T = TypeVar("T")
 
 
-def _guarded(reader: FieldReader, read: Callable[[], T | None]) -> T | None:
+def _guarded(read: Callable[[], T | None]) -> T | None:
     try:
         return read()
     except _TooMuch:
@@ -457,8 +455,15 @@ def _step(
         k: reader.text(*found[k]) or "" for k in ("tip", "dose_note") if k in found
     }
     sides = reader.choice(*found["sides"], SIDES_FOR_KIND[kind]) if "sides" in found else Sides.NONE
-    build = {"hold": _hold, "breath": _breath, "reps": _reps}[kind]
-    step = build(reader, node, path, found=found, exercise=exercise, sides=sides, common=common)
+    step: Step | None
+    if kind == "hold":
+        step = _hold(reader, found=found, exercise=exercise, sides=sides, common=common)
+    elif kind == "breath":
+        step = _breath(
+            reader, node, path, found=found, exercise=exercise, sides=sides, common=common
+        )
+    else:
+        step = _reps(reader, found=found, exercise=exercise, sides=sides, common=common)
     return step if len(reader.problems) == before else None
 
 
@@ -479,7 +484,7 @@ def _step_fields(
 
 
 def _sets_and_rest(
-    reader: FieldReader, path: str, found: Mapping[str, tuple[Node, str]]
+    reader: FieldReader, found: Mapping[str, tuple[Node, str]]
 ) -> tuple[int, float] | None:
     sets = reader.count(*found["sets"], most=MAX_SETS) if "sets" in found else 1
     rest = reader.duration(*found["rest"], most=MAX_STEP_SECONDS) if "rest" in found else 0.0
@@ -498,8 +503,6 @@ def _sets_and_rest(
 
 def _hold(
     reader: FieldReader,
-    node: Node,
-    path: str,
     *,
     found: Mapping[str, tuple[Node, str]],
     exercise: Exercise | None,
@@ -507,7 +510,7 @@ def _hold(
     common: Mapping[str, str],
 ) -> HoldStep | None:
     hold = reader.duration(*found["hold"], most=MAX_STEP_SECONDS)
-    sets_rest = _sets_and_rest(reader, path, found)
+    sets_rest = _sets_and_rest(reader, found)
     if exercise is None or sides is None or hold is None or sets_rest is None:
         return None
     return HoldStep(
@@ -571,8 +574,6 @@ def _pattern(reader: FieldReader, node: Node, path: str) -> BreathPattern | None
 
 def _reps(
     reader: FieldReader,
-    node: Node,
-    path: str,
     *,
     found: Mapping[str, tuple[Node, str]],
     exercise: Exercise | None,
@@ -581,7 +582,7 @@ def _reps(
 ) -> RepsStep | None:
     reps = reader.count(*found["reps"], most=MAX_REPS)
     tempo = reader.duration(*found["tempo"], most=MAX_TEMPO) if "tempo" in found else None
-    sets_rest = _sets_and_rest(reader, path, found)
+    sets_rest = _sets_and_rest(reader, found)
     if exercise is None or sides is None or reps is None or sets_rest is None:
         return None
     if "tempo" in found and tempo is None:
