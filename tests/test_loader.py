@@ -20,6 +20,7 @@ from psoas_cli.library.model import (
     RestStep,
     Routine,
     Sides,
+    StepKind,
 )
 
 
@@ -96,6 +97,23 @@ def test_complete_routine_loads(exercises: dict[str, Exercise]) -> None:
     )
     assert steps[3] == RestStep(duration=45.0, tip="Drink water.")
     assert steps[4] == NoteStep(text="Move to the wall.", duration=10.0)
+
+
+def test_each_step_knows_the_kind_its_file_named(exercises: dict[str, Exercise]) -> None:
+    """A step's kind is the field that named it, also where rest is a field of another kind."""
+    routine = load(
+        """
+        title: T
+        steps:
+          - {exercise: couch-stretch, hold: 30s, sets: 2, rest: 10s}
+          - {exercise: diaphragm-breathing-360, breath: {inhale: 4, exhale: 6}, cycles: 3}
+          - {exercise: psoas-march, reps: 10, sets: 2, rest: 10s}
+          - {rest: 45s}
+          - {note: Move to the wall.}
+        """,
+        exercises,
+    )
+    assert [step.kind for step in routine.steps] == list(StepKind)
 
 
 def test_name_defaults_to_file_name(exercises: dict[str, Exercise]) -> None:

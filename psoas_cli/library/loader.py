@@ -27,6 +27,7 @@ from psoas_cli.library.model import (
     SelfCheck,
     Sides,
     Step,
+    StepKind,
 )
 from psoas_cli.library.yaml_reader import MAX_BYTES, Node, read_yaml
 
@@ -68,19 +69,25 @@ SELF_CHECK_KEYS = ("question", "answers")
 MAX_CHECK_ANSWERS = 9
 """Answers are picked with one digit key."""
 BREATH_PATTERN_KEYS = frozenset({"inhale", "hold_in", "exhale", "hold_out"})
-STEP_KEYS: Mapping[str, frozenset[str]] = {
-    "hold": frozenset({"exercise", "hold", "sides", "sets", "rest", "tip", "dose_note"}),
-    "breath": frozenset({"exercise", "breath", "cycles", "duration", "sides", "tip", "dose_note"}),
-    "reps": frozenset({"exercise", "reps", "sets", "sides", "tempo", "rest", "tip", "dose_note"}),
-    "rest": frozenset({"rest", "tip"}),
-    "note": frozenset({"note", "duration"}),
+STEP_KEYS: Mapping[StepKind, frozenset[str]] = {
+    StepKind.HOLD: frozenset({"exercise", "hold", "sides", "sets", "rest", "tip", "dose_note"}),
+    StepKind.BREATH: frozenset(
+        {"exercise", "breath", "cycles", "duration", "sides", "tip", "dose_note"}
+    ),
+    StepKind.REPS: frozenset(
+        {"exercise", "reps", "sets", "sides", "tempo", "rest", "tip", "dose_note"}
+    ),
+    StepKind.REST: frozenset({"rest", "tip"}),
+    StepKind.NOTE: frozenset({"note", "duration"}),
 }
+"""The fields each kind of step may have; a step's kind is named by the field of the same name."""
 ALL_STEP_KEYS = frozenset().union(*STEP_KEYS.values())
-SIDES_FOR_KIND: Mapping[str, tuple[Sides, ...]] = {
-    "hold": (Sides.NONE, Sides.LEFT, Sides.RIGHT, Sides.BOTH),
-    "breath": (Sides.NONE, Sides.LEFT, Sides.RIGHT, Sides.BOTH),
-    "reps": tuple(Sides),
+SIDES_FOR_KIND: Mapping[StepKind, tuple[Sides, ...]] = {
+    StepKind.HOLD: (Sides.NONE, Sides.LEFT, Sides.RIGHT, Sides.BOTH),
+    StepKind.BREATH: (Sides.NONE, Sides.LEFT, Sides.RIGHT, Sides.BOTH),
+    StepKind.REPS: tuple(Sides),
 }
+"""Alternating sides only makes sense for reps."""
 
 MAX_STEP_SECONDS = 3600.0
 MAX_BREATH_PHASE = 60.0
@@ -407,19 +414,24 @@ def _steps(
     return tuple(s for s in steps if s is not None) if all(steps) else None
 
 
-def _step_kind(reader: FieldReader, node: Node, path: str) -> str | None:
+def _step_kind(reader: FieldReader, node: Node, path: str) -> StepKind | None:
+    """The kind of step a mapping is, from the field that names its kind.
+
+    rest is also a field of hold and reps steps (the pause between sets), so a step is a
+    rest step only when no other kind is named.
+    """
     keys = {k.value for k, _ in node.pairs or []}
-    kinds: list[str] = [k for k in ("hold", "breath", "reps") if k in keys]
-    if "note" in keys:
-        kinds.append("note")
-    if len(kinds) > 1:
-        reader.report(node, path, f"a step is one kind of work; this one has {' and '.join(kinds)}")
+    named = [kind for kind in StepKind if kind is not StepKind.REST and kind.value in keys]
+    if len(named) > 1:
+        kinds = " and ".join(kind.value for kind in named)
+        reader.report(node, path, f"a step is one kind of work; this one has {kinds}")
         return None
-    if kinds:
-        return kinds[0]
-    if "rest" in keys:
-        return "rest"
-    reader.report(node, path, "a step needs one of hold, breath, reps, rest or note")
+    if named:
+        return named[0]
+    if StepKind.REST.value in keys:
+        return StepKind.REST
+    names = [kind.value for kind in StepKind]
+    reader.report(node, path, f"a step needs one of {', '.join(names[:-1])} or {names[-1]}")
     return None
 
 
@@ -436,11 +448,11 @@ def _step(
     found = _step_fields(reader, node, path, kind)
     if found is None:
         return None
-    if kind == "rest":
+    if kind is StepKind.REST:
         rest = reader.duration(*found["rest"], most=MAX_STEP_SECONDS)
         tip = reader.text(*found["tip"]) if "tip" in found else ""
         return None if rest is None or tip is None else RestStep(duration=rest, tip=tip)
-    if kind == "note":
+    if kind is StepKind.NOTE:
         text = reader.text(*found["note"])
         duration = (
             reader.duration(*found["duration"], most=MAX_NOTE_SECONDS)
@@ -456,9 +468,9 @@ def _step(
     }
     sides = reader.choice(*found["sides"], SIDES_FOR_KIND[kind]) if "sides" in found else Sides.NONE
     step: Step | None
-    if kind == "hold":
+    if kind is StepKind.HOLD:
         step = _hold(reader, found=found, exercise=exercise, sides=sides, common=common)
-    elif kind == "breath":
+    elif kind is StepKind.BREATH:
         step = _breath(
             reader, node, path, found=found, exercise=exercise, sides=sides, common=common
         )
@@ -468,18 +480,18 @@ def _step(
 
 
 def _step_fields(
-    reader: FieldReader, node: Node, path: str, kind: str
+    reader: FieldReader, node: Node, path: str, kind: StepKind
 ) -> dict[str, tuple[Node, str]] | None:
     """The step's fields; a field of another kind of step is reported, then left out."""
     allowed = STEP_KEYS[kind]
     misplaced = {k.value for k, _ in node.pairs or [] if k.value in ALL_STEP_KEYS - allowed}
-    found = reader.fields(node, path, allowed | misplaced, f"a {kind} step")
+    found = reader.fields(node, path, allowed | misplaced, f"a {kind.value} step")
     if found is None:
         return None
     for name in sorted(misplaced):
-        owners = " or ".join(sorted(k for k, keys in STEP_KEYS.items() if name in keys))
+        owners = " or ".join(sorted(k.value for k, keys in STEP_KEYS.items() if name in keys))
         key_node, key_path = found.pop(name)
-        reader.report(key_node, key_path, f"belongs to {owners} steps, not to a {kind} step")
+        reader.report(key_node, key_path, f"belongs to {owners} steps, not to a {kind.value} step")
     return found
 
 
