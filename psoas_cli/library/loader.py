@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from enum import Enum
 from pathlib import Path
-from typing import TypeVar
+from typing import TypedDict, TypeVar
 
 from psoas_cli.durations import format_duration, parse_duration
 from psoas_cli.errors import Problem, RoutineFileError
@@ -449,34 +449,10 @@ def _step(
     if found is None:
         return None
     if kind is StepKind.REST:
-        rest = reader.duration(*found["rest"], most=MAX_STEP_SECONDS)
-        tip = reader.text(*found["tip"]) if "tip" in found else ""
-        return None if rest is None or tip is None else RestStep(duration=rest, tip=tip)
+        return _rest_step(reader, found)
     if kind is StepKind.NOTE:
-        text = reader.text(*found["note"])
-        duration = (
-            reader.duration(*found["duration"], most=MAX_NOTE_SECONDS)
-            if "duration" in found
-            else DEFAULT_NOTE_SECONDS
-        )
-        return None if text is None or duration is None else NoteStep(text=text, duration=duration)
-    reader.require(node, path, found, ("exercise",))
-    before = len(reader.problems)
-    exercise = _exercise_ref(reader, *found["exercise"], exercises) if "exercise" in found else None
-    common: dict[str, str] = {
-        k: reader.text(*found[k]) or "" for k in ("tip", "dose_note") if k in found
-    }
-    sides = reader.choice(*found["sides"], SIDES_FOR_KIND[kind]) if "sides" in found else Sides.NONE
-    step: Step | None
-    if kind is StepKind.HOLD:
-        step = _hold(reader, found=found, exercise=exercise, sides=sides, common=common)
-    elif kind is StepKind.BREATH:
-        step = _breath(
-            reader, node, path, found=found, exercise=exercise, sides=sides, common=common
-        )
-    else:
-        step = _reps(reader, found=found, exercise=exercise, sides=sides, common=common)
-    return step if len(reader.problems) == before else None
+        return _note_step(reader, found)
+    return _exercise_step(reader, node, path, kind=kind, found=found, exercises=exercises)
 
 
 def _step_fields(
@@ -495,17 +471,87 @@ def _step_fields(
     return found
 
 
+def _rest_step(reader: FieldReader, found: Mapping[str, tuple[Node, str]]) -> RestStep | None:
+    rest = reader.duration(*found["rest"], most=MAX_STEP_SECONDS)
+    tip = reader.text(*found["tip"]) if "tip" in found else ""
+    return None if rest is None or tip is None else RestStep(duration=rest, tip=tip)
+
+
+def _note_step(reader: FieldReader, found: Mapping[str, tuple[Node, str]]) -> NoteStep | None:
+    text = reader.text(*found["note"])
+    duration = (
+        reader.duration(*found["duration"], most=MAX_NOTE_SECONDS)
+        if "duration" in found
+        else DEFAULT_NOTE_SECONDS
+    )
+    return None if text is None or duration is None else NoteStep(text=text, duration=duration)
+
+
+class _SharedFields(TypedDict):
+    """The fields hold, breath and reps steps share; as a TypedDict, ``**shared`` passes them."""
+
+    exercise: Exercise
+    sides: Sides
+    tip: str
+    dose_note: str
+
+
+def _exercise_step(
+    reader: FieldReader,
+    node: Node,
+    path: str,
+    *,
+    kind: StepKind,
+    found: Mapping[str, tuple[Node, str]],
+    exercises: Mapping[str, Exercise],
+) -> HoldStep | BreathStep | RepsStep | None:
+    """A step of work on an exercise: the fields every kind shares, then the kind's own.
+
+    The kind's own fields are read even when a shared one is wrong, so every problem in the
+    step is reported at once; a step with any problem is left out.
+    """
+    before = len(reader.problems)
+    shared = _shared_fields(reader, node, path, kind=kind, found=found, exercises=exercises)
+    step: HoldStep | BreathStep | RepsStep | None
+    if kind is StepKind.HOLD:
+        step = _hold_step(reader, found, shared)
+    elif kind is StepKind.BREATH:
+        step = _breath_step(reader, node, path, found, shared)
+    else:
+        step = _reps_step(reader, found, shared)
+    return step if len(reader.problems) == before else None
+
+
+def _shared_fields(
+    reader: FieldReader,
+    node: Node,
+    path: str,
+    *,
+    kind: StepKind,
+    found: Mapping[str, tuple[Node, str]],
+    exercises: Mapping[str, Exercise],
+) -> _SharedFields | None:
+    reader.require(node, path, found, ("exercise",))
+    exercise = _exercise_ref(reader, *found["exercise"], exercises) if "exercise" in found else None
+    tip = reader.text(*found["tip"]) if "tip" in found else ""
+    dose_note = reader.text(*found["dose_note"]) if "dose_note" in found else ""
+    sides = reader.choice(*found["sides"], SIDES_FOR_KIND[kind]) if "sides" in found else Sides.NONE
+    if exercise is None or sides is None or tip is None or dose_note is None:
+        return None
+    return _SharedFields(exercise=exercise, sides=sides, tip=tip, dose_note=dose_note)
+
+
 def _sets_and_rest(
     reader: FieldReader, found: Mapping[str, tuple[Node, str]]
 ) -> tuple[int, float] | None:
+    """Sets, and the rest between them, which needs more than one set to sit between."""
     sets = reader.count(*found["sets"], most=MAX_SETS) if "sets" in found else 1
     rest = reader.duration(*found["rest"], most=MAX_STEP_SECONDS) if "rest" in found else 0.0
     if sets is None or rest is None:
         return None
     if rest and sets == 1:
         reader.report(
-            found["rest"][0],
-            found["rest"][1],
+            *found["rest"],
             "rest is the pause between sets, and this step has one set; "
             "add sets, or make the rest its own step",
         )
@@ -513,32 +559,23 @@ def _sets_and_rest(
     return sets, rest
 
 
-def _hold(
-    reader: FieldReader,
-    *,
-    found: Mapping[str, tuple[Node, str]],
-    exercise: Exercise | None,
-    sides: Sides | None,
-    common: Mapping[str, str],
+def _hold_step(
+    reader: FieldReader, found: Mapping[str, tuple[Node, str]], shared: _SharedFields | None
 ) -> HoldStep | None:
     hold = reader.duration(*found["hold"], most=MAX_STEP_SECONDS)
-    sets_rest = _sets_and_rest(reader, found)
-    if exercise is None or sides is None or hold is None or sets_rest is None:
+    sets_and_rest = _sets_and_rest(reader, found)
+    if shared is None or hold is None or sets_and_rest is None:
         return None
-    return HoldStep(
-        exercise=exercise, hold=hold, sides=sides, sets=sets_rest[0], rest=sets_rest[1], **common
-    )
+    sets, rest = sets_and_rest
+    return HoldStep(hold=hold, sets=sets, rest=rest, **shared)
 
 
-def _breath(
+def _breath_step(
     reader: FieldReader,
     node: Node,
     path: str,
-    *,
     found: Mapping[str, tuple[Node, str]],
-    exercise: Exercise | None,
-    sides: Sides | None,
-    common: Mapping[str, str],
+    shared: _SharedFields | None,
 ) -> BreathStep | None:
     pattern = _pattern(reader, *found["breath"])
     if "cycles" in found and "duration" in found:
@@ -553,21 +590,12 @@ def _breath(
     )
     if pattern is not None and duration is not None and duration < pattern.cycle:
         reader.report(
-            found["duration"][0],
-            found["duration"][1],
-            f"shorter than one breath ({format_duration(pattern.cycle)})",
+            *found["duration"], f"shorter than one breath ({format_duration(pattern.cycle)})"
         )
         return None
-    if (
-        exercise is None
-        or sides is None
-        or pattern is None
-        or (cycles is None and duration is None)
-    ):
+    if shared is None or pattern is None or (cycles is None and duration is None):
         return None
-    return BreathStep(
-        exercise=exercise, pattern=pattern, cycles=cycles, duration=duration, sides=sides, **common
-    )
+    return BreathStep(pattern=pattern, cycles=cycles, duration=duration, **shared)
 
 
 def _pattern(reader: FieldReader, node: Node, path: str) -> BreathPattern | None:
@@ -584,30 +612,18 @@ def _pattern(reader: FieldReader, node: Node, path: str) -> BreathPattern | None
     return BreathPattern(**{k: v for k, v in phases.items() if v is not None})
 
 
-def _reps(
-    reader: FieldReader,
-    *,
-    found: Mapping[str, tuple[Node, str]],
-    exercise: Exercise | None,
-    sides: Sides | None,
-    common: Mapping[str, str],
+def _reps_step(
+    reader: FieldReader, found: Mapping[str, tuple[Node, str]], shared: _SharedFields | None
 ) -> RepsStep | None:
     reps = reader.count(*found["reps"], most=MAX_REPS)
     tempo = reader.duration(*found["tempo"], most=MAX_TEMPO) if "tempo" in found else None
-    sets_rest = _sets_and_rest(reader, found)
-    if exercise is None or sides is None or reps is None or sets_rest is None:
+    sets_and_rest = _sets_and_rest(reader, found)
+    if shared is None or reps is None or sets_and_rest is None:
         return None
     if "tempo" in found and tempo is None:
         return None
-    return RepsStep(
-        exercise=exercise,
-        reps=reps,
-        sets=sets_rest[0],
-        sides=sides,
-        tempo=tempo,
-        rest=sets_rest[1],
-        **common,
-    )
+    sets, rest = sets_and_rest
+    return RepsStep(reps=reps, sets=sets, tempo=tempo, rest=rest, **shared)
 
 
 def _exercise_ref(
