@@ -32,6 +32,7 @@ from psoas_cli.library.model import (
 from psoas_cli.library.yaml_reader import MAX_BYTES, Node, read_yaml
 
 E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
 
 ROUTINE_KEYS = frozenset(
     {
@@ -115,8 +116,12 @@ _EXERCISE_LISTS = (
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 
 
-class _TooMuch(Exception):
-    """Raised when a file needs more work to read than any real routine could."""
+class _StopReading(Exception):
+    """Raised when reading a file further is pointless: nothing to read, or too much.
+
+    Too much means more problems or values than any real routine has, so a hostile file
+    costs bounded work; the problems found so far are still reported.
+    """
 
 
 class FieldReader:
@@ -130,7 +135,7 @@ class FieldReader:
     def report(self, node: Node, path: str, message: str) -> None:
         self.problems.append(Problem(self.filename, node.line, node.column, path, message))
         if len(self.problems) >= MAX_PROBLEMS:
-            raise _TooMuch
+            raise _StopReading
 
     def visit(self, node: Node) -> Node:
         self.visits += 1
@@ -144,7 +149,7 @@ class FieldReader:
                     f"aliases expand to more than {MAX_VISITS:,} values; stopped reading",
                 )
             )
-            raise _TooMuch
+            raise _StopReading
         return node
 
     def fields(
@@ -289,24 +294,16 @@ def suggest(name: str, candidates: Iterable[str]) -> list[str]:
 
 def parse_exercise(data: bytes, filename: str) -> Exercise:
     """Read an exercise file."""
-    reader = FieldReader(filename)
-    root = read_yaml(data, filename)
-    exercise = _guarded(lambda: _exercise(reader, _root(reader, root), "", inline=False))
-    if reader.problems or exercise is None:
-        raise RoutineFileError(sorted(reader.problems, key=_position))
-    return exercise
+    return _parse(data, filename, lambda reader, root: _exercise(reader, root, "", inline=False))
 
 
 def parse_routine(
     data: bytes, filename: str, exercises: Mapping[str, Exercise], default_name: str
 ) -> Routine:
     """Read a routine file, resolving exercise ids through ``exercises`` (ids and aliases)."""
-    reader = FieldReader(filename)
-    root = read_yaml(data, filename)
-    routine = _guarded(lambda: _routine(reader, _root(reader, root), exercises, default_name))
-    if reader.problems or routine is None:
-        raise RoutineFileError(sorted(reader.problems, key=_position))
-    return routine
+    return _parse(
+        data, filename, lambda reader, root: _routine(reader, root, exercises, default_name)
+    )
 
 
 def is_exercise_file(data: bytes, filename: str) -> bool:
@@ -329,27 +326,34 @@ def read_file(path: Path, shown_as: str) -> bytes:
     return data
 
 
+def _parse(data: bytes, filename: str, read: Callable[[FieldReader, Node], T | None]) -> T:
+    """A file's value, read from its top-level mapping; any problem refuses the whole file.
+
+    The problems come sorted by place, the order a person fixes them in.
+    """
+    reader = FieldReader(filename)
+    root = read_yaml(data, filename)
+    try:
+        value = read(reader, _root(reader, root))
+    except _StopReading:
+        value = None
+    if reader.problems or value is None:
+        raise RoutineFileError(sorted(reader.problems, key=_position))
+    return value
+
+
 def _position(problem: Problem) -> tuple[int, int]:
     return problem.line, problem.column
 
 
-T = TypeVar("T")
-
-
-def _guarded(read: Callable[[], T | None]) -> T | None:
-    try:
-        return read()
-    except _TooMuch:
-        return None
-
-
 def _root(reader: FieldReader, root: Node | None) -> Node:
+    """The file's top-level mapping; with none, there is nothing more to read."""
     if root is None:
         reader.problems.append(Problem(reader.filename, 1, 1, "", "the file is empty"))
-        raise _TooMuch
+        raise _StopReading
     if root.pairs is None:
         reader.report(root, "", f"the top level must be a mapping of fields, got {describe(root)}")
-        raise _TooMuch
+        raise _StopReading
     return root
 
 
