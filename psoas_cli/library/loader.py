@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from enum import Enum
 from pathlib import Path
-from typing import TypedDict, TypeVar
+from typing import TypeAlias, TypedDict, TypeVar
 
 from psoas_cli.durations import format_duration, parse_duration
 from psoas_cli.errors import Problem, RoutineFileError
@@ -115,6 +115,9 @@ _EXERCISE_LISTS = (
 )
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 
+Fields: TypeAlias = dict[str, tuple[Node, str]]
+"""A mapping's values by field name, each with its path (like steps[0].hold) for messages."""
+
 
 class _StopReading(Exception):
     """Raised when reading a file further is pointless: nothing to read, or too much.
@@ -133,11 +136,13 @@ class FieldReader:
         self.visits = 0
 
     def report(self, node: Node, path: str, message: str) -> None:
+        """Record a problem at the node; past MAX_PROBLEMS, more would only bury the first."""
         self.problems.append(Problem(self.filename, node.line, node.column, path, message))
         if len(self.problems) >= MAX_PROBLEMS:
             raise _StopReading
 
     def visit(self, node: Node) -> Node:
+        """Count a value read, so a file whose aliases expand without end is refused."""
         self.visits += 1
         if self.visits > MAX_VISITS:
             self.problems.append(
@@ -152,9 +157,7 @@ class FieldReader:
             raise _StopReading
         return node
 
-    def fields(
-        self, node: Node, path: str, allowed: Collection[str], what: str
-    ) -> dict[str, tuple[Node, str]] | None:
+    def fields(self, node: Node, path: str, allowed: Collection[str], what: str) -> Fields | None:
         """A mapping's values by key, with unknown and repeated keys reported."""
         self.visit(node)
         if node.pairs is None:
@@ -162,7 +165,7 @@ class FieldReader:
                 node, path, f"expected a mapping of fields for {what}, got {describe(node)}"
             )
             return None
-        found: dict[str, tuple[Node, str]] = {}
+        found: Fields = {}
         for key, value in node.pairs:
             self.visit(key)
             if not isinstance(key.value, str):
@@ -183,11 +186,13 @@ class FieldReader:
     def require(
         self, node: Node, path: str, found: Mapping[str, object], names: Collection[str]
     ) -> None:
+        """Report each of ``names`` missing from ``found``, at the mapping that lacks it."""
         for name in names:
             if name not in found:
                 self.report(node, f"{path}.{name}" if path else name, "required field is missing")
 
     def text(self, node: Node, path: str) -> str | None:
+        """Text, trimmed; blank text is reported, as it would show as nothing."""
         self.visit(node)
         if isinstance(node.value, str) and node.items is None and node.pairs is None:
             if not node.value.strip():
@@ -207,6 +212,7 @@ class FieldReader:
         return tuple(v for v in values if v is not None)
 
     def slug(self, node: Node, path: str) -> str | None:
+        """A name people type on the command line, so kept to one simple shape."""
         value = self.text(node, path)
         if value is not None and not _SLUG.match(value):
             self.report(
@@ -221,6 +227,7 @@ class FieldReader:
     def duration(
         self, node: Node, path: str, *, most: float, zero_ok: bool = False
     ) -> float | None:
+        """Seconds from 30, 30s or 1m30s: above 0 (or 0 where ``zero_ok``), at most ``most``."""
         self.visit(node)
         seconds = parse_duration(node.value) if node.items is None and node.pairs is None else None
         if seconds is None:
@@ -239,6 +246,7 @@ class FieldReader:
         return seconds
 
     def count(self, node: Node, path: str, *, most: int) -> int | None:
+        """A whole number from 1 to ``most``; true and false are not numbers here."""
         self.visit(node)
         value = node.value
         if not isinstance(value, int) or isinstance(value, bool) or node.items is not None:
@@ -250,6 +258,7 @@ class FieldReader:
         return value
 
     def choice(self, node: Node, path: str, options: tuple[E, ...]) -> E | None:
+        """The option whose value the node holds; the message lists them in the given order."""
         self.visit(node)
         for option in options:
             if node.value == option.value:
@@ -414,8 +423,9 @@ def _steps(
     if not node.items:
         reader.report(node, path, "a routine needs at least one step")
         return None
-    steps = [_step(reader, item, f"{path}[{i}]", exercises) for i, item in enumerate(node.items)]
-    return tuple(s for s in steps if s is not None) if all(steps) else None
+    read = [_step(reader, item, f"{path}[{i}]", exercises) for i, item in enumerate(node.items)]
+    steps = tuple(step for step in read if step is not None)
+    return steps if len(steps) == len(read) else None
 
 
 def _step_kind(reader: FieldReader, node: Node, path: str) -> StepKind | None:
@@ -459,9 +469,7 @@ def _step(
     return _exercise_step(reader, node, path, kind=kind, found=found, exercises=exercises)
 
 
-def _step_fields(
-    reader: FieldReader, node: Node, path: str, kind: StepKind
-) -> dict[str, tuple[Node, str]] | None:
+def _step_fields(reader: FieldReader, node: Node, path: str, kind: StepKind) -> Fields | None:
     """The step's fields; a field of another kind of step is reported, then left out."""
     allowed = STEP_KEYS[kind]
     misplaced = {k.value for k, _ in node.pairs or [] if k.value in ALL_STEP_KEYS - allowed}
@@ -475,13 +483,13 @@ def _step_fields(
     return found
 
 
-def _rest_step(reader: FieldReader, found: Mapping[str, tuple[Node, str]]) -> RestStep | None:
+def _rest_step(reader: FieldReader, found: Fields) -> RestStep | None:
     rest = reader.duration(*found["rest"], most=MAX_STEP_SECONDS)
     tip = reader.text(*found["tip"]) if "tip" in found else ""
     return None if rest is None or tip is None else RestStep(duration=rest, tip=tip)
 
 
-def _note_step(reader: FieldReader, found: Mapping[str, tuple[Node, str]]) -> NoteStep | None:
+def _note_step(reader: FieldReader, found: Fields) -> NoteStep | None:
     text = reader.text(*found["note"])
     duration = (
         reader.duration(*found["duration"], most=MAX_NOTE_SECONDS)
@@ -506,7 +514,7 @@ def _exercise_step(
     path: str,
     *,
     kind: StepKind,
-    found: Mapping[str, tuple[Node, str]],
+    found: Fields,
     exercises: Mapping[str, Exercise],
 ) -> HoldStep | BreathStep | RepsStep | None:
     """A step of work on an exercise: the fields every kind shares, then the kind's own.
@@ -532,7 +540,7 @@ def _shared_fields(
     path: str,
     *,
     kind: StepKind,
-    found: Mapping[str, tuple[Node, str]],
+    found: Fields,
     exercises: Mapping[str, Exercise],
 ) -> _SharedFields | None:
     reader.require(node, path, found, ("exercise",))
@@ -545,9 +553,7 @@ def _shared_fields(
     return _SharedFields(exercise=exercise, sides=sides, tip=tip, dose_note=dose_note)
 
 
-def _sets_and_rest(
-    reader: FieldReader, found: Mapping[str, tuple[Node, str]]
-) -> tuple[int, float] | None:
+def _sets_and_rest(reader: FieldReader, found: Fields) -> tuple[int, float] | None:
     """Sets, and the rest between them, which needs more than one set to sit between."""
     sets = reader.count(*found["sets"], most=MAX_SETS) if "sets" in found else 1
     rest = reader.duration(*found["rest"], most=MAX_STEP_SECONDS) if "rest" in found else 0.0
@@ -563,9 +569,7 @@ def _sets_and_rest(
     return sets, rest
 
 
-def _hold_step(
-    reader: FieldReader, found: Mapping[str, tuple[Node, str]], shared: _SharedFields | None
-) -> HoldStep | None:
+def _hold_step(reader: FieldReader, found: Fields, shared: _SharedFields | None) -> HoldStep | None:
     hold = reader.duration(*found["hold"], most=MAX_STEP_SECONDS)
     sets_and_rest = _sets_and_rest(reader, found)
     if shared is None or hold is None or sets_and_rest is None:
@@ -578,7 +582,7 @@ def _breath_step(
     reader: FieldReader,
     node: Node,
     path: str,
-    found: Mapping[str, tuple[Node, str]],
+    found: Fields,
     shared: _SharedFields | None,
 ) -> BreathStep | None:
     pattern = _pattern(reader, *found["breath"])
@@ -616,9 +620,7 @@ def _pattern(reader: FieldReader, node: Node, path: str) -> BreathPattern | None
     return BreathPattern(**{k: v for k, v in phases.items() if v is not None})
 
 
-def _reps_step(
-    reader: FieldReader, found: Mapping[str, tuple[Node, str]], shared: _SharedFields | None
-) -> RepsStep | None:
+def _reps_step(reader: FieldReader, found: Fields, shared: _SharedFields | None) -> RepsStep | None:
     reps = reader.count(*found["reps"], most=MAX_REPS)
     tempo = reader.duration(*found["tempo"], most=MAX_TEMPO) if "tempo" in found else None
     sets_and_rest = _sets_and_rest(reader, found)
@@ -652,10 +654,7 @@ def _exercise(reader: FieldReader, node: Node, path: str, *, inline: bool) -> Ex
     reader.require(node, path, found, ("name",) if inline else ("id", "name"))
     before = len(reader.problems)
     name = reader.text(*found["name"]) if "name" in found else None
-    if "id" in found:
-        ident = reader.slug(*found["id"])
-    else:
-        ident = re.sub(r"[^a-z0-9]+", "-", (name or "").lower()).strip("-")[:60] or None
+    ident = reader.slug(*found["id"]) if "id" in found else _id_from_name(name or "")
     single: dict[str, str] = {
         k: reader.text(*found[k]) or "" for k in ("summary", "dose", "source") if k in found
     }
@@ -664,9 +663,10 @@ def _exercise(reader: FieldReader, node: Node, path: str, *, inline: bool) -> Ex
     }
     for i, alias in enumerate(lists.get("aliases", ())):
         if not _SLUG.match(alias):
+            aliases_node, aliases_path = found["aliases"]
             reader.report(
-                found["aliases"][0],
-                f"{found['aliases'][1]}[{i}]",
+                aliases_node,
+                f"{aliases_path}[{i}]",
                 f"{alias!r} must be lowercase letters, digits and dashes",
             )
     check = _self_check(reader, *found["check"]) if "check" in found else None
@@ -688,6 +688,11 @@ def _exercise(reader: FieldReader, node: Node, path: str, *, inline: bool) -> Ex
         target=lists.get("target", ()),
         check=check,
     )
+
+
+def _id_from_name(name: str) -> str | None:
+    """An inline exercise needs no id: 'Wall lean' is called wall-lean."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or None
 
 
 def _self_check(reader: FieldReader, node: Node, path: str) -> SelfCheck | None:
