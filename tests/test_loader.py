@@ -20,6 +20,7 @@ from psoas_cli.library.model import (
     RestStep,
     Routine,
     Sides,
+    StepKind,
 )
 
 
@@ -96,6 +97,23 @@ def test_complete_routine_loads(exercises: dict[str, Exercise]) -> None:
     )
     assert steps[3] == RestStep(duration=45.0, tip="Drink water.")
     assert steps[4] == NoteStep(text="Move to the wall.", duration=10.0)
+
+
+def test_each_step_knows_the_kind_its_file_named(exercises: dict[str, Exercise]) -> None:
+    """A step's kind is the field that named it, also where rest is a field of another kind."""
+    routine = load(
+        """
+        title: T
+        steps:
+          - {exercise: couch-stretch, hold: 30s, sets: 2, rest: 10s}
+          - {exercise: diaphragm-breathing-360, breath: {inhale: 4, exhale: 6}, cycles: 3}
+          - {exercise: psoas-march, reps: 10, sets: 2, rest: 10s}
+          - {rest: 45s}
+          - {note: Move to the wall.}
+        """,
+        exercises,
+    )
+    assert [step.kind for step in routine.steps] == list(StepKind)
 
 
 def test_name_defaults_to_file_name(exercises: dict[str, Exercise]) -> None:
@@ -308,6 +326,34 @@ def test_alternate_sides_only_for_reps(exercises: dict[str, Exercise]) -> None:
 def test_file_level_problems(exercises: dict[str, Exercise], text: str, message: str) -> None:
     """Empty files, wrong top levels, empty step lists, tabs and repeats each get one message."""
     assert problems(text, exercises) == [message]
+
+
+def test_wrong_shared_fields_do_not_hide_the_kinds_own(exercises: dict[str, Exercise]) -> None:
+    """A wrong exercise, tip, sides or dose note still lets hold, breath and reps be checked."""
+    text = """\
+    title: T
+    steps:
+      - exercise: nope
+        hold: 0
+        tip: 5
+      - exercise: couch-stretch
+        sides: sideways
+        breath: {inhale: 0, exhale: 4}
+        cycles: 0
+      - exercise: psoas-march
+        dose_note: [a]
+        reps: 0
+    """
+    assert problems(text, exercises) == [
+        "my.yaml:3:15: steps[0].exercise: no exercise named 'nope'",
+        "my.yaml:4:11: steps[0].hold: must be more than 0 s, got 0",
+        "my.yaml:5:10: steps[0].tip: expected text, got 5",
+        'my.yaml:7:12: steps[1].sides: expected one of none, left, right, both, got "sideways"',
+        "my.yaml:8:22: steps[1].breath.inhale: must be more than 0 s, got 0",
+        "my.yaml:9:13: steps[1].cycles: must be between 1 and 500, got 0",
+        "my.yaml:11:16: steps[2].dose_note: expected text, got a list",
+        "my.yaml:12:11: steps[2].reps: must be between 1 and 500, got 0",
+    ]
 
 
 def test_every_problem_is_reported_in_file_order(exercises: dict[str, Exercise]) -> None:

@@ -10,6 +10,7 @@ import yaml
 
 from psoas_cli.library.catalog import builtin_root
 from psoas_cli.library.loader import BREATH_PATTERN_KEYS, EXERCISE_KEYS, ROUTINE_KEYS, STEP_KEYS
+from psoas_cli.library.model import StepKind
 from psoas_cli.library.schema import exercise_schema, routine_schema
 
 ROUTINE_FILES = sorted(p.name for p in builtin_root().iterdir() if p.name.endswith(".yaml"))
@@ -30,7 +31,12 @@ def test_schema_fields_match_loader_fields() -> None:
     assert set(defs["exercise"]["properties"]) == EXERCISE_KEYS
     assert set(defs["breathPattern"]["properties"]) == BREATH_PATTERN_KEYS
     for kind, keys in STEP_KEYS.items():
-        assert set(defs[f"{kind}Step"]["properties"]) == keys, kind
+        assert set(defs[f"{kind.value}Step"]["properties"]) == keys, kind
+
+
+def test_every_step_kind_has_its_fields() -> None:
+    """The loader lists fields for each kind of step, so the schema check covers every kind."""
+    assert set(STEP_KEYS) == set(StepKind)
 
 
 @pytest.mark.parametrize("filename", ROUTINE_FILES)

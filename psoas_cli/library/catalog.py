@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from psoas_cli.errors import NotFoundError, Problem, PsoasError, RoutineFileError
-from psoas_cli.library.loader import is_exercise_file, parse_exercise, parse_routine, read_file
+from psoas_cli.library.loader import (
+    is_exercise_file,
+    parse_exercise,
+    parse_routine,
+    read_file,
+    suggest,
+)
 from psoas_cli.library.model import Exercise, Routine
 from psoas_cli.paths import user_exercises_dir, user_routines_dir
 
@@ -106,11 +112,6 @@ def normalise(name: str) -> str:
     return "-".join(name.strip().lower().replace("_", " ").split())
 
 
-def suggest(name: str, candidates: Iterable[str]) -> list[str]:
-    """The closest known name, if any is close enough to be what was meant."""
-    return _close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
-
-
 def looks_like_path(name: str) -> bool:
     """A NAME argument that is a file path rather than a routine name."""
     return name.endswith(YAML_SUFFIXES) or "/" in name or "\\" in name
@@ -199,10 +200,3 @@ def _yaml_files(folder: Path) -> list[Path]:
         return []
     except OSError as exc:
         raise PsoasError(f"{folder}: cannot read the folder: {exc.strerror}") from None
-
-
-def _close_matches(word: str, choices: list[str], n: int, cutoff: float) -> list[str]:
-    """difflib, imported only when a name is wrong: it is slow to import for the common case."""
-    import difflib  # noqa: PLC0415
-
-    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)

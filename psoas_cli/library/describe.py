@@ -149,7 +149,7 @@ def exercise_data(exercise: Exercise, entry: ExerciseEntry | None = None) -> dic
 
 
 def _step_data(step: Step, seconds: float) -> dict[str, Any]:
-    data: dict[str, Any] = {"kind": _kind(step), "dose": dose_text(step), "seconds": seconds}
+    data: dict[str, Any] = {"kind": step.kind.value, "dose": dose_text(step), "seconds": seconds}
     if isinstance(step, RestStep):
         data.update(rest=step.duration, tip=step.tip)
         return data
@@ -175,13 +175,3 @@ def _step_data(step: Step, seconds: float) -> dict[str, Any]:
     else:
         data.update(reps=step.reps, sets=step.sets, tempo=step.tempo, rest=step.rest)
     return data
-
-
-def _kind(step: Step) -> str:
-    return {
-        HoldStep: "hold",
-        BreathStep: "breath",
-        RepsStep: "reps",
-        RestStep: "rest",
-        NoteStep: "note",
-    }[type(step)]

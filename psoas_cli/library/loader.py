@@ -7,10 +7,10 @@ touches, so even a file built to expand through aliases costs bounded work.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from enum import Enum
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeAlias, TypedDict, TypeVar
 
 from psoas_cli.durations import format_duration, parse_duration
 from psoas_cli.errors import Problem, RoutineFileError
@@ -27,10 +27,12 @@ from psoas_cli.library.model import (
     SelfCheck,
     Sides,
     Step,
+    StepKind,
 )
 from psoas_cli.library.yaml_reader import MAX_BYTES, Node, read_yaml
 
 E = TypeVar("E", bound=Enum)
+T = TypeVar("T")
 
 ROUTINE_KEYS = frozenset(
     {
@@ -68,19 +70,25 @@ SELF_CHECK_KEYS = ("question", "answers")
 MAX_CHECK_ANSWERS = 9
 """Answers are picked with one digit key."""
 BREATH_PATTERN_KEYS = frozenset({"inhale", "hold_in", "exhale", "hold_out"})
-STEP_KEYS: Mapping[str, frozenset[str]] = {
-    "hold": frozenset({"exercise", "hold", "sides", "sets", "rest", "tip", "dose_note"}),
-    "breath": frozenset({"exercise", "breath", "cycles", "duration", "sides", "tip", "dose_note"}),
-    "reps": frozenset({"exercise", "reps", "sets", "sides", "tempo", "rest", "tip", "dose_note"}),
-    "rest": frozenset({"rest", "tip"}),
-    "note": frozenset({"note", "duration"}),
+STEP_KEYS: Mapping[StepKind, frozenset[str]] = {
+    StepKind.HOLD: frozenset({"exercise", "hold", "sides", "sets", "rest", "tip", "dose_note"}),
+    StepKind.BREATH: frozenset(
+        {"exercise", "breath", "cycles", "duration", "sides", "tip", "dose_note"}
+    ),
+    StepKind.REPS: frozenset(
+        {"exercise", "reps", "sets", "sides", "tempo", "rest", "tip", "dose_note"}
+    ),
+    StepKind.REST: frozenset({"rest", "tip"}),
+    StepKind.NOTE: frozenset({"note", "duration"}),
 }
+"""The fields each kind of step may have; a step's kind is named by the field of the same name."""
 ALL_STEP_KEYS = frozenset().union(*STEP_KEYS.values())
-SIDES_FOR_KIND: Mapping[str, tuple[Sides, ...]] = {
-    "hold": (Sides.NONE, Sides.LEFT, Sides.RIGHT, Sides.BOTH),
-    "breath": (Sides.NONE, Sides.LEFT, Sides.RIGHT, Sides.BOTH),
-    "reps": tuple(Sides),
+SIDES_FOR_KIND: Mapping[StepKind, tuple[Sides, ...]] = {
+    StepKind.HOLD: (Sides.NONE, Sides.LEFT, Sides.RIGHT, Sides.BOTH),
+    StepKind.BREATH: (Sides.NONE, Sides.LEFT, Sides.RIGHT, Sides.BOTH),
+    StepKind.REPS: tuple(Sides),
 }
+"""Alternating sides only makes sense for reps."""
 
 MAX_STEP_SECONDS = 3600.0
 MAX_BREATH_PHASE = 60.0
@@ -107,9 +115,16 @@ _EXERCISE_LISTS = (
 )
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 
+Fields: TypeAlias = dict[str, tuple[Node, str]]
+"""A mapping's values by field name, each with its path (like steps[0].hold) for messages."""
 
-class _TooMuch(Exception):
-    """Raised when a file needs more work to read than any real routine could."""
+
+class _StopReading(Exception):
+    """Raised when reading a file further is pointless: nothing to read, or too much.
+
+    Too much means more problems or values than any real routine has, so a hostile file
+    costs bounded work; the problems found so far are still reported.
+    """
 
 
 class FieldReader:
@@ -121,11 +136,13 @@ class FieldReader:
         self.visits = 0
 
     def report(self, node: Node, path: str, message: str) -> None:
+        """Record a problem at the node; past MAX_PROBLEMS, more would only bury the first."""
         self.problems.append(Problem(self.filename, node.line, node.column, path, message))
         if len(self.problems) >= MAX_PROBLEMS:
-            raise _TooMuch
+            raise _StopReading
 
     def visit(self, node: Node) -> Node:
+        """Count a value read, so a file whose aliases expand without end is refused."""
         self.visits += 1
         if self.visits > MAX_VISITS:
             self.problems.append(
@@ -137,12 +154,10 @@ class FieldReader:
                     f"aliases expand to more than {MAX_VISITS:,} values; stopped reading",
                 )
             )
-            raise _TooMuch
+            raise _StopReading
         return node
 
-    def fields(
-        self, node: Node, path: str, allowed: Collection[str], what: str
-    ) -> dict[str, tuple[Node, str]] | None:
+    def fields(self, node: Node, path: str, allowed: Collection[str], what: str) -> Fields | None:
         """A mapping's values by key, with unknown and repeated keys reported."""
         self.visit(node)
         if node.pairs is None:
@@ -150,7 +165,7 @@ class FieldReader:
                 node, path, f"expected a mapping of fields for {what}, got {describe(node)}"
             )
             return None
-        found: dict[str, tuple[Node, str]] = {}
+        found: Fields = {}
         for key, value in node.pairs:
             self.visit(key)
             if not isinstance(key.value, str):
@@ -171,11 +186,13 @@ class FieldReader:
     def require(
         self, node: Node, path: str, found: Mapping[str, object], names: Collection[str]
     ) -> None:
+        """Report each of ``names`` missing from ``found``, at the mapping that lacks it."""
         for name in names:
             if name not in found:
                 self.report(node, f"{path}.{name}" if path else name, "required field is missing")
 
     def text(self, node: Node, path: str) -> str | None:
+        """Text, trimmed; blank text is reported, as it would show as nothing."""
         self.visit(node)
         if isinstance(node.value, str) and node.items is None and node.pairs is None:
             if not node.value.strip():
@@ -195,6 +212,7 @@ class FieldReader:
         return tuple(v for v in values if v is not None)
 
     def slug(self, node: Node, path: str) -> str | None:
+        """A name people type on the command line, so kept to one simple shape."""
         value = self.text(node, path)
         if value is not None and not _SLUG.match(value):
             self.report(
@@ -209,6 +227,7 @@ class FieldReader:
     def duration(
         self, node: Node, path: str, *, most: float, zero_ok: bool = False
     ) -> float | None:
+        """Seconds from 30, 30s or 1m30s: above 0 (or 0 where ``zero_ok``), at most ``most``."""
         self.visit(node)
         seconds = parse_duration(node.value) if node.items is None and node.pairs is None else None
         if seconds is None:
@@ -227,6 +246,7 @@ class FieldReader:
         return seconds
 
     def count(self, node: Node, path: str, *, most: int) -> int | None:
+        """A whole number from 1 to ``most``; true and false are not numbers here."""
         self.visit(node)
         value = node.value
         if not isinstance(value, int) or isinstance(value, bool) or node.items is not None:
@@ -238,6 +258,7 @@ class FieldReader:
         return value
 
     def choice(self, node: Node, path: str, options: tuple[E, ...]) -> E | None:
+        """The option whose value the node holds; the message lists them in the given order."""
         self.visit(node)
         for option in options:
             if node.value == option.value:
@@ -266,32 +287,32 @@ def describe(node: Node) -> str:
 
 def did_you_mean(word: str, choices: Collection[str]) -> str:
     """A '; did you mean X?' hint, or nothing when no choice is close."""
-    close = _close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    close = suggest(word, choices)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def suggest(name: str, candidates: Iterable[str]) -> list[str]:
+    """The closest known name, if any is close enough to be what was meant.
+
+    difflib is imported only when a name is wrong: it is slow to import for the common case.
+    """
+    import difflib  # noqa: PLC0415
+
+    return difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
 
 
 def parse_exercise(data: bytes, filename: str) -> Exercise:
     """Read an exercise file."""
-    reader = FieldReader(filename)
-    root = read_yaml(data, filename)
-    exercise = _guarded(reader, lambda: _exercise(reader, _root(reader, root), "", inline=False))
-    if reader.problems or exercise is None:
-        raise RoutineFileError(sorted(reader.problems, key=_position))
-    return exercise
+    return _parse(data, filename, lambda reader, root: _exercise(reader, root, "", inline=False))
 
 
 def parse_routine(
     data: bytes, filename: str, exercises: Mapping[str, Exercise], default_name: str
 ) -> Routine:
     """Read a routine file, resolving exercise ids through ``exercises`` (ids and aliases)."""
-    reader = FieldReader(filename)
-    root = read_yaml(data, filename)
-    routine = _guarded(
-        reader, lambda: _routine(reader, _root(reader, root), exercises, default_name)
+    return _parse(
+        data, filename, lambda reader, root: _routine(reader, root, exercises, default_name)
     )
-    if reader.problems or routine is None:
-        raise RoutineFileError(sorted(reader.problems, key=_position))
-    return routine
 
 
 def is_exercise_file(data: bytes, filename: str) -> bool:
@@ -314,27 +335,34 @@ def read_file(path: Path, shown_as: str) -> bytes:
     return data
 
 
+def _parse(data: bytes, filename: str, read: Callable[[FieldReader, Node], T | None]) -> T:
+    """A file's value, read from its top-level mapping; any problem refuses the whole file.
+
+    The problems come sorted by place, the order a person fixes them in.
+    """
+    reader = FieldReader(filename)
+    root = read_yaml(data, filename)
+    try:
+        value = read(reader, _root(reader, root))
+    except _StopReading:
+        value = None
+    if reader.problems or value is None:
+        raise RoutineFileError(sorted(reader.problems, key=_position))
+    return value
+
+
 def _position(problem: Problem) -> tuple[int, int]:
     return problem.line, problem.column
 
 
-T = TypeVar("T")
-
-
-def _guarded(reader: FieldReader, read: Callable[[], T | None]) -> T | None:
-    try:
-        return read()
-    except _TooMuch:
-        return None
-
-
 def _root(reader: FieldReader, root: Node | None) -> Node:
+    """The file's top-level mapping; with none, there is nothing more to read."""
     if root is None:
         reader.problems.append(Problem(reader.filename, 1, 1, "", "the file is empty"))
-        raise _TooMuch
+        raise _StopReading
     if root.pairs is None:
         reader.report(root, "", f"the top level must be a mapping of fields, got {describe(root)}")
-        raise _TooMuch
+        raise _StopReading
     return root
 
 
@@ -395,23 +423,29 @@ def _steps(
     if not node.items:
         reader.report(node, path, "a routine needs at least one step")
         return None
-    steps = [_step(reader, item, f"{path}[{i}]", exercises) for i, item in enumerate(node.items)]
-    return tuple(s for s in steps if s is not None) if all(steps) else None
+    read = [_step(reader, item, f"{path}[{i}]", exercises) for i, item in enumerate(node.items)]
+    steps = tuple(step for step in read if step is not None)
+    return steps if len(steps) == len(read) else None
 
 
-def _step_kind(reader: FieldReader, node: Node, path: str) -> str | None:
+def _step_kind(reader: FieldReader, node: Node, path: str) -> StepKind | None:
+    """The kind of step a mapping is, from the field that names its kind.
+
+    rest is also a field of hold and reps steps (the pause between sets), so a step is a
+    rest step only when no other kind is named.
+    """
     keys = {k.value for k, _ in node.pairs or []}
-    kinds: list[str] = [k for k in ("hold", "breath", "reps") if k in keys]
-    if "note" in keys:
-        kinds.append("note")
-    if len(kinds) > 1:
-        reader.report(node, path, f"a step is one kind of work; this one has {' and '.join(kinds)}")
+    named = [kind for kind in StepKind if kind is not StepKind.REST and kind.value in keys]
+    if len(named) > 1:
+        kinds = " and ".join(kind.value for kind in named)
+        reader.report(node, path, f"a step is one kind of work; this one has {kinds}")
         return None
-    if kinds:
-        return kinds[0]
-    if "rest" in keys:
-        return "rest"
-    reader.report(node, path, "a step needs one of hold, breath, reps, rest or note")
+    if named:
+        return named[0]
+    if StepKind.REST.value in keys:
+        return StepKind.REST
+    names = [kind.value for kind in StepKind]
+    reader.report(node, path, f"a step needs one of {', '.join(names[:-1])} or {names[-1]}")
     return None
 
 
@@ -428,57 +462,106 @@ def _step(
     found = _step_fields(reader, node, path, kind)
     if found is None:
         return None
-    if kind == "rest":
-        rest = reader.duration(*found["rest"], most=MAX_STEP_SECONDS)
-        tip = reader.text(*found["tip"]) if "tip" in found else ""
-        return None if rest is None or tip is None else RestStep(duration=rest, tip=tip)
-    if kind == "note":
-        text = reader.text(*found["note"])
-        duration = (
-            reader.duration(*found["duration"], most=MAX_NOTE_SECONDS)
-            if "duration" in found
-            else DEFAULT_NOTE_SECONDS
-        )
-        return None if text is None or duration is None else NoteStep(text=text, duration=duration)
-    reader.require(node, path, found, ("exercise",))
-    before = len(reader.problems)
-    exercise = _exercise_ref(reader, *found["exercise"], exercises) if "exercise" in found else None
-    common: dict[str, str] = {
-        k: reader.text(*found[k]) or "" for k in ("tip", "dose_note") if k in found
-    }
-    sides = reader.choice(*found["sides"], SIDES_FOR_KIND[kind]) if "sides" in found else Sides.NONE
-    build = {"hold": _hold, "breath": _breath, "reps": _reps}[kind]
-    step = build(reader, node, path, found=found, exercise=exercise, sides=sides, common=common)
-    return step if len(reader.problems) == before else None
+    if kind is StepKind.REST:
+        return _rest_step(reader, found)
+    if kind is StepKind.NOTE:
+        return _note_step(reader, found)
+    return _exercise_step(reader, node, path, kind=kind, found=found, exercises=exercises)
 
 
-def _step_fields(
-    reader: FieldReader, node: Node, path: str, kind: str
-) -> dict[str, tuple[Node, str]] | None:
+def _step_fields(reader: FieldReader, node: Node, path: str, kind: StepKind) -> Fields | None:
     """The step's fields; a field of another kind of step is reported, then left out."""
     allowed = STEP_KEYS[kind]
     misplaced = {k.value for k, _ in node.pairs or [] if k.value in ALL_STEP_KEYS - allowed}
-    found = reader.fields(node, path, allowed | misplaced, f"a {kind} step")
+    found = reader.fields(node, path, allowed | misplaced, f"a {kind.value} step")
     if found is None:
         return None
     for name in sorted(misplaced):
-        owners = " or ".join(sorted(k for k, keys in STEP_KEYS.items() if name in keys))
+        owners = " or ".join(sorted(k.value for k, keys in STEP_KEYS.items() if name in keys))
         key_node, key_path = found.pop(name)
-        reader.report(key_node, key_path, f"belongs to {owners} steps, not to a {kind} step")
+        reader.report(key_node, key_path, f"belongs to {owners} steps, not to a {kind.value} step")
     return found
 
 
-def _sets_and_rest(
-    reader: FieldReader, path: str, found: Mapping[str, tuple[Node, str]]
-) -> tuple[int, float] | None:
+def _rest_step(reader: FieldReader, found: Fields) -> RestStep | None:
+    rest = reader.duration(*found["rest"], most=MAX_STEP_SECONDS)
+    tip = reader.text(*found["tip"]) if "tip" in found else ""
+    return None if rest is None or tip is None else RestStep(duration=rest, tip=tip)
+
+
+def _note_step(reader: FieldReader, found: Fields) -> NoteStep | None:
+    text = reader.text(*found["note"])
+    duration = (
+        reader.duration(*found["duration"], most=MAX_NOTE_SECONDS)
+        if "duration" in found
+        else DEFAULT_NOTE_SECONDS
+    )
+    return None if text is None or duration is None else NoteStep(text=text, duration=duration)
+
+
+class _SharedFields(TypedDict):
+    """The fields hold, breath and reps steps share; as a TypedDict, ``**shared`` passes them."""
+
+    exercise: Exercise
+    sides: Sides
+    tip: str
+    dose_note: str
+
+
+def _exercise_step(
+    reader: FieldReader,
+    node: Node,
+    path: str,
+    *,
+    kind: StepKind,
+    found: Fields,
+    exercises: Mapping[str, Exercise],
+) -> HoldStep | BreathStep | RepsStep | None:
+    """A step of work on an exercise: the fields every kind shares, then the kind's own.
+
+    The kind's own fields are read even when a shared one is wrong, so every problem in the
+    step is reported at once; a step with any problem is left out.
+    """
+    before = len(reader.problems)
+    shared = _shared_fields(reader, node, path, kind=kind, found=found, exercises=exercises)
+    step: HoldStep | BreathStep | RepsStep | None
+    if kind is StepKind.HOLD:
+        step = _hold_step(reader, found, shared)
+    elif kind is StepKind.BREATH:
+        step = _breath_step(reader, node, path, found, shared)
+    else:
+        step = _reps_step(reader, found, shared)
+    return step if len(reader.problems) == before else None
+
+
+def _shared_fields(
+    reader: FieldReader,
+    node: Node,
+    path: str,
+    *,
+    kind: StepKind,
+    found: Fields,
+    exercises: Mapping[str, Exercise],
+) -> _SharedFields | None:
+    reader.require(node, path, found, ("exercise",))
+    exercise = _exercise_ref(reader, *found["exercise"], exercises) if "exercise" in found else None
+    tip = reader.text(*found["tip"]) if "tip" in found else ""
+    dose_note = reader.text(*found["dose_note"]) if "dose_note" in found else ""
+    sides = reader.choice(*found["sides"], SIDES_FOR_KIND[kind]) if "sides" in found else Sides.NONE
+    if exercise is None or sides is None or tip is None or dose_note is None:
+        return None
+    return _SharedFields(exercise=exercise, sides=sides, tip=tip, dose_note=dose_note)
+
+
+def _sets_and_rest(reader: FieldReader, found: Fields) -> tuple[int, float] | None:
+    """Sets, and the rest between them, which needs more than one set to sit between."""
     sets = reader.count(*found["sets"], most=MAX_SETS) if "sets" in found else 1
     rest = reader.duration(*found["rest"], most=MAX_STEP_SECONDS) if "rest" in found else 0.0
     if sets is None or rest is None:
         return None
     if rest and sets == 1:
         reader.report(
-            found["rest"][0],
-            found["rest"][1],
+            *found["rest"],
             "rest is the pause between sets, and this step has one set; "
             "add sets, or make the rest its own step",
         )
@@ -486,34 +569,21 @@ def _sets_and_rest(
     return sets, rest
 
 
-def _hold(
-    reader: FieldReader,
-    node: Node,
-    path: str,
-    *,
-    found: Mapping[str, tuple[Node, str]],
-    exercise: Exercise | None,
-    sides: Sides | None,
-    common: Mapping[str, str],
-) -> HoldStep | None:
+def _hold_step(reader: FieldReader, found: Fields, shared: _SharedFields | None) -> HoldStep | None:
     hold = reader.duration(*found["hold"], most=MAX_STEP_SECONDS)
-    sets_rest = _sets_and_rest(reader, path, found)
-    if exercise is None or sides is None or hold is None or sets_rest is None:
+    sets_and_rest = _sets_and_rest(reader, found)
+    if shared is None or hold is None or sets_and_rest is None:
         return None
-    return HoldStep(
-        exercise=exercise, hold=hold, sides=sides, sets=sets_rest[0], rest=sets_rest[1], **common
-    )
+    sets, rest = sets_and_rest
+    return HoldStep(hold=hold, sets=sets, rest=rest, **shared)
 
 
-def _breath(
+def _breath_step(
     reader: FieldReader,
     node: Node,
     path: str,
-    *,
-    found: Mapping[str, tuple[Node, str]],
-    exercise: Exercise | None,
-    sides: Sides | None,
-    common: Mapping[str, str],
+    found: Fields,
+    shared: _SharedFields | None,
 ) -> BreathStep | None:
     pattern = _pattern(reader, *found["breath"])
     if "cycles" in found and "duration" in found:
@@ -528,21 +598,12 @@ def _breath(
     )
     if pattern is not None and duration is not None and duration < pattern.cycle:
         reader.report(
-            found["duration"][0],
-            found["duration"][1],
-            f"shorter than one breath ({format_duration(pattern.cycle)})",
+            *found["duration"], f"shorter than one breath ({format_duration(pattern.cycle)})"
         )
         return None
-    if (
-        exercise is None
-        or sides is None
-        or pattern is None
-        or (cycles is None and duration is None)
-    ):
+    if shared is None or pattern is None or (cycles is None and duration is None):
         return None
-    return BreathStep(
-        exercise=exercise, pattern=pattern, cycles=cycles, duration=duration, sides=sides, **common
-    )
+    return BreathStep(pattern=pattern, cycles=cycles, duration=duration, **shared)
 
 
 def _pattern(reader: FieldReader, node: Node, path: str) -> BreathPattern | None:
@@ -559,32 +620,16 @@ def _pattern(reader: FieldReader, node: Node, path: str) -> BreathPattern | None
     return BreathPattern(**{k: v for k, v in phases.items() if v is not None})
 
 
-def _reps(
-    reader: FieldReader,
-    node: Node,
-    path: str,
-    *,
-    found: Mapping[str, tuple[Node, str]],
-    exercise: Exercise | None,
-    sides: Sides | None,
-    common: Mapping[str, str],
-) -> RepsStep | None:
+def _reps_step(reader: FieldReader, found: Fields, shared: _SharedFields | None) -> RepsStep | None:
     reps = reader.count(*found["reps"], most=MAX_REPS)
     tempo = reader.duration(*found["tempo"], most=MAX_TEMPO) if "tempo" in found else None
-    sets_rest = _sets_and_rest(reader, path, found)
-    if exercise is None or sides is None or reps is None or sets_rest is None:
+    sets_and_rest = _sets_and_rest(reader, found)
+    if shared is None or reps is None or sets_and_rest is None:
         return None
     if "tempo" in found and tempo is None:
         return None
-    return RepsStep(
-        exercise=exercise,
-        reps=reps,
-        sets=sets_rest[0],
-        sides=sides,
-        tempo=tempo,
-        rest=sets_rest[1],
-        **common,
-    )
+    sets, rest = sets_and_rest
+    return RepsStep(reps=reps, sets=sets, tempo=tempo, rest=rest, **shared)
 
 
 def _exercise_ref(
@@ -609,10 +654,7 @@ def _exercise(reader: FieldReader, node: Node, path: str, *, inline: bool) -> Ex
     reader.require(node, path, found, ("name",) if inline else ("id", "name"))
     before = len(reader.problems)
     name = reader.text(*found["name"]) if "name" in found else None
-    if "id" in found:
-        ident = reader.slug(*found["id"])
-    else:
-        ident = re.sub(r"[^a-z0-9]+", "-", (name or "").lower()).strip("-")[:60] or None
+    ident = reader.slug(*found["id"]) if "id" in found else _id_from_name(name or "")
     single: dict[str, str] = {
         k: reader.text(*found[k]) or "" for k in ("summary", "dose", "source") if k in found
     }
@@ -621,9 +663,10 @@ def _exercise(reader: FieldReader, node: Node, path: str, *, inline: bool) -> Ex
     }
     for i, alias in enumerate(lists.get("aliases", ())):
         if not _SLUG.match(alias):
+            aliases_node, aliases_path = found["aliases"]
             reader.report(
-                found["aliases"][0],
-                f"{found['aliases'][1]}[{i}]",
+                aliases_node,
+                f"{aliases_path}[{i}]",
                 f"{alias!r} must be lowercase letters, digits and dashes",
             )
     check = _self_check(reader, *found["check"]) if "check" in found else None
@@ -645,6 +688,11 @@ def _exercise(reader: FieldReader, node: Node, path: str, *, inline: bool) -> Ex
         target=lists.get("target", ()),
         check=check,
     )
+
+
+def _id_from_name(name: str) -> str | None:
+    """An inline exercise needs no id: 'Wall lean' is called wall-lean."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or None
 
 
 def _self_check(reader: FieldReader, node: Node, path: str) -> SelfCheck | None:
@@ -669,10 +717,3 @@ def _self_check(reader: FieldReader, node: Node, path: str) -> SelfCheck | None:
         reader.report(answers_node, answers_path, f"{repeated[0]!r} is listed twice")
         return None
     return SelfCheck(question=question, answers=answers)
-
-
-def _close_matches(word: str, choices: list[str], n: int, cutoff: float) -> list[str]:
-    """difflib, imported only when a name is wrong: it is slow to import for the common case."""
-    import difflib  # noqa: PLC0415
-
-    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)

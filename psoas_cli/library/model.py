@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import ClassVar
 
 
 class Sides(Enum):
@@ -24,6 +25,16 @@ class Side(Enum):
 
     LEFT = "left"
     RIGHT = "right"
+
+
+class StepKind(Enum):
+    """The kinds of step a routine holds, by the name files and --json give them."""
+
+    HOLD = "hold"
+    BREATH = "breath"
+    REPS = "reps"
+    REST = "rest"
+    NOTE = "note"
 
 
 class Level(Enum):
@@ -85,6 +96,8 @@ class BreathPattern:
 class HoldStep:
     """A timed position, per side or not, possibly in several sets."""
 
+    kind: ClassVar[StepKind] = StepKind.HOLD
+
     exercise: Exercise
     hold: float
     sides: Sides = Sides.NONE
@@ -98,6 +111,8 @@ class HoldStep:
 class BreathStep:
     """Breath-paced work, for a number of cycles or for a duration filled with whole cycles."""
 
+    kind: ClassVar[StepKind] = StepKind.BREATH
+
     exercise: Exercise
     pattern: BreathPattern
     cycles: int | None = None
@@ -110,6 +125,8 @@ class BreathStep:
 @dataclass(frozen=True, kw_only=True)
 class RepsStep:
     """Counted repetitions: timed by a tempo, or self-paced when there is none."""
+
+    kind: ClassVar[StepKind] = StepKind.REPS
 
     exercise: Exercise
     reps: int
@@ -125,6 +142,8 @@ class RepsStep:
 class RestStep:
     """A pause between exercises."""
 
+    kind: ClassVar[StepKind] = StepKind.REST
+
     duration: float
     tip: str = ""
 
@@ -132,6 +151,8 @@ class RestStep:
 @dataclass(frozen=True, kw_only=True)
 class NoteStep:
     """A short instruction shown on its own, such as moving to a wall."""
+
+    kind: ClassVar[StepKind] = StepKind.NOTE
 
     text: str
     duration: float
