@@ -3,6 +3,7 @@ and every fault leaving the user's file exactly as it was."""
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import multiprocessing
@@ -19,6 +20,7 @@ from typing import Any
 import pytest
 from fakes import record
 
+import psoas_cli.history
 from psoas_cli.history.files import HistoryFileError, export_text, read_export
 from psoas_cli.history.store import (
     MIGRATIONS,
@@ -27,10 +29,10 @@ from psoas_cli.history.store import (
     History,
     HistoryError,
     NewRecord,
+    RunProgress,
 )
 from psoas_cli.library.model import Side
 from psoas_cli.outcome import Outcome
-from psoas_cli.run.engine import RunReport
 
 CET = timezone(timedelta(hours=1))
 STARTED = datetime(2026, 11, 20, 7, 30, tzinfo=CET)
@@ -48,15 +50,13 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _report(outcome: Outcome, seconds: float, done: int, skipped: int = 0) -> RunReport:
-    return RunReport(
+def _progress(outcome: Outcome, seconds: float, done: int) -> RunProgress:
+    return RunProgress(
         outcome=outcome,
         active_seconds=seconds,
         paused_seconds=4.0,
-        steps_done=tuple(range(done)),
-        steps_skipped=tuple(range(done, done + skipped)),
-        steps_total=8,
-        index=0,
+        steps_done=done,
+        steps_skipped=0,
     )
 
 
@@ -69,6 +69,34 @@ def _new(routine: str = "daily-10min", started: datetime = STARTED) -> NewRecord
         pain_before=4,
         note="left hip tight",
     )
+
+
+BELOW_HISTORY = {"errors", "outcome", "paths", "durations", "library", "history"}
+"""The parts of psoas the history may use: the shared leaves, the library and itself."""
+
+
+def _psoas_parts_imported(source: str) -> set[str]:
+    """The top-level parts of psoas a module imports, e.g. "run" for psoas_cli.run.engine."""
+    tree = ast.parse(source)
+    names = [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    ]
+    names += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    return {name.split(".")[1] for name in names if name.startswith("psoas_cli.")}
+
+
+def test_the_history_imports_nothing_from_the_layers_above_it() -> None:
+    """No history module imports run, display, session or cli, not even for type checking."""
+    folder = Path(psoas_cli.history.__file__).parent
+    above = {
+        module.name: parts - BELOW_HISTORY
+        for module in folder.glob("*.py")
+        if (parts := _psoas_parts_imported(module.read_text(encoding="utf-8")))
+    }
+    assert {name: parts for name, parts in above.items() if parts} == {}
 
 
 def test_a_new_database_is_created_on_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
@@ -102,7 +130,7 @@ def test_a_run_is_recorded_pessimistically_then_brought_up_to_date(tmp_path: Pat
             0,
         )
         history.update(
-            session_id, _report(Outcome.COMPLETED, 700.5, 8), STARTED + timedelta(minutes=12)
+            session_id, _progress(Outcome.COMPLETED, 700.5, 8), STARTED + timedelta(minutes=12)
         )
         history.set_pain_after(session_id, 2)
         done = history.records()[0]
@@ -332,7 +360,7 @@ def _write_sessions(path: str, label: str, count: int) -> None:
     with History.open(Path(path)) as history:
         for n in range(count):
             session_id = history.start(_new(f"{label}-{n % 3}"))
-            history.update(session_id, _report(Outcome.COMPLETED, 60.0, 8), STARTED)
+            history.update(session_id, _progress(Outcome.COMPLETED, 60.0, 8), STARTED)
 
 
 def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:

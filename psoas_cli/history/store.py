@@ -17,14 +17,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from psoas_cli.errors import PsoasError
 from psoas_cli.library.model import Side
 from psoas_cli.outcome import Outcome
-
-if TYPE_CHECKING:
-    from psoas_cli.run.engine import RunReport
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: sessions with their pain ratings and note.
@@ -88,6 +85,17 @@ class NewRecord:
     steps_total: int
     pain_before: int | None = None
     note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunProgress:
+    """How far a run has got, in the counts the history keeps; the run layer fills it in."""
+
+    outcome: Outcome
+    active_seconds: float
+    paused_seconds: float
+    steps_done: int
+    steps_skipped: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -339,7 +347,7 @@ class History:
             )
         return int(cursor.lastrowid or 0)
 
-    def update(self, session_id: int, report: RunReport, ended: datetime) -> None:
+    def update(self, session_id: int, progress: RunProgress, ended: datetime) -> None:
         """Bring a run's record up to date with what has been done by ``ended``."""
         with self._transaction() as db:
             db.execute(
@@ -347,11 +355,11 @@ class History:
                 "steps_done = ?, steps_skipped = ?, outcome = ? WHERE id = ?",
                 (
                     ended.timestamp(),
-                    round(report.active_seconds, 3),
-                    round(report.paused_seconds, 3),
-                    len(report.steps_done),
-                    len(report.steps_skipped),
-                    outcome_code(report.outcome),
+                    round(progress.active_seconds, 3),
+                    round(progress.paused_seconds, 3),
+                    progress.steps_done,
+                    progress.steps_skipped,
+                    outcome_code(progress.outcome),
                     session_id,
                 ),
             )

@@ -13,12 +13,23 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from psoas_cli.history.store import CheckResult, History, HistoryError, NewRecord
+from psoas_cli.history.store import CheckResult, History, HistoryError, NewRecord, RunProgress
 from psoas_cli.library.plan import Plan
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import Event, Paused, RunReport, SegmentStarted
 
 T = TypeVar("T")
+
+
+def progress_of(report: RunReport) -> RunProgress:
+    """What the history keeps of the engine's report: how many steps, not which."""
+    return RunProgress(
+        outcome=report.outcome,
+        active_seconds=report.active_seconds,
+        paused_seconds=report.paused_seconds,
+        steps_done=len(report.steps_done),
+        steps_skipped=len(report.steps_skipped),
+    )
 
 
 class Recorder:
@@ -86,7 +97,8 @@ class Recorder:
     def save(self, report: RunReport) -> None:
         """Bring the record up to date with ``report``."""
         ended = self._started + timedelta(seconds=self._clock() - self._started_at)
-        self._write_to_record(lambda history, sid: history.update(sid, report, ended))
+        progress = progress_of(report)
+        self._write_to_record(lambda history, sid: history.update(sid, progress, ended))
 
     def add_pain_after(self, pain: int) -> None:
         """Keep the rating given after the run."""
