@@ -238,6 +238,15 @@ def describe_fault(path: Path, error: sqlite3.Error | OSError) -> str:
     return f"the history file {path} cannot be used ({reason})."
 
 
+@contextmanager
+def _explaining_faults(path: Path) -> Iterator[None]:
+    """What SQLite or the OS says about ``path``, raised as a HistoryError a person can act on."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as exc:
+        raise HistoryError(describe_fault(path, exc)) from None
+
+
 class History:
     """An open history database; every method is one transaction or one read."""
 
@@ -251,10 +260,8 @@ class History:
 
         A file from a newer psoas, or one SQLite cannot read, is an error and is left as it is.
         """
-        try:
+        with _explaining_faults(path):
             path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise HistoryError(describe_fault(path, exc)) from None
         return cls._migrated(cls._connected(path, "mode=rwc"))
 
     @classmethod
@@ -284,24 +291,20 @@ class History:
 
     @classmethod
     def _connected(cls, path: Path, query: str) -> History:
-        try:
+        with _explaining_faults(path):
             connection = sqlite3.connect(
                 f"{path.resolve().as_uri()}?{query}",
                 uri=True,
                 timeout=BUSY_TIMEOUT_SECONDS,
                 isolation_level=None,
             )
-        except sqlite3.Error as exc:
-            raise HistoryError(describe_fault(path, exc)) from None
         history = cls(path, connection)
         try:
-            connection.execute("PRAGMA foreign_keys = ON")
-            connection.execute("PRAGMA synchronous = NORMAL")
-            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            history._version()
-        except sqlite3.Error as exc:
-            connection.close()
-            raise HistoryError(describe_fault(path, exc)) from None
+            with history._reading() as db:
+                db.execute("PRAGMA foreign_keys = ON")
+                db.execute("PRAGMA synchronous = NORMAL")
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                history._version()
         except HistoryError:
             connection.close()
             raise
@@ -445,52 +448,50 @@ class History:
         sql = f"SELECT {_SESSION_COLUMNS} FROM sessions{where} ORDER BY started DESC, id DESC"
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
-        try:
-            rows = self._db.execute(sql, params).fetchall()
+        with self._reading() as db:
+            rows = db.execute(sql, params).fetchall()
             checks: dict[int, list[CheckResult]] = {}
             if rows:
-                for session_id, *check in self._db.execute(
+                for session_id, *check in db.execute(
                     f"SELECT session_id, {_CHECK_COLUMNS} FROM self_checks "
                     f"WHERE session_id IN ({sql.replace(_SESSION_COLUMNS, 'id', 1)}) "
                     "ORDER BY session_id, test, side",
                     params,
                 ):
                     checks.setdefault(session_id, []).append(_check(check))
-        except sqlite3.Error as exc:
-            raise HistoryError(describe_fault(self.path, exc)) from None
         return [_record(row, checks.get(row[0], ())) for row in rows]
 
     def record(self, session_id: int) -> RunRecord | None:
         """One session by id, with its self-checks."""
-        try:
-            row = self._db.execute(
+        with self._reading() as db:
+            row = db.execute(
                 f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
             ).fetchone()
-            checks = self._db.execute(
+            checks = db.execute(
                 f"SELECT {_CHECK_COLUMNS} FROM self_checks "
                 "WHERE session_id = ? ORDER BY test, side",
                 (session_id,),
             ).fetchall()
-        except sqlite3.Error as exc:
-            raise HistoryError(describe_fault(self.path, exc)) from None
         return None if row is None else _record(row, [_check(c) for c in checks])
 
     def count(self, *, since: date | None = None, routine: str | None = None) -> int:
         """How many sessions ``sessions`` would return without a limit."""
         where, params = _filters(since, routine)
-        try:
-            return int(
-                self._db.execute(f"SELECT count(*) FROM sessions{where}", params).fetchone()[0]
-            )
-        except sqlite3.Error as exc:
-            raise HistoryError(describe_fault(self.path, exc)) from None
+        with self._reading() as db:
+            return int(db.execute(f"SELECT count(*) FROM sessions{where}", params).fetchone()[0])
 
     # -- plumbing --------------------------------------------------------------------------
 
     @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """One read, whose faults are reported like a write's."""
+        with _explaining_faults(self.path):
+            yield self._db
+
+    @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One write: all of it or none of it, waiting politely for other writers."""
-        try:
+        with _explaining_faults(self.path):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -499,8 +500,6 @@ class History:
                     self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
-        except (sqlite3.Error, OSError) as exc:
-            raise HistoryError(describe_fault(self.path, exc)) from None
 
     def _version(self) -> int:
         """The schema version, refusing one newer than this psoas knows."""
@@ -516,12 +515,10 @@ class History:
     def _migrate(self) -> None:
         """Bring the schema up to date; another process may be doing the same, so the
         version is read again inside the transaction."""
-        try:
+        with self._reading() as db:
             if self._version() == SCHEMA_VERSION:
                 return
-            self._db.execute("PRAGMA journal_mode = WAL").fetchone()
-        except sqlite3.Error as exc:
-            raise HistoryError(describe_fault(self.path, exc)) from None
+            db.execute("PRAGMA journal_mode = WAL").fetchone()
         with self._transaction() as db:
             current = self._version()
             for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
