@@ -21,6 +21,7 @@ import pytest
 from fakes import record
 
 import psoas_cli.history
+from psoas_cli.history import store
 from psoas_cli.history.files import HistoryFileError, export_text, read_export
 from psoas_cli.history.store import (
     MIGRATIONS,
@@ -171,6 +172,32 @@ def test_sessions_filter_by_local_date_and_routine_newest_first(tmp_path: Path) 
         since = (STARTED + timedelta(days=1)).date()
         assert [r.routine for r in history.records(since=since)] == ["a", "a", "b"]
         assert [r.started.day for r in history.records(routine="a", limit=2)] == [23, 22]
+
+
+def test_a_limited_listing_carries_the_self_checks_of_exactly_its_records(
+    tmp_path: Path,
+) -> None:
+    """records() with a filter and a limit gives each record it returns its own answers."""
+    with _open(tmp_path / "h.sqlite3") as history:
+        for days, routine in ((0, "a"), (1, "b"), (2, "a"), (3, "a")):
+            record_id = history.start(_new(routine, STARTED + timedelta(days=days)))
+            answer = f"day {days}"
+            history.add_checks(
+                record_id,
+                [CheckResult(test="hang", question="Where?", side=None, answer=answer, rank=0)],
+            )
+        listed = history.records(routine="a", limit=2)
+        one = history.record(listed[1].id)
+    assert [[c.answer for c in r.checks] for r in listed] == [["day 3"], ["day 2"]]
+    assert one == listed[1]
+
+
+def test_the_row_types_name_every_column_of_their_tables_in_order(tmp_path: Path) -> None:
+    """Reads and inserts take their column names from tables the migrations really make."""
+    with _open(tmp_path / "h.sqlite3") as history:
+        for table, row in (("sessions", store._RecordRow), ("self_checks", store._CheckRow)):
+            columns = tuple(c[1] for c in history._db.execute(f"PRAGMA table_info({table})"))
+            assert row._fields == columns
 
 
 def test_migrating_from_the_first_schema_keeps_every_session(tmp_path: Path) -> None:
