@@ -123,7 +123,7 @@ def test_reading_a_history_that_does_not_exist_creates_nothing(tmp_path: Path) -
 def test_a_run_is_recorded_pessimistically_then_brought_up_to_date(tmp_path: Path) -> None:
     """A just-started run reads as interrupted with nothing done; updates fill it in."""
     with _open(tmp_path / "h.sqlite3") as history:
-        session_id = history.start(_new())
+        record_id = history.start(_new())
         first = history.records()[0]
         assert (first.outcome, first.active_seconds, first.steps_done) == (
             Outcome.INTERRUPTED,
@@ -131,9 +131,9 @@ def test_a_run_is_recorded_pessimistically_then_brought_up_to_date(tmp_path: Pat
             0,
         )
         history.update(
-            session_id, _progress(Outcome.COMPLETED, 700.5, 8), STARTED + timedelta(minutes=12)
+            record_id, _progress(Outcome.COMPLETED, 700.5, 8), STARTED + timedelta(minutes=12)
         )
-        history.set_pain_after(session_id, 2)
+        history.set_pain_after(record_id, 2)
         done = history.records()[0]
     assert done.outcome is Outcome.COMPLETED
     assert done.active_seconds == 700.5
@@ -144,28 +144,28 @@ def test_a_run_is_recorded_pessimistically_then_brought_up_to_date(tmp_path: Pat
     assert done.ended == STARTED + timedelta(minutes=12)
 
 
-def test_self_check_answers_are_kept_per_side_and_removed_with_their_session(
+def test_self_check_answers_are_kept_per_side_and_removed_with_their_record(
     tmp_path: Path,
 ) -> None:
-    """Left and right answers come back with the session and go when it is deleted."""
+    """Left and right answers come back with the record and go when it is deleted."""
     checks = (
         CheckResult(test="hang", question="Where?", side=Side.LEFT, answer="level", rank=0),
         CheckResult(test="hang", question="Where?", side=Side.RIGHT, answer="well above", rank=2),
     )
     with _open(tmp_path / "h.sqlite3") as history:
-        session_id = history.start(_new("hang-test"))
-        history.add_checks(session_id, checks)
+        record_id = history.start(_new("hang-test"))
+        history.add_checks(record_id, checks)
         assert history.records()[0].checks == checks
-        deleted = history.delete(session_id)
+        deleted = history.delete(record_id)
         assert deleted is not None and deleted.routine == "hang-test"
         assert history.records() == []
-        assert history.delete(session_id) is None
+        assert history.delete(record_id) is None
         left = history._db.execute("SELECT count(*) FROM self_checks").fetchone()[0]
     assert left == 0
 
 
-def test_sessions_filter_by_local_date_and_routine_newest_first(tmp_path: Path) -> None:
-    """--since compares local dates and --routine names; the newest session comes first."""
+def test_records_filter_by_local_date_and_routine_newest_first(tmp_path: Path) -> None:
+    """--since compares local dates and --routine names; the newest record comes first."""
     with _open(tmp_path / "h.sqlite3") as history:
         for days, routine in ((0, "a"), (1, "b"), (2, "a"), (3, "a")):
             history.start(_new(routine, STARTED + timedelta(days=days)))
@@ -200,7 +200,7 @@ def test_the_row_types_name_every_column_of_their_tables_in_order(tmp_path: Path
             assert row._fields == columns
 
 
-def test_migrating_from_the_first_schema_keeps_every_session(tmp_path: Path) -> None:
+def test_migrating_from_the_first_schema_keeps_every_record(tmp_path: Path) -> None:
     """A version-1 file, as the first release wrote it, gains self-checks and loses nothing."""
     path = tmp_path / "h.sqlite3"
     db = sqlite3.connect(path)
@@ -383,19 +383,19 @@ def test_a_full_disk_is_reported_and_the_earlier_records_survive(
         assert history._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def _write_sessions(path: str, label: str, count: int) -> None:
+def _write_records(path: str, label: str, count: int) -> None:
     with History.open(Path(path)) as history:
         for n in range(count):
-            session_id = history.start(_new(f"{label}-{n % 3}"))
-            history.update(session_id, _progress(Outcome.COMPLETED, 60.0, 8), STARTED)
+            record_id = history.start(_new(f"{label}-{n % 3}"))
+            history.update(record_id, _progress(Outcome.COMPLETED, 60.0, 8), STARTED)
 
 
 def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
-    """Two psoas processes recording at the same time: every session kept, file intact."""
+    """Two psoas processes recording at the same time: every record kept, file intact."""
     path = tmp_path / "h.sqlite3"
     context = multiprocessing.get_context("spawn")
     writers = [
-        context.Process(target=_write_sessions, args=(str(path), label, 150))
+        context.Process(target=_write_records, args=(str(path), label, 150))
         for label in ("first", "second")
     ]
     for writer in writers:
@@ -404,11 +404,11 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
         writer.join(timeout=120)
         assert writer.exitcode == 0
     with _open(path) as history:
-        sessions = history.records()
+        records = history.records()
         assert history._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert len(sessions) == 300
-    assert {s.routine.split("-")[0] for s in sessions} == {"first", "second"}
-    assert all(s.outcome is Outcome.COMPLETED for s in sessions)
+    assert len(records) == 300
+    assert {s.routine.split("-")[0] for s in records} == {"first", "second"}
+    assert all(s.outcome is Outcome.COMPLETED for s in records)
 
 
 def test_export_then_import_round_trips_and_skips_what_is_already_there(tmp_path: Path) -> None:

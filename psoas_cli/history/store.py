@@ -1,4 +1,4 @@
-"""The session history: a SQLite file that is written as a run goes and never given up lightly.
+"""The history of recorded runs: a SQLite file written as a run goes, never given up lightly.
 
 Every write is one ``BEGIN IMMEDIATE`` transaction in WAL mode with a busy timeout, so two
 psoas processes can record at once without losing or corrupting anything. The schema carries
@@ -24,7 +24,7 @@ from psoas_cli.library.model import Side
 from psoas_cli.outcome import Outcome
 
 MIGRATIONS: tuple[str, ...] = (
-    # 1: sessions with their pain ratings and note.
+    # 1: the sessions table, one record per run with its pain ratings and note.
     """
     CREATE TABLE sessions (
         id INTEGER PRIMARY KEY,
@@ -48,7 +48,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX sessions_by_start ON sessions (started);
     """,
-    # 2: self-check answers, one row per side, removed with their session.
+    # 2: self-check answers, one row per side, removed with their record.
     """
     CREATE TABLE self_checks (
         session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
@@ -194,6 +194,7 @@ class _CheckRow(NamedTuple):
     """A row of the self_checks table: the one list of its columns, each read by name."""
 
     session_id: int
+    """The id of the record the answer belongs to; the column keeps its first name."""
     test: str
     question: str
     side: str
@@ -262,10 +263,10 @@ def _record(row: _RecordRow, checks: Sequence[CheckResult] = ()) -> RunRecord:
     )
 
 
-def _check_row_of(session_id: int, check: CheckResult) -> _CheckRow:
+def _check_row_of(record_id: int, check: CheckResult) -> _CheckRow:
     """A self-check answer as the self_checks table stores it."""
     return _CheckRow(
-        session_id=session_id,
+        session_id=record_id,
         test=check.test,
         question=check.question,
         side=side_code(check.side),
@@ -398,7 +399,7 @@ class History:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def start(self, session: NewRecord) -> int:
+    def start(self, new: NewRecord) -> int:
         """Record a run as it starts, as if interrupted at once, and return its id.
 
         Starting pessimistic means a run that is killed outright still leaves an honest
@@ -407,24 +408,24 @@ class History:
         just_started = RunRecord(
             id=0,
             uid=uuid.uuid4().hex,
-            routine=session.routine,
-            title=session.title,
-            started=session.started,
-            ended=session.started,
+            routine=new.routine,
+            title=new.title,
+            started=new.started,
+            ended=new.started,
             active_seconds=0.0,
             paused_seconds=0.0,
             steps_done=0,
             steps_skipped=0,
-            steps_total=session.steps_total,
+            steps_total=new.steps_total,
             outcome=Outcome.INTERRUPTED,
-            pain_before=session.pain_before,
+            pain_before=new.pain_before,
             pain_after=None,
-            note=session.note,
+            note=new.note,
         )
         with self._transaction() as db:
             return self._insert(db, just_started)
 
-    def update(self, session_id: int, progress: RunProgress, ended: datetime) -> None:
+    def update(self, record_id: int, progress: RunProgress, ended: datetime) -> None:
         """Bring a run's record up to date with what has been done by ``ended``."""
         with self._transaction() as db:
             db.execute(
@@ -437,30 +438,30 @@ class History:
                     progress.steps_done,
                     progress.steps_skipped,
                     outcome_code(progress.outcome),
-                    session_id,
+                    record_id,
                 ),
             )
 
-    def set_pain_after(self, session_id: int, pain: int) -> None:
+    def set_pain_after(self, record_id: int, pain: int) -> None:
         """Add the rating given after the run."""
         with self._transaction() as db:
-            db.execute("UPDATE sessions SET pain_after = ? WHERE id = ?", (pain, session_id))
+            db.execute("UPDATE sessions SET pain_after = ? WHERE id = ?", (pain, record_id))
 
-    def add_checks(self, session_id: int, checks: Sequence[CheckResult]) -> None:
+    def add_checks(self, record_id: int, checks: Sequence[CheckResult]) -> None:
         """Keep self-check answers; answering the same side again replaces the answer."""
         with self._transaction() as db:
-            self._insert_checks(db, session_id, checks)
+            self._insert_checks(db, record_id, checks)
 
     @staticmethod
     def _insert_checks(
-        db: sqlite3.Connection, session_id: int, checks: Sequence[CheckResult]
+        db: sqlite3.Connection, record_id: int, checks: Sequence[CheckResult]
     ) -> None:
         db.executemany(
-            _INSERT_CHECK, [_check_row_of(session_id, check)._asdict() for check in checks]
+            _INSERT_CHECK, [_check_row_of(record_id, check)._asdict() for check in checks]
         )
 
     def import_records(self, records: Sequence[RunRecord]) -> int:
-        """Add sessions from another history, skipping any already here; returns how many
+        """Add records from another history, skipping any already here; returns how many
         were added. All or nothing: one transaction."""
         added = 0
         with self._transaction() as db:
@@ -474,17 +475,17 @@ class History:
     @classmethod
     def _insert(cls, db: sqlite3.Connection, record: RunRecord) -> int:
         """Store a record with its self-checks under a new id, which is returned."""
-        session_id = int(db.execute(_INSERT_RECORD, _row_of(record)._asdict()).lastrowid or 0)
-        cls._insert_checks(db, session_id, record.checks)
-        return session_id
+        record_id = int(db.execute(_INSERT_RECORD, _row_of(record)._asdict()).lastrowid or 0)
+        cls._insert_checks(db, record_id, record.checks)
+        return record_id
 
-    def delete(self, session_id: int) -> RunRecord | None:
-        """Remove one session; returns what was removed, or None if there was no such id."""
+    def delete(self, record_id: int) -> RunRecord | None:
+        """Remove one record; returns what was removed, or None if there was no such id."""
         with self._transaction() as db:
-            row = _fetch_row(db, session_id)
+            row = _fetch_row(db, record_id)
             if row is None:
                 return None
-            db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            db.execute("DELETE FROM sessions WHERE id = ?", (record_id,))
         return _record(row)
 
     # -- reading ---------------------------------------------------------------------------
@@ -496,7 +497,7 @@ class History:
         routine: str | None = None,
         limit: int | None = None,
     ) -> list[RunRecord]:
-        """Sessions newest first, from local date ``since`` on, of one routine if given."""
+        """Records newest first, from local date ``since`` on, of one routine if given."""
         where, params = _filters(since, routine)
         newest_first = f"FROM sessions{where} ORDER BY started DESC, id DESC"
         if limit is not None:
@@ -513,15 +514,15 @@ class History:
                     checks.setdefault(check.session_id, []).append(_check(check))
         return [_record(row, checks.get(row.id, ())) for row in rows]
 
-    def record(self, session_id: int) -> RunRecord | None:
-        """One session by id, with its self-checks."""
+    def record(self, record_id: int) -> RunRecord | None:
+        """One record by id, with its self-checks."""
         with self._reading() as db:
-            row = _fetch_row(db, session_id)
-            checks = [_check(check) for check in _fetch_checks(db, "session_id = ?", (session_id,))]
+            row = _fetch_row(db, record_id)
+            checks = [_check(check) for check in _fetch_checks(db, "session_id = ?", (record_id,))]
         return None if row is None else _record(row, checks)
 
     def count(self, *, since: date | None = None, routine: str | None = None) -> int:
-        """How many sessions ``sessions`` would return without a limit."""
+        """How many records ``records`` would return without a limit."""
         where, params = _filters(since, routine)
         with self._reading() as db:
             return int(db.execute(f"SELECT count(*) FROM sessions{where}", params).fetchone()[0])
@@ -573,10 +574,10 @@ class History:
                 db.execute(f"PRAGMA user_version = {number}")
 
 
-def _fetch_row(db: sqlite3.Connection, session_id: int) -> _RecordRow | None:
+def _fetch_row(db: sqlite3.Connection, record_id: int) -> _RecordRow | None:
     """The sessions row with this id, if there is one."""
     values = db.execute(
-        f"SELECT {_RECORD_FIELDS} FROM sessions WHERE id = ?", (session_id,)
+        f"SELECT {_RECORD_FIELDS} FROM sessions WHERE id = ?", (record_id,)
     ).fetchone()
     return None if values is None else _RecordRow._make(values)
 
