@@ -3,6 +3,7 @@ and every fault leaving the user's file exactly as it was."""
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import multiprocessing
@@ -19,6 +20,8 @@ from typing import Any
 import pytest
 from fakes import record
 
+import psoas_cli.history
+from psoas_cli.history import store
 from psoas_cli.history.files import HistoryFileError, export_text, read_export
 from psoas_cli.history.store import (
     MIGRATIONS,
@@ -27,10 +30,10 @@ from psoas_cli.history.store import (
     History,
     HistoryError,
     NewRecord,
+    RunProgress,
 )
 from psoas_cli.library.model import Side
 from psoas_cli.outcome import Outcome
-from psoas_cli.run.engine import RunReport
 
 CET = timezone(timedelta(hours=1))
 STARTED = datetime(2026, 11, 20, 7, 30, tzinfo=CET)
@@ -48,15 +51,13 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _report(outcome: Outcome, seconds: float, done: int, skipped: int = 0) -> RunReport:
-    return RunReport(
+def _progress(outcome: Outcome, seconds: float, done: int) -> RunProgress:
+    return RunProgress(
         outcome=outcome,
         active_seconds=seconds,
         paused_seconds=4.0,
-        steps_done=tuple(range(done)),
-        steps_skipped=tuple(range(done, done + skipped)),
-        steps_total=8,
-        index=0,
+        steps_done=done,
+        steps_skipped=0,
     )
 
 
@@ -69,6 +70,34 @@ def _new(routine: str = "daily-10min", started: datetime = STARTED) -> NewRecord
         pain_before=4,
         note="left hip tight",
     )
+
+
+BELOW_HISTORY = {"errors", "outcome", "paths", "durations", "library", "history"}
+"""The parts of psoas the history may use: the shared leaves, the library and itself."""
+
+
+def _psoas_parts_imported(source: str) -> set[str]:
+    """The top-level parts of psoas a module imports, e.g. "run" for psoas_cli.run.engine."""
+    tree = ast.parse(source)
+    names = [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    ]
+    names += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    return {name.split(".")[1] for name in names if name.startswith("psoas_cli.")}
+
+
+def test_the_history_imports_nothing_from_the_layers_above_it() -> None:
+    """No history module imports run, display, session or cli, not even for type checking."""
+    folder = Path(psoas_cli.history.__file__).parent
+    above = {
+        module.name: parts - BELOW_HISTORY
+        for module in folder.glob("*.py")
+        if (parts := _psoas_parts_imported(module.read_text(encoding="utf-8")))
+    }
+    assert {name: parts for name, parts in above.items() if parts} == {}
 
 
 def test_a_new_database_is_created_on_the_current_schema_in_wal_mode(tmp_path: Path) -> None:
@@ -94,7 +123,7 @@ def test_reading_a_history_that_does_not_exist_creates_nothing(tmp_path: Path) -
 def test_a_run_is_recorded_pessimistically_then_brought_up_to_date(tmp_path: Path) -> None:
     """A just-started run reads as interrupted with nothing done; updates fill it in."""
     with _open(tmp_path / "h.sqlite3") as history:
-        session_id = history.start(_new())
+        record_id = history.start(_new())
         first = history.records()[0]
         assert (first.outcome, first.active_seconds, first.steps_done) == (
             Outcome.INTERRUPTED,
@@ -102,9 +131,9 @@ def test_a_run_is_recorded_pessimistically_then_brought_up_to_date(tmp_path: Pat
             0,
         )
         history.update(
-            session_id, _report(Outcome.COMPLETED, 700.5, 8), STARTED + timedelta(minutes=12)
+            record_id, _progress(Outcome.COMPLETED, 700.5, 8), STARTED + timedelta(minutes=12)
         )
-        history.set_pain_after(session_id, 2)
+        history.set_pain_after(record_id, 2)
         done = history.records()[0]
     assert done.outcome is Outcome.COMPLETED
     assert done.active_seconds == 700.5
@@ -115,28 +144,28 @@ def test_a_run_is_recorded_pessimistically_then_brought_up_to_date(tmp_path: Pat
     assert done.ended == STARTED + timedelta(minutes=12)
 
 
-def test_self_check_answers_are_kept_per_side_and_removed_with_their_session(
+def test_self_check_answers_are_kept_per_side_and_removed_with_their_record(
     tmp_path: Path,
 ) -> None:
-    """Left and right answers come back with the session and go when it is deleted."""
+    """Left and right answers come back with the record and go when it is deleted."""
     checks = (
         CheckResult(test="hang", question="Where?", side=Side.LEFT, answer="level", rank=0),
         CheckResult(test="hang", question="Where?", side=Side.RIGHT, answer="well above", rank=2),
     )
     with _open(tmp_path / "h.sqlite3") as history:
-        session_id = history.start(_new("hang-test"))
-        history.add_checks(session_id, checks)
+        record_id = history.start(_new("hang-test"))
+        history.add_checks(record_id, checks)
         assert history.records()[0].checks == checks
-        deleted = history.delete(session_id)
+        deleted = history.delete(record_id)
         assert deleted is not None and deleted.routine == "hang-test"
         assert history.records() == []
-        assert history.delete(session_id) is None
+        assert history.delete(record_id) is None
         left = history._db.execute("SELECT count(*) FROM self_checks").fetchone()[0]
     assert left == 0
 
 
-def test_sessions_filter_by_local_date_and_routine_newest_first(tmp_path: Path) -> None:
-    """--since compares local dates and --routine names; the newest session comes first."""
+def test_records_filter_by_local_date_and_routine_newest_first(tmp_path: Path) -> None:
+    """--since compares local dates and --routine names; the newest record comes first."""
     with _open(tmp_path / "h.sqlite3") as history:
         for days, routine in ((0, "a"), (1, "b"), (2, "a"), (3, "a")):
             history.start(_new(routine, STARTED + timedelta(days=days)))
@@ -145,7 +174,33 @@ def test_sessions_filter_by_local_date_and_routine_newest_first(tmp_path: Path) 
         assert [r.started.day for r in history.records(routine="a", limit=2)] == [23, 22]
 
 
-def test_migrating_from_the_first_schema_keeps_every_session(tmp_path: Path) -> None:
+def test_a_limited_listing_carries_the_self_checks_of_exactly_its_records(
+    tmp_path: Path,
+) -> None:
+    """records() with a filter and a limit gives each record it returns its own answers."""
+    with _open(tmp_path / "h.sqlite3") as history:
+        for days, routine in ((0, "a"), (1, "b"), (2, "a"), (3, "a")):
+            record_id = history.start(_new(routine, STARTED + timedelta(days=days)))
+            answer = f"day {days}"
+            history.add_checks(
+                record_id,
+                [CheckResult(test="hang", question="Where?", side=None, answer=answer, rank=0)],
+            )
+        listed = history.records(routine="a", limit=2)
+        one = history.record(listed[1].id)
+    assert [[c.answer for c in r.checks] for r in listed] == [["day 3"], ["day 2"]]
+    assert one == listed[1]
+
+
+def test_the_row_types_name_every_column_of_their_tables_in_order(tmp_path: Path) -> None:
+    """Reads and inserts take their column names from tables the migrations really make."""
+    with _open(tmp_path / "h.sqlite3") as history:
+        for table, row in (("sessions", store._RecordRow), ("self_checks", store._CheckRow)):
+            columns = tuple(c[1] for c in history._db.execute(f"PRAGMA table_info({table})"))
+            assert row._fields == columns
+
+
+def test_migrating_from_the_first_schema_keeps_every_record(tmp_path: Path) -> None:
     """A version-1 file, as the first release wrote it, gains self-checks and loses nothing."""
     path = tmp_path / "h.sqlite3"
     db = sqlite3.connect(path)
@@ -328,20 +383,20 @@ def test_a_full_disk_is_reported_and_the_earlier_records_survive(
         assert history._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def _write_sessions(path: str, label: str, count: int) -> None:
+def _write_records(path: str, label: str, count: int) -> None:
     with History.open(Path(path)) as history:
         for n in range(count):
-            session_id = history.start(_new(f"{label}-{n % 3}"))
-            history.update(session_id, _report(Outcome.COMPLETED, 60.0, 8), STARTED)
+            record_id = history.start(_new(f"{label}-{n % 3}"))
+            history.update(record_id, _progress(Outcome.COMPLETED, 60.0, 8), STARTED)
 
 
 @pytest.mark.slow
 def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
-    """Two psoas processes recording at the same time: every session kept, file intact."""
+    """Two psoas processes recording at the same time: every record kept, file intact."""
     path = tmp_path / "h.sqlite3"
     context = multiprocessing.get_context("spawn")
     writers = [
-        context.Process(target=_write_sessions, args=(str(path), label, 150))
+        context.Process(target=_write_records, args=(str(path), label, 150))
         for label in ("first", "second")
     ]
     for writer in writers:
@@ -350,11 +405,11 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
         writer.join(timeout=120)
         assert writer.exitcode == 0
     with _open(path) as history:
-        sessions = history.records()
+        records = history.records()
         assert history._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert len(sessions) == 300
-    assert {s.routine.split("-")[0] for s in sessions} == {"first", "second"}
-    assert all(s.outcome is Outcome.COMPLETED for s in sessions)
+    assert len(records) == 300
+    assert {s.routine.split("-")[0] for s in records} == {"first", "second"}
+    assert all(s.outcome is Outcome.COMPLETED for s in records)
 
 
 def test_export_then_import_round_trips_and_skips_what_is_already_there(tmp_path: Path) -> None:

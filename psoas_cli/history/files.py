@@ -1,6 +1,6 @@
 """History as files: the JSON export that ``--import`` reads back, and rows for --json/--csv.
 
-An export holds every session with its ratings, note and self-check answers, keyed by a
+An export holds every record with its ratings, note and self-check answers, keyed by a
 ``uid`` made when the run started, so importing the same file twice adds nothing the second
 time. A file is checked whole before anything is written, and every mistake names its place.
 """
@@ -53,7 +53,7 @@ class HistoryFileError(PsoasError):
 
 
 def record_data(record: RunRecord, *, with_id: bool = True) -> dict[str, Any]:
-    """A session as plain data; the export leaves out the local id, which is per database."""
+    """A record as plain data; the export leaves out the local id, which is per database."""
     data: dict[str, Any] = {"id": record.id} if with_id else {}
     data.update(
         uid=record.uid,
@@ -85,7 +85,7 @@ def record_data(record: RunRecord, *, with_id: bool = True) -> dict[str, Any]:
 
 
 def export_text(records: Sequence[RunRecord], exported: datetime) -> str:
-    """Everything in the history as one JSON document, oldest session first."""
+    """Everything in the history as one JSON document, oldest record first."""
     document = {
         FORMAT_KEY: FORMAT_VERSION,
         "exported": exported.isoformat(timespec="seconds"),
@@ -95,7 +95,7 @@ def export_text(records: Sequence[RunRecord], exported: datetime) -> str:
 
 
 def csv_text(records: Sequence[RunRecord]) -> str:
-    """Sessions as CSV with a header row, one row per session."""
+    """Records as CSV with a header row, one row per record."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -125,7 +125,7 @@ def csv_text(records: Sequence[RunRecord]) -> str:
 
 
 def read_export(path: Path) -> list[RunRecord]:
-    """The sessions in an export file, all checked before any is returned."""
+    """The records in an export file, all checked before any is returned."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -169,11 +169,11 @@ class _Reader:
                 "make one with: psoas history --export FILE",
             )
             return []
-        sessions = document.get("sessions")
-        if not isinstance(sessions, list):
+        entries = document.get("sessions")
+        if not isinstance(entries, list):
             self.report("sessions", "expected a list of sessions")
             return []
-        records = [self.record(item, f"sessions[{i}]") for i, item in enumerate(sessions)]
+        records = [self.record(item, f"sessions[{i}]") for i, item in enumerate(entries)]
         return [r for r in records if r is not None]
 
     def record(self, item: object, where: str) -> RunRecord | None:

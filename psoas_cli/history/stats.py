@@ -1,8 +1,8 @@
 """Progress from the history: streaks, weeks, a calendar, pain trends and self-check results.
 
-Pure arithmetic on session records and a given "today", so every figure can be tested at
+Pure arithmetic on run records and a given "today", so every figure can be tested at
 month and year ends and across daylight-saving changes without touching a clock. Days are
-the local dates the sessions started on; weeks start on Monday.
+the local dates the runs started on; weeks start on Monday.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ DEFAULT_WEEKLY_GOAL = 5
 """Sessions a week: the articles ask for the supported bridge five days a week."""
 
 COUNTS_AFTER_SECONDS = 60.0
-"""A session that did not finish still counts once this much was done."""
+"""A run that did not finish still counts once this much was done."""
 
 WEEKS_SHOWN = 12
 
 
 def counts(record: RunRecord) -> bool:
-    """Whether a session counts toward streaks and the weekly goal: finished, or a real go."""
+    """Whether a run counts toward streaks and the weekly goal: finished, or a real go."""
     return record.outcome is Outcome.COMPLETED or record.active_seconds >= COUNTS_AFTER_SECONDS
 
 
@@ -48,7 +48,7 @@ class Week:
 
 @dataclass(frozen=True)
 class CheckRound:
-    """The answers of one session's self-check, by side (None for a one-sided check)."""
+    """The answers of one run's self-check, by side (None for a one-sided check)."""
 
     day: date
     answers: Mapping[Side | None, CheckResult]
@@ -86,9 +86,9 @@ class Stats:
 def compute_stats(
     records: Iterable[RunRecord], today: date, *, goal: int = DEFAULT_WEEKLY_GOAL
 ) -> Stats:
-    """The figures for ``today`` from every recorded session.
+    """The figures for ``today`` from every record.
 
-    Self-check answers are kept even from a session too short to count toward the goal:
+    Self-check answers are kept even from a run too short to count toward the goal:
     the hang test itself takes about a minute.
     """
     records = list(records)
@@ -113,7 +113,7 @@ def compute_stats(
 
 
 def current_streak(days: set[date], today: date) -> int:
-    """Days in a row with a session, ending today or, if today has none yet, yesterday."""
+    """Days in a row with a run that counts, ending today or, if today has none yet, yesterday."""
     day = today if today in days else today - timedelta(days=1)
     streak = 0
     while day in days:
@@ -123,7 +123,7 @@ def current_streak(days: set[date], today: date) -> int:
 
 
 def longest_streak(days: set[date]) -> int:
-    """The most days in a row there has ever been a session."""
+    """The most days in a row there has ever been a run that counts."""
     longest = run = 0
     previous: date | None = None
     for day in sorted(days):
@@ -176,7 +176,7 @@ def calendar_grid(today: date, week_count: int) -> list[list[date | None]]:
 
 
 def check_series(records: Iterable[RunRecord]) -> tuple[CheckSeries, ...]:
-    """Self-check answers grouped by test, one round per session, oldest first."""
+    """Self-check answers grouped by test, one round per run, oldest first."""
     series: dict[str, tuple[str, list[CheckRound]]] = {}
     for record in sorted(records, key=lambda r: r.started):
         by_test: dict[str, dict[Side | None, CheckResult]] = {}

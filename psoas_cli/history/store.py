@@ -1,4 +1,4 @@
-"""The session history: a SQLite file that is written as a run goes and never given up lightly.
+"""The history of recorded runs: a SQLite file written as a run goes, never given up lightly.
 
 Every write is one ``BEGIN IMMEDIATE`` transaction in WAL mode with a busy timeout, so two
 psoas processes can record at once without losing or corrupting anything. The schema carries
@@ -17,17 +17,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import NamedTuple
 
 from psoas_cli.errors import PsoasError
 from psoas_cli.library.model import Side
 from psoas_cli.outcome import Outcome
 
-if TYPE_CHECKING:
-    from psoas_cli.run.engine import RunReport
-
 MIGRATIONS: tuple[str, ...] = (
-    # 1: sessions with their pain ratings and note.
+    # 1: the sessions table, one record per run with its pain ratings and note.
     """
     CREATE TABLE sessions (
         id INTEGER PRIMARY KEY,
@@ -51,7 +48,7 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX sessions_by_start ON sessions (started);
     """,
-    # 2: self-check answers, one row per side, removed with their session.
+    # 2: self-check answers, one row per side, removed with their record.
     """
     CREATE TABLE self_checks (
         session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
@@ -88,6 +85,17 @@ class NewRecord:
     steps_total: int
     pain_before: int | None = None
     note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunProgress:
+    """How far a run has got, in the counts the history keeps; the run layer fills it in."""
+
+    outcome: Outcome
+    active_seconds: float
+    paused_seconds: float
+    steps_done: int
+    steps_skipped: int
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,44 +168,121 @@ def _offset_seconds(moment: datetime) -> int:
     return int(offset.total_seconds())
 
 
-_SESSION_COLUMNS = (
-    "id, uid, routine, title, started, utc_offset, ended, active_seconds, paused_seconds, "
-    "steps_done, steps_skipped, steps_total, outcome, pain_before, pain_after, note"
-)
+class _RecordRow(NamedTuple):
+    """A row of the sessions table: the one list of its columns, each read by name."""
+
+    id: int
+    uid: str
+    routine: str
+    title: str
+    started: float
+    utc_offset: int
+    day: str
+    ended: float
+    active_seconds: float
+    paused_seconds: float
+    steps_done: int
+    steps_skipped: int
+    steps_total: int
+    outcome: str
+    pain_before: int | None
+    pain_after: int | None
+    note: str
 
 
-def _record(row: Sequence[Any], checks: Sequence[CheckResult] = ()) -> RunRecord:
-    """A ``_SESSION_COLUMNS`` row as a record; positional, as this runs for every session."""
-    (ident, uid, routine, title, started, offset, ended, active, paused, done, skipped, total,
-     outcome, pain_before, pain_after, note) = row  # fmt: skip
-    zone = _zone(offset)
+class _CheckRow(NamedTuple):
+    """A row of the self_checks table: the one list of its columns, each read by name."""
+
+    session_id: int
+    """The id of the record the answer belongs to; the column keeps its first name."""
+    test: str
+    question: str
+    side: str
+    answer: str
+    rank: int
+
+
+def _insert_sql(table: str, columns: Sequence[str], *, replacing: bool = False) -> str:
+    """An INSERT of ``columns``, each value bound by its column's name."""
+    verb = "INSERT OR REPLACE" if replacing else "INSERT"
+    names = ", ".join(columns)
+    values = ", ".join(f":{column}" for column in columns)
+    return f"{verb} INTO {table} ({names}) VALUES ({values})"
+
+
+_RECORD_FIELDS = ", ".join(_RecordRow._fields)
+_CHECK_FIELDS = ", ".join(_CheckRow._fields)
+_INSERT_RECORD = _insert_sql("sessions", [name for name in _RecordRow._fields if name != "id"])
+"""Every column but the id, which SQLite gives each new row."""
+_INSERT_CHECK = _insert_sql("self_checks", _CheckRow._fields, replacing=True)
+
+
+def _row_of(record: RunRecord) -> _RecordRow:
+    """A record as the sessions table stores it: times as UTC seconds and the offset."""
+    return _RecordRow(
+        id=record.id,
+        uid=record.uid,
+        routine=record.routine,
+        title=record.title,
+        started=record.started.timestamp(),
+        utc_offset=_offset_seconds(record.started),
+        day=record.day.isoformat(),
+        ended=record.ended.timestamp(),
+        active_seconds=record.active_seconds,
+        paused_seconds=record.paused_seconds,
+        steps_done=record.steps_done,
+        steps_skipped=record.steps_skipped,
+        steps_total=record.steps_total,
+        outcome=outcome_code(record.outcome),
+        pain_before=record.pain_before,
+        pain_after=record.pain_after,
+        note=record.note,
+    )
+
+
+def _record(row: _RecordRow, checks: Sequence[CheckResult] = ()) -> RunRecord:
+    """A sessions row as a record, its times back in the zone they were recorded in."""
+    zone = _zone(row.utc_offset)
     return RunRecord(
-        id=ident,
-        uid=uid,
-        routine=routine,
-        title=title,
-        started=datetime.fromtimestamp(started, zone),
-        ended=datetime.fromtimestamp(ended, zone),
-        active_seconds=active,
-        paused_seconds=paused,
-        steps_done=done,
-        steps_skipped=skipped,
-        steps_total=total,
-        outcome=OUTCOMES_BY_CODE[outcome],
-        pain_before=pain_before,
-        pain_after=pain_after,
-        note=note,
+        id=row.id,
+        uid=row.uid,
+        routine=row.routine,
+        title=row.title,
+        started=datetime.fromtimestamp(row.started, zone),
+        ended=datetime.fromtimestamp(row.ended, zone),
+        active_seconds=row.active_seconds,
+        paused_seconds=row.paused_seconds,
+        steps_done=row.steps_done,
+        steps_skipped=row.steps_skipped,
+        steps_total=row.steps_total,
+        outcome=OUTCOMES_BY_CODE[row.outcome],
+        pain_before=row.pain_before,
+        pain_after=row.pain_after,
+        note=row.note,
         checks=tuple(checks),
     )
 
 
-_CHECK_COLUMNS = "test, question, side, answer, rank"
+def _check_row_of(record_id: int, check: CheckResult) -> _CheckRow:
+    """A self-check answer as the self_checks table stores it."""
+    return _CheckRow(
+        session_id=record_id,
+        test=check.test,
+        question=check.question,
+        side=side_code(check.side),
+        answer=check.answer,
+        rank=check.rank,
+    )
 
 
-def _check(row: Sequence[Any]) -> CheckResult:
-    test, question, side, answer, rank = row
+def _check(row: _CheckRow) -> CheckResult:
+    """A self_checks row as the answer it records."""
     return CheckResult(
-        test=test, question=question, side=side_from_code(side), answer=answer, rank=rank
+        test=row.test,
+        question=row.question,
+        side=side_from_code(row.side),
+        answer=row.answer,
+        rank=row.rank,
     )
 
 
@@ -230,6 +315,15 @@ def describe_fault(path: Path, error: sqlite3.Error | OSError) -> str:
     return f"the history file {path} cannot be used ({reason})."
 
 
+@contextmanager
+def _explaining_faults(path: Path) -> Iterator[None]:
+    """What SQLite or the OS says about ``path``, raised as a HistoryError a person can act on."""
+    try:
+        yield
+    except (sqlite3.Error, OSError) as exc:
+        raise HistoryError(describe_fault(path, exc)) from None
+
+
 class History:
     """An open history database; every method is one transaction or one read."""
 
@@ -243,10 +337,8 @@ class History:
 
         A file from a newer psoas, or one SQLite cannot read, is an error and is left as it is.
         """
-        try:
+        with _explaining_faults(path):
             path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise HistoryError(describe_fault(path, exc)) from None
         return cls._migrated(cls._connected(path, "mode=rwc"))
 
     @classmethod
@@ -276,24 +368,20 @@ class History:
 
     @classmethod
     def _connected(cls, path: Path, query: str) -> History:
-        try:
+        with _explaining_faults(path):
             connection = sqlite3.connect(
                 f"{path.resolve().as_uri()}?{query}",
                 uri=True,
                 timeout=BUSY_TIMEOUT_SECONDS,
                 isolation_level=None,
             )
-        except sqlite3.Error as exc:
-            raise HistoryError(describe_fault(path, exc)) from None
         history = cls(path, connection)
         try:
-            connection.execute("PRAGMA foreign_keys = ON")
-            connection.execute("PRAGMA synchronous = NORMAL")
-            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            history._version()
-        except sqlite3.Error as exc:
-            connection.close()
-            raise HistoryError(describe_fault(path, exc)) from None
+            with history._reading() as db:
+                db.execute("PRAGMA foreign_keys = ON")
+                db.execute("PRAGMA synchronous = NORMAL")
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                history._version()
         except HistoryError:
             connection.close()
             raise
@@ -311,35 +399,33 @@ class History:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def start(self, session: NewRecord) -> int:
+    def start(self, new: NewRecord) -> int:
         """Record a run as it starts, as if interrupted at once, and return its id.
 
         Starting pessimistic means a run that is killed outright still leaves an honest
         record; later updates only make it more complete.
         """
-        started = session.started.timestamp()
+        just_started = RunRecord(
+            id=0,
+            uid=uuid.uuid4().hex,
+            routine=new.routine,
+            title=new.title,
+            started=new.started,
+            ended=new.started,
+            active_seconds=0.0,
+            paused_seconds=0.0,
+            steps_done=0,
+            steps_skipped=0,
+            steps_total=new.steps_total,
+            outcome=Outcome.INTERRUPTED,
+            pain_before=new.pain_before,
+            pain_after=None,
+            note=new.note,
+        )
         with self._transaction() as db:
-            cursor = db.execute(
-                "INSERT INTO sessions (uid, routine, title, started, utc_offset, day, ended, "
-                "active_seconds, paused_seconds, steps_done, steps_skipped, steps_total, "
-                "outcome, pain_before, note) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?, 'interrupted', ?, ?)",
-                (
-                    uuid.uuid4().hex,
-                    session.routine,
-                    session.title,
-                    started,
-                    _offset_seconds(session.started),
-                    session.started.date().isoformat(),
-                    started,
-                    session.steps_total,
-                    session.pain_before,
-                    session.note,
-                ),
-            )
-        return int(cursor.lastrowid or 0)
+            return self._insert(db, just_started)
 
-    def update(self, session_id: int, report: RunReport, ended: datetime) -> None:
+    def update(self, record_id: int, progress: RunProgress, ended: datetime) -> None:
         """Bring a run's record up to date with what has been done by ``ended``."""
         with self._transaction() as db:
             db.execute(
@@ -347,80 +433,59 @@ class History:
                 "steps_done = ?, steps_skipped = ?, outcome = ? WHERE id = ?",
                 (
                     ended.timestamp(),
-                    round(report.active_seconds, 3),
-                    round(report.paused_seconds, 3),
-                    len(report.steps_done),
-                    len(report.steps_skipped),
-                    outcome_code(report.outcome),
-                    session_id,
+                    round(progress.active_seconds, 3),
+                    round(progress.paused_seconds, 3),
+                    progress.steps_done,
+                    progress.steps_skipped,
+                    outcome_code(progress.outcome),
+                    record_id,
                 ),
             )
 
-    def set_pain_after(self, session_id: int, pain: int) -> None:
+    def set_pain_after(self, record_id: int, pain: int) -> None:
         """Add the rating given after the run."""
         with self._transaction() as db:
-            db.execute("UPDATE sessions SET pain_after = ? WHERE id = ?", (pain, session_id))
+            db.execute("UPDATE sessions SET pain_after = ? WHERE id = ?", (pain, record_id))
 
-    def add_checks(self, session_id: int, checks: Sequence[CheckResult]) -> None:
+    def add_checks(self, record_id: int, checks: Sequence[CheckResult]) -> None:
         """Keep self-check answers; answering the same side again replaces the answer."""
         with self._transaction() as db:
-            self._insert_checks(db, session_id, checks)
+            self._insert_checks(db, record_id, checks)
 
     @staticmethod
     def _insert_checks(
-        db: sqlite3.Connection, session_id: int, checks: Sequence[CheckResult]
+        db: sqlite3.Connection, record_id: int, checks: Sequence[CheckResult]
     ) -> None:
         db.executemany(
-            "INSERT OR REPLACE INTO self_checks "
-            "(session_id, test, question, side, answer, rank) VALUES (?, ?, ?, ?, ?, ?)",
-            [(session_id, c.test, c.question, side_code(c.side), c.answer, c.rank) for c in checks],
+            _INSERT_CHECK, [_check_row_of(record_id, check)._asdict() for check in checks]
         )
 
     def import_records(self, records: Sequence[RunRecord]) -> int:
-        """Add sessions from another history, skipping any already here; returns how many
+        """Add records from another history, skipping any already here; returns how many
         were added. All or nothing: one transaction."""
         added = 0
         with self._transaction() as db:
             for record in records:
                 if db.execute("SELECT 1 FROM sessions WHERE uid = ?", (record.uid,)).fetchone():
                     continue
-                cursor = db.execute(
-                    "INSERT INTO sessions (uid, routine, title, started, utc_offset, day, ended, "
-                    "active_seconds, paused_seconds, steps_done, steps_skipped, steps_total, "
-                    "outcome, pain_before, pain_after, note) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        record.uid,
-                        record.routine,
-                        record.title,
-                        record.started.timestamp(),
-                        _offset_seconds(record.started),
-                        record.day.isoformat(),
-                        record.ended.timestamp(),
-                        record.active_seconds,
-                        record.paused_seconds,
-                        record.steps_done,
-                        record.steps_skipped,
-                        record.steps_total,
-                        outcome_code(record.outcome),
-                        record.pain_before,
-                        record.pain_after,
-                        record.note,
-                    ),
-                )
-                self._insert_checks(db, int(cursor.lastrowid or 0), record.checks)
+                self._insert(db, record)
                 added += 1
         return added
 
-    def delete(self, session_id: int) -> RunRecord | None:
-        """Remove one session; returns what was removed, or None if there was no such id."""
+    @classmethod
+    def _insert(cls, db: sqlite3.Connection, record: RunRecord) -> int:
+        """Store a record with its self-checks under a new id, which is returned."""
+        record_id = int(db.execute(_INSERT_RECORD, _row_of(record)._asdict()).lastrowid or 0)
+        cls._insert_checks(db, record_id, record.checks)
+        return record_id
+
+    def delete(self, record_id: int) -> RunRecord | None:
+        """Remove one record; returns what was removed, or None if there was no such id."""
         with self._transaction() as db:
-            row = db.execute(
-                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
-            ).fetchone()
+            row = _fetch_row(db, record_id)
             if row is None:
                 return None
-            db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            db.execute("DELETE FROM sessions WHERE id = ?", (record_id,))
         return _record(row)
 
     # -- reading ---------------------------------------------------------------------------
@@ -432,57 +497,48 @@ class History:
         routine: str | None = None,
         limit: int | None = None,
     ) -> list[RunRecord]:
-        """Sessions newest first, from local date ``since`` on, of one routine if given."""
+        """Records newest first, from local date ``since`` on, of one routine if given."""
         where, params = _filters(since, routine)
-        sql = f"SELECT {_SESSION_COLUMNS} FROM sessions{where} ORDER BY started DESC, id DESC"
+        newest_first = f"FROM sessions{where} ORDER BY started DESC, id DESC"
         if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        try:
-            rows = self._db.execute(sql, params).fetchall()
+            newest_first += " LIMIT ?"
+            params.append(limit)
+        with self._reading() as db:
+            rows = [
+                _RecordRow._make(values)
+                for values in db.execute(f"SELECT {_RECORD_FIELDS} {newest_first}", params)
+            ]
             checks: dict[int, list[CheckResult]] = {}
             if rows:
-                for session_id, *check in self._db.execute(
-                    f"SELECT session_id, {_CHECK_COLUMNS} FROM self_checks "
-                    f"WHERE session_id IN ({sql.replace(_SESSION_COLUMNS, 'id', 1)}) "
-                    "ORDER BY session_id, test, side",
-                    params,
-                ):
-                    checks.setdefault(session_id, []).append(_check(check))
-        except sqlite3.Error as exc:
-            raise HistoryError(describe_fault(self.path, exc)) from None
-        return [_record(row, checks.get(row[0], ())) for row in rows]
+                for check in _fetch_checks(db, f"session_id IN (SELECT id {newest_first})", params):
+                    checks.setdefault(check.session_id, []).append(_check(check))
+        return [_record(row, checks.get(row.id, ())) for row in rows]
 
-    def record(self, session_id: int) -> RunRecord | None:
-        """One session by id, with its self-checks."""
-        try:
-            row = self._db.execute(
-                f"SELECT {_SESSION_COLUMNS} FROM sessions WHERE id = ?", (session_id,)
-            ).fetchone()
-            checks = self._db.execute(
-                f"SELECT {_CHECK_COLUMNS} FROM self_checks "
-                "WHERE session_id = ? ORDER BY test, side",
-                (session_id,),
-            ).fetchall()
-        except sqlite3.Error as exc:
-            raise HistoryError(describe_fault(self.path, exc)) from None
-        return None if row is None else _record(row, [_check(c) for c in checks])
+    def record(self, record_id: int) -> RunRecord | None:
+        """One record by id, with its self-checks."""
+        with self._reading() as db:
+            row = _fetch_row(db, record_id)
+            checks = [_check(check) for check in _fetch_checks(db, "session_id = ?", (record_id,))]
+        return None if row is None else _record(row, checks)
 
     def count(self, *, since: date | None = None, routine: str | None = None) -> int:
-        """How many sessions ``sessions`` would return without a limit."""
+        """How many records ``records`` would return without a limit."""
         where, params = _filters(since, routine)
-        try:
-            return int(
-                self._db.execute(f"SELECT count(*) FROM sessions{where}", params).fetchone()[0]
-            )
-        except sqlite3.Error as exc:
-            raise HistoryError(describe_fault(self.path, exc)) from None
+        with self._reading() as db:
+            return int(db.execute(f"SELECT count(*) FROM sessions{where}", params).fetchone()[0])
 
     # -- plumbing --------------------------------------------------------------------------
 
     @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """One read, whose faults are reported like a write's."""
+        with _explaining_faults(self.path):
+            yield self._db
+
+    @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """One write: all of it or none of it, waiting politely for other writers."""
-        try:
+        with _explaining_faults(self.path):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
@@ -491,8 +547,6 @@ class History:
                     self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
-        except (sqlite3.Error, OSError) as exc:
-            raise HistoryError(describe_fault(self.path, exc)) from None
 
     def _version(self) -> int:
         """The schema version, refusing one newer than this psoas knows."""
@@ -508,12 +562,10 @@ class History:
     def _migrate(self) -> None:
         """Bring the schema up to date; another process may be doing the same, so the
         version is read again inside the transaction."""
-        try:
+        with self._reading() as db:
             if self._version() == SCHEMA_VERSION:
                 return
-            self._db.execute("PRAGMA journal_mode = WAL").fetchone()
-        except sqlite3.Error as exc:
-            raise HistoryError(describe_fault(self.path, exc)) from None
+            db.execute("PRAGMA journal_mode = WAL").fetchone()
         with self._transaction() as db:
             current = self._version()
             for number, script in enumerate(MIGRATIONS[current:], start=current + 1):
@@ -522,9 +574,32 @@ class History:
                 db.execute(f"PRAGMA user_version = {number}")
 
 
-def _filters(since: date | None, routine: str | None) -> tuple[str, list[str]]:
+def _fetch_row(db: sqlite3.Connection, record_id: int) -> _RecordRow | None:
+    """The sessions row with this id, if there is one."""
+    values = db.execute(
+        f"SELECT {_RECORD_FIELDS} FROM sessions WHERE id = ?", (record_id,)
+    ).fetchone()
+    return None if values is None else _RecordRow._make(values)
+
+
+def _fetch_checks(
+    db: sqlite3.Connection, where: str, params: Sequence[str | int]
+) -> list[_CheckRow]:
+    """The self_checks rows the condition ``where`` picks, in the order a record lists them."""
+    return [
+        _CheckRow._make(values)
+        for values in db.execute(
+            f"SELECT {_CHECK_FIELDS} FROM self_checks WHERE {where} "
+            "ORDER BY session_id, test, side",
+            params,
+        )
+    ]
+
+
+def _filters(since: date | None, routine: str | None) -> tuple[str, list[str | int]]:
     """The WHERE clause and its parameters for the history's two filters."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[str | int] = []
     if since is not None:
         where.append("day >= ?")
         params.append(since.isoformat())

@@ -13,12 +13,23 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from psoas_cli.history.store import CheckResult, History, HistoryError, NewRecord
+from psoas_cli.history.store import CheckResult, History, HistoryError, NewRecord, RunProgress
 from psoas_cli.library.plan import Plan
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import Event, Paused, RunReport, SegmentStarted
 
 T = TypeVar("T")
+
+
+def progress_of(report: RunReport) -> RunProgress:
+    """What the history keeps of the engine's report: how many steps, not which."""
+    return RunProgress(
+        outcome=report.outcome,
+        active_seconds=report.active_seconds,
+        paused_seconds=report.paused_seconds,
+        steps_done=len(report.steps_done),
+        steps_skipped=len(report.steps_skipped),
+    )
 
 
 class Recorder:
@@ -30,10 +41,10 @@ class Recorder:
         self._clock = clock
         self._now = now
         self._history: History | None = None
-        self._session_id: int | None = None
+        self._record_id: int | None = None
         self._started_at = 0.0
         self._started = now()
-        self._progress: Callable[[Outcome], RunReport] | None = None
+        self._report_so_far: Callable[[Outcome], RunReport] | None = None
         self._step: int | None = None
         self.problem = ""
         """Why recording stopped, in words for the person; empty while all is well."""
@@ -45,18 +56,18 @@ class Recorder:
     @property
     def partly_recorded(self) -> bool:
         """A record was started but a later write failed, so it stops short of the end."""
-        return bool(self.problem) and self._session_id is not None
+        return bool(self.problem) and self._record_id is not None
 
     @property
     def session_id(self) -> int | None:
         """The id the run is recorded under, once it has started and while recording works."""
-        return self._session_id if self._history is not None else None
+        return self._record_id if self._history is not None else None
 
     def begin(self, plan: Plan, *, pain_before: int | None, note: str) -> None:
         """Record the run as started now."""
         self._started_at = self._clock()
         self._started = self._now()
-        self._session_id = self._write(
+        self._record_id = self._write(
             lambda history: history.start(
                 NewRecord(
                     routine=plan.routine.name,
@@ -69,24 +80,25 @@ class Recorder:
             )
         )
 
-    def follow(self, progress: Callable[[Outcome], RunReport]) -> None:
+    def follow(self, report_so_far: Callable[[Outcome], RunReport]) -> None:
         """Where to ask how far the run has got (the engine's ``report``)."""
-        self._progress = progress
+        self._report_so_far = report_so_far
 
     def __call__(self, event: Event) -> None:
-        """Save progress as each step starts and at each pause; the session saves the end."""
-        if self._progress is not None and (
+        """Save progress as each step starts and at each pause; ``Session`` saves the end."""
+        if self._report_so_far is not None and (
             isinstance(event, Paused)
             or (isinstance(event, SegmentStarted) and event.moment.segment.step != self._step)
         ):
             if isinstance(event, SegmentStarted):
                 self._step = event.moment.segment.step
-            self.save(self._progress(Outcome.INTERRUPTED))
+            self.save(self._report_so_far(Outcome.INTERRUPTED))
 
     def save(self, report: RunReport) -> None:
         """Bring the record up to date with ``report``."""
         ended = self._started + timedelta(seconds=self._clock() - self._started_at)
-        self._write_to_record(lambda history, sid: history.update(sid, report, ended))
+        progress = progress_of(report)
+        self._write_to_record(lambda history, sid: history.update(sid, progress, ended))
 
     def add_pain_after(self, pain: int) -> None:
         """Keep the rating given after the run."""
@@ -104,9 +116,9 @@ class Recorder:
             self._history = None
 
     def _write_to_record(self, write: Callable[[History, int], None]) -> None:
-        session_id = self._session_id
-        if session_id is not None:
-            self._write(lambda history: write(history, session_id))
+        record_id = self._record_id
+        if record_id is not None:
+            self._write(lambda history: write(history, record_id))
 
     def _write(self, write: Callable[[History], T]) -> T | None:
         """Do one write; the first fault is kept for the person and ends the recording."""
