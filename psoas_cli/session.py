@@ -308,9 +308,9 @@ class Session:
             )
         elif recorder.problem:
             display.lines(["", f"Not recorded in your history: {recorder.problem}"])
-        elif recorder.session_id is not None:
+        elif recorder.record_id is not None:
             display.lines(
-                ["", f"Saved as session {recorder.session_id}: see psoas history, psoas stats."]
+                ["", f"Saved as session {recorder.record_id}: see psoas history, psoas stats."]
             )
 
     def _display(self, plan: Plan, settings: RunSettings, *, interactive: bool) -> Display:

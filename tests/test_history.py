@@ -3,7 +3,6 @@ and every fault leaving the user's file exactly as it was."""
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import multiprocessing
@@ -20,7 +19,6 @@ from typing import Any
 import pytest
 from fakes import record
 
-import psoas_cli.history
 from psoas_cli.history import store
 from psoas_cli.history.files import HistoryFileError, export_text, read_export
 from psoas_cli.history.store import (
@@ -70,34 +68,6 @@ def _new(routine: str = "daily-10min", started: datetime = STARTED) -> NewRecord
         pain_before=4,
         note="left hip tight",
     )
-
-
-BELOW_HISTORY = {"errors", "outcome", "paths", "durations", "library", "history"}
-"""The parts of psoas the history may use: the shared leaves, the library and itself."""
-
-
-def _psoas_parts_imported(source: str) -> set[str]:
-    """The top-level parts of psoas a module imports, e.g. "run" for psoas_cli.run.engine."""
-    tree = ast.parse(source)
-    names = [
-        alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import)
-        for alias in node.names
-    ]
-    names += [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
-    return {name.split(".")[1] for name in names if name.startswith("psoas_cli.")}
-
-
-def test_the_history_imports_nothing_from_the_layers_above_it() -> None:
-    """No history module imports run, display, session or cli, not even for type checking."""
-    folder = Path(psoas_cli.history.__file__).parent
-    above = {
-        module.name: parts - BELOW_HISTORY
-        for module in folder.glob("*.py")
-        if (parts := _psoas_parts_imported(module.read_text(encoding="utf-8")))
-    }
-    assert {name: parts for name, parts in above.items() if parts} == {}
 
 
 def test_a_new_database_is_created_on_the_current_schema_in_wal_mode(tmp_path: Path) -> None:

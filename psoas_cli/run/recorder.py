@@ -59,7 +59,7 @@ class Recorder:
         return bool(self.problem) and self._record_id is not None
 
     @property
-    def session_id(self) -> int | None:
+    def record_id(self) -> int | None:
         """The id the run is recorded under, once it has started and while recording works."""
         return self._record_id if self._history is not None else None
 
