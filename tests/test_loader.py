@@ -149,6 +149,22 @@ def test_inline_exercise(exercises: dict[str, Exercise]) -> None:
     )
 
 
+def test_an_inline_name_without_letters_or_digits_is_a_problem(
+    exercises: dict[str, Exercise],
+) -> None:
+    """A name like '!!!' gives no id; that is reported at the name, not silently dropped."""
+    text = """
+        title: T
+        steps:
+          - exercise: {name: "!!!"}
+            hold: 20s
+        """
+    assert problems(text, exercises) == [
+        "my.yaml:4:22: steps[0].exercise.name: needs a letter or digit to name the exercise "
+        "by; or give an id"
+    ]
+
+
 def test_error_format_matches_the_documented_example(exercises: dict[str, Exercise]) -> None:
     """A bad duration reads file:line:column: field path: what was expected and what was found."""
     text = """\

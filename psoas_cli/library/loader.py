@@ -655,6 +655,11 @@ def _exercise(reader: FieldReader, node: Node, path: str, *, inline: bool) -> Ex
     before = len(reader.problems)
     name = reader.text(*found["name"]) if "name" in found else None
     ident = reader.slug(*found["id"]) if "id" in found else _id_from_name(name or "")
+    if ident is None and name is not None and "id" not in found:
+        name_node, name_path = found["name"]
+        reader.report(
+            name_node, name_path, "needs a letter or digit to name the exercise by; or give an id"
+        )
     single: dict[str, str] = {
         k: reader.text(*found[k]) or "" for k in ("summary", "dose", "source") if k in found
     }
