@@ -31,6 +31,18 @@ COUNTDOWN_FROM = 3
 IDLE_TICK_SECONDS = 1.0
 """How often listeners hear from a paused or waiting engine, so a display can follow resizes."""
 
+CLOCK_TOLERANCE = 1e-9
+"""How far a float time may land past a whole second, or a frame, and still count as on it."""
+
+
+def whole_seconds_left(remaining: float) -> int:
+    """The seconds a countdown shows and says for ``remaining``: 4.2 s left reads 5.
+
+    Deadlines are sums of float durations, so a time meant to be exactly 3 s left can land a
+    hair above it (3.0000000001); rounding that up would show and say one second more.
+    """
+    return math.ceil(remaining - CLOCK_TOLERANCE)
+
 
 class Command(Enum):
     """What a person asks for; the key bindings live with the terminal code."""
@@ -312,7 +324,7 @@ class Engine:
             candidates.append(end)
             if math.isfinite(end):
                 interval = 1 / max(1, round(1 / self._frame_interval(self._segment)))
-                steps = math.floor((end - now) / interval - 1e-9)
+                steps = math.floor((end - now) / interval - CLOCK_TOLERANCE)
                 if steps >= 1:
                     candidates.append(end - steps * interval)
         candidates += [w for w in (waker.next_wake() for waker in self._wakers) if w is not None]
@@ -344,7 +356,7 @@ class Engine:
             self._enter(self._index + 1, now)
         moment = self.moment(now)
         self._emit(Tick(moment))
-        seconds_left = math.ceil(moment.remaining - 1e-9)
+        seconds_left = whole_seconds_left(moment.remaining)
         if (
             self._segment.kind in COUNTED_DOWN
             and moment.duration > COUNTDOWN_FROM
