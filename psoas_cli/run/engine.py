@@ -260,7 +260,9 @@ class Engine:
         self._skipped: dict[int, None] = {}
         self._outcome: Outcome | None = None
         self._ended = 0.0
-        self._counted = COUNTDOWN_FROM + 1
+        # The lowest countdown number said in this segment, None until the first: each
+        # number is said once although several ticks may fall within its second.
+        self._lowest_count_said: int | None = None
 
     def run(self) -> RunReport:
         """Walk the plan to its end, or until the person quits or stops."""
@@ -356,14 +358,19 @@ class Engine:
             self._enter(self._index + 1, now)
         moment = self.moment(now)
         self._emit(Tick(moment))
+        self._say_countdown(moment)
+
+    def _say_countdown(self, moment: Moment) -> None:
+        """In the last seconds of a segment a person waits out, say each number once."""
         seconds_left = whole_seconds_left(moment.remaining)
-        if (
-            self._segment.kind in COUNTED_DOWN
+        in_countdown = (
+            moment.segment.kind in COUNTED_DOWN
             and moment.duration > COUNTDOWN_FROM
-            and 0 < seconds_left < self._counted
-            and seconds_left <= COUNTDOWN_FROM
-        ):
-            self._counted = seconds_left
+            and 0 < seconds_left <= COUNTDOWN_FROM
+        )
+        is_new_number = self._lowest_count_said is None or seconds_left < self._lowest_count_said
+        if in_countdown and is_new_number:
+            self._lowest_count_said = seconds_left
             self._emit(CueEvent(Cue.COUNTDOWN, seconds_left))
 
     # -- moving through the plan ----------------------------------------------------------
@@ -374,7 +381,7 @@ class Engine:
 
     def _enter(self, index: int, now: float) -> None:
         self._index = index
-        self._counted = COUNTDOWN_FROM + 1
+        self._lowest_count_said = None
         moment = self.moment(now)
         self._emit(SegmentStarted(moment))
         segment = self._segment
@@ -516,7 +523,7 @@ class Engine:
             return
         self._durations[self._index] += self._extend_seconds
         self._starts = self._prefix_sums()
-        self._counted = COUNTDOWN_FROM + 1
+        self._lowest_count_said = None  # the countdown starts over before the new end
         self._emit(Extended(self.moment(now), self._extend_seconds))
 
     def _emit(self, event: Event) -> None:
