@@ -220,6 +220,12 @@ _CUE_SEGMENTS = frozenset(
 """Segments that only lead into work, so skip ends just them rather than the whole step."""
 
 
+def _add_once(steps: list[int], step: int) -> None:
+    """Note ``step`` once: the report lists steps in the order they were first reached."""
+    if step not in steps:
+        steps.append(step)
+
+
 def _once_a_second(segment: Segment) -> float:
     """The default frame rate: a tick on every whole second of every segment."""
     del segment
@@ -256,8 +262,8 @@ class Engine:
         self._paused_total = 0.0
         self._asking_to_quit = False
         self._was_paused = False
-        self._done: dict[int, None] = {}
-        self._skipped: dict[int, None] = {}
+        self._steps_done: list[int] = []
+        self._steps_skipped: list[int] = []
         self._outcome: Outcome | None = None
         self._ended = 0.0
         # The lowest countdown number said in this segment, None until the first: each
@@ -286,8 +292,8 @@ class Engine:
             outcome=outcome,
             active_seconds=max(0.0, at - self._began - paused),
             paused_seconds=paused,
-            steps_done=tuple(self._done),
-            steps_skipped=tuple(s for s in self._skipped if s not in self._done),
+            steps_done=tuple(self._steps_done),
+            steps_skipped=tuple(s for s in self._steps_skipped if s not in self._steps_done),
             steps_total=len(self.plan.step_indices),
             index=self._index,
         )
@@ -403,7 +409,7 @@ class Engine:
             or self.plan.segments[self._index + 1].step != step
         )
         if is_last_of_step:
-            self._done[step] = None
+            _add_once(self._steps_done, step)
 
     def _let_wakers_finish(self) -> None:
         """Ring out a pattern that is still sounding (the end bells) before returning."""
@@ -500,10 +506,10 @@ class Engine:
         if self._segment.kind in _CUE_SEGMENTS:
             target: int | None = self._index + 1
         else:
-            self._skipped[self._segment.step] = None
+            _add_once(self._steps_skipped, self._segment.step)
             target = self._next_step_start()
         if target is None or target >= len(self.plan.segments):
-            self._skipped[self._segment.step] = None
+            _add_once(self._steps_skipped, self._segment.step)
             self._finish(Outcome.COMPLETED, now)
         else:
             self._jump(target, now)
