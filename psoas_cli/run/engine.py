@@ -216,7 +216,7 @@ COUNTED_DOWN = frozenset(
 EXTENDABLE = COUNTED_DOWN | {SegmentKind.NOTE}
 """Segments ``+`` can lengthen; paced breath and reps keep their rhythm."""
 
-_CUE_SEGMENTS = frozenset(
+_LEAD_IN_SEGMENTS = frozenset(
     {SegmentKind.PREP, SegmentKind.TRANSITION, SegmentKind.SWITCH, SegmentKind.REST}
 )
 """Segments that only lead into work, so skip ends just them rather than the whole step."""
@@ -471,9 +471,11 @@ class Engine:
         return report
 
     def _step_start(self, step: int) -> int:
+        """The index of the first segment of ``step``."""
         return next(i for i, s in enumerate(self.plan.segments) if s.step == step)
 
     def _next_step_start(self) -> int | None:
+        """The index of the first segment after the current step, None when it is the last."""
         step = self._segment.step
         return next(
             (
@@ -487,6 +489,7 @@ class Engine:
     # -- commands -------------------------------------------------------------------------
 
     def _obey(self, command: Command, now: float) -> None:
+        """Do what ``command`` asks; "this hurts" comes first, then an open quit question."""
         if command is Command.HURT:
             self._finish(Outcome.HURT, now)
         elif self._asking_to_quit:
@@ -509,6 +512,7 @@ class Engine:
             self._extend(now)
 
     def _answer_quit(self, command: Command, now: float) -> None:
+        """y (or q again) quits; any other key goes back to running or paused, as before."""
         self._asking_to_quit = False
         if command in (Command.CONFIRM, Command.QUIT):
             self._finish(Outcome.QUIT, now)
@@ -523,6 +527,7 @@ class Engine:
         self._emit(Paused(self.moment(now), asking_to_quit=asking_to_quit))
 
     def _resume(self, now: float) -> None:
+        """Run again: the anchor moves later by the time paused, and every deadline with it."""
         if self._paused_at is not None:
             shift = now - self._paused_at
             self._anchor += shift
@@ -537,6 +542,7 @@ class Engine:
             self._resume(now)
 
     def _set_done(self, now: float) -> None:
+        """A self-paced set ends when the person says so, and the next segment starts now."""
         self._complete_segment()
         if self._on_last_segment:
             self._finish(Outcome.COMPLETED, now)
@@ -544,28 +550,33 @@ class Engine:
             self._jump(self._index + 1, now)
 
     def _skip(self, now: float) -> None:
-        if self._segment.kind in _CUE_SEGMENTS:
-            target: int | None = self._index + 1
+        """Skip ends a lead-in segment only; in a step's work it leaves the step unfinished."""
+        step = self._segment.step
+        if self._segment.kind in _LEAD_IN_SEGMENTS:
+            target = None if self._on_last_segment else self._index + 1
         else:
-            _add_once(self._steps_skipped, self._segment.step)
+            _add_once(self._steps_skipped, step)
             target = self._next_step_start()
-        if target is None or target >= len(self.plan.segments):
-            _add_once(self._steps_skipped, self._segment.step)
+        if target is None:
+            _add_once(self._steps_skipped, step)
             self._finish(Outcome.COMPLETED, now)
         else:
             self._jump(target, now)
 
     def _back(self, now: float) -> None:
+        """Back restarts the step; pressed again within BACK_AGAIN_SECONDS, the step before."""
         step = self._segment.step
-        start = self._step_start(step)
-        since_step_start = self.moment(now).elapsed + sum(self._durations[start : self._index])
+        step_start = self._step_start(step)
+        since_step_start = self.moment(now).elapsed + sum(self._durations[step_start : self._index])
         steps = self.plan.step_indices
         position = steps.index(step)
         if since_step_start < BACK_AGAIN_SECONDS and position > 0:
-            start = self._step_start(steps[position - 1])
-        self._jump(start, now)
+            self._jump(self._step_start(steps[position - 1]), now)
+        else:
+            self._jump(step_start, now)
 
     def _extend(self, now: float) -> None:
+        """``+`` lengthens a hold or a wait; paced breath and reps keep their rhythm."""
         if self._segment.kind not in EXTENDABLE or self._waits_for_key():
             return
         self._durations[self._index] += self._extend_seconds
