@@ -275,6 +275,7 @@ class Engine:
         # Whether the run was paused when q was pressed, so "carry on" returns to that.
         self._paused_before_asking = False
         self._steps_done: list[int] = []
+        # Steps skipped before they were done; the report leaves out any done later, after back.
         self._steps_skipped: list[int] = []
         # Set once, when the run ends for any reason.
         self._outcome: Outcome | None = None
