@@ -25,6 +25,7 @@ from psoas_cli.run.engine import (
     RunReport,
     SegmentStarted,
     Tick,
+    whole_seconds_left,
 )
 
 K = SegmentKind
@@ -132,6 +133,30 @@ def test_ticks_follow_whole_seconds_of_remaining_time() -> None:
     _, recorder = run(two_holds(), interactive=False)
     ticks = [(t, e.moment.remaining) for t, e in recorder.events if isinstance(e, Tick) and t < 5]
     assert ticks == [(1.0, 4.0), (2.0, 3.0), (3.0, 2.0), (4.0, 1.0)]
+
+
+def test_whole_seconds_left_rounds_up_but_not_a_float_hair() -> None:
+    """4.2 s left reads 5; a float sum meant as 3 s but a hair above reads 3, not 4."""
+    hair_above_three = sum([0.1] * 30)
+    assert hair_above_three > 3.0
+    readings = {4.2: 5, 3.0: 3, hair_above_three: 3, 0.5: 1, 0.0: 0}
+    assert {left: whole_seconds_left(left) for left in readings} == readings
+
+
+def test_countdown_says_every_number_when_deadlines_are_float_sums(
+    builtin_catalog: Catalog,
+) -> None:
+    """At 7x speed the deadlines land off whole seconds, yet each countdown says 3, 2, 1."""
+    plan = scaled(build_plan(builtin_catalog.routines["kneeling-stretch"].routine), 7)
+    _, recorder = run(plan, interactive=False)
+    countdowns: list[list[int]] = []
+    for _, event in recorder.events:
+        if isinstance(event, SegmentStarted):
+            countdowns.append([])
+        elif isinstance(event, CueEvent) and event.cue is Cue.COUNTDOWN:
+            countdowns[-1].append(event.count)
+    assert [3, 2, 1] in countdowns
+    assert all(said in ([], [3, 2, 1]) for said in countdowns)
 
 
 def test_pause_shifts_every_later_boundary_by_the_paused_time() -> None:

@@ -28,6 +28,7 @@ from psoas_cli.run.engine import (
     Resumed,
     SegmentStarted,
     Tick,
+    whole_seconds_left,
 )
 from psoas_cli.run.keys import HELP, SHORT_HELP
 from psoas_cli.run.narration import (
@@ -211,7 +212,7 @@ class LiveDisplay:
     def _frame_for(self, moment: Moment) -> Frame:
         segment = moment.segment
         width = self.console.width
-        phase_count = math.ceil(moment.remaining - 1e-9)
+        phase_count = whole_seconds_left(moment.remaining)
         pacer = (
             pacer_fill(segment, moment.elapsed, pacer_width(width)) if segment.kind in BREATH else 0
         )
@@ -237,8 +238,8 @@ class LiveDisplay:
             return format_clock(math.floor(moment.elapsed))
         if segment.kind in BREATH:
             later = later_in_block(self._plan, moment.index)
-            return format_clock(math.ceil(moment.remaining + later / self._speed - 1e-9))
-        return format_clock(math.ceil(moment.remaining - 1e-9))
+            return format_clock(whole_seconds_left(moment.remaining + later / self._speed))
+        return format_clock(whole_seconds_left(moment.remaining))
 
     @staticmethod
     def _ending(moment: Moment) -> bool:
@@ -287,7 +288,7 @@ class LiveDisplay:
         if segment.kind in BREATH:
             cells = pacer_width(width)
             full = pacer_fill(segment, moment.elapsed, cells)
-            count = math.ceil(moment.remaining - 1e-9)
+            count = whole_seconds_left(moment.remaining)
             rows.append(
                 Text.assemble(
                     ("█" * full, "cyan"),

@@ -1,10 +1,12 @@
 """Walks a plan against a monotonic clock and turns commands into skips, pauses and stops.
 
-Every boundary is ``anchor + start of segment``, where the anchor is the session start moved
-only by pauses, skips and extensions; nothing adds up ticks or restarts a timer per phase, so
-a run cannot drift. The clock and the command source (which also does the waiting) are
-injected and the engine has no terminal code: a test runs a whole routine in milliseconds,
-and the display, the bell and the voice are just listeners to its events.
+Every boundary is ``anchor + start of segment``. The anchor is the clock time the plan's
+second 0 falls on, moved only by pauses and by jumps (skip, back, a self-paced set done);
+``+`` lengthens one duration and the starts after it follow. Nothing adds up ticks or
+restarts a timer per phase, so a run cannot drift. The clock and the command source (which
+also does the waiting) are injected and the engine has no terminal code: a test runs a whole
+routine in milliseconds, and the display, the bell and the voice are just listeners to its
+events.
 """
 
 from __future__ import annotations
@@ -30,6 +32,18 @@ COUNTDOWN_FROM = 3
 
 IDLE_TICK_SECONDS = 1.0
 """How often listeners hear from a paused or waiting engine, so a display can follow resizes."""
+
+CLOCK_TOLERANCE = 1e-9
+"""How far a float time may land past a whole second, or a frame, and still count as on it."""
+
+
+def whole_seconds_left(remaining: float) -> int:
+    """The seconds a countdown shows and says for ``remaining``: 4.2 s left reads 5.
+
+    Deadlines are sums of float durations, so a time meant to be exactly 3 s left can land a
+    hair above it (3.0000000001); rounding that up would show and say one second more.
+    """
+    return math.ceil(remaining - CLOCK_TOLERANCE)
 
 
 class Command(Enum):
@@ -202,16 +216,27 @@ COUNTED_DOWN = frozenset(
 EXTENDABLE = COUNTED_DOWN | {SegmentKind.NOTE}
 """Segments ``+`` can lengthen; paced breath and reps keep their rhythm."""
 
-_CUE_SEGMENTS = frozenset(
+_LEAD_IN_SEGMENTS = frozenset(
     {SegmentKind.PREP, SegmentKind.TRANSITION, SegmentKind.SWITCH, SegmentKind.REST}
 )
 """Segments that only lead into work, so skip ends just them rather than the whole step."""
+
+
+def _add_once(steps: list[int], step: int) -> None:
+    """Note ``step`` once: the report lists steps in the order they were first reached."""
+    if step not in steps:
+        steps.append(step)
 
 
 def _once_a_second(segment: Segment) -> float:
     """The default frame rate: a tick on every whole second of every segment."""
     del segment
     return 1.0
+
+
+def _segment_starts(durations: Sequence[float]) -> list[float]:
+    """Where each segment starts, in seconds after the anchor, and last where the plan ends."""
+    return [0.0, *accumulate(durations)]
 
 
 class Engine:
@@ -236,51 +261,59 @@ class Engine:
         self._frame_interval = frame_interval
         self._extend_seconds = extend_seconds
         self._durations = [s.duration for s in plan.segments]
-        self._starts = self._prefix_sums()
+        self._starts = _segment_starts(self._durations)
         self._index = 0
+        # A pause moves the anchor later by the time paused; a jump moves it so the chosen
+        # segment starts now.
         self._anchor = 0.0
-        self._began = 0.0
+        self._started_at = 0.0
+        self._ended_at = 0.0
+        # While paused, the clock time the pause began; None while the clock runs.
         self._paused_at: float | None = None
         self._paused_total = 0.0
         self._asking_to_quit = False
-        self._was_paused = False
-        self._done: dict[int, None] = {}
-        self._skipped: dict[int, None] = {}
+        # Whether the run was paused when q was pressed, so "carry on" returns to that.
+        self._paused_before_asking = False
+        self._steps_done: list[int] = []
+        # Steps skipped before they were done; the report leaves out any done later, after back.
+        self._steps_skipped: list[int] = []
+        # Set once, when the run ends for any reason.
         self._outcome: Outcome | None = None
-        self._ended = 0.0
-        self._counted = COUNTDOWN_FROM + 1
+        # The lowest countdown number said in this segment, None until the first: each
+        # number is said once although several ticks may fall within its second.
+        self._lowest_count_said: int | None = None
 
     def run(self) -> RunReport:
         """Walk the plan to its end, or until the person quits or stops."""
         now = self._clock()
-        self._anchor = self._began = now
+        self._anchor = self._started_at = now
         if not self.plan.segments:
             return self._finish(Outcome.COMPLETED, now)
         self._enter(0, now)
         while self._outcome is None:
             now = self._wait(self._next_wake(now))
-            self._wake_listeners(now)
+            self._wake_due_wakers(now)
             self._advance(now)
         self._let_wakers_finish()
-        return self.report(self._outcome, self._ended)
+        return self.report(self._outcome, self._ended_at)
 
     def report(self, outcome: Outcome, now: float | None = None) -> RunReport:
         """The run so far, as it would be recorded if it ended now with ``outcome``."""
         at = self._clock() if now is None else now
-        paused = self._paused_total + (at - self._paused_at if self._paused_at is not None else 0)
+        paused = self._paused_seconds(at)
         return RunReport(
             outcome=outcome,
-            active_seconds=max(0.0, at - self._began - paused),
+            active_seconds=max(0.0, at - self._started_at - paused),
             paused_seconds=paused,
-            steps_done=tuple(self._done),
-            steps_skipped=tuple(s for s in self._skipped if s not in self._done),
+            steps_done=tuple(self._steps_done),
+            steps_skipped=tuple(s for s in self._steps_skipped if s not in self._steps_done),
             steps_total=len(self.plan.step_indices),
             index=self._index,
         )
 
     def moment(self, now: float) -> Moment:
         """Where the run is at ``now``."""
-        at = self._paused_at if self._paused_at is not None else now
+        at = self._run_time(now)
         begin = self._anchor + self._starts[self._index]
         duration = self._durations[self._index]
         return Moment(
@@ -294,64 +327,99 @@ class Engine:
 
     # -- timing ---------------------------------------------------------------------------
 
-    def _prefix_sums(self) -> list[float]:
-        return [0.0, *accumulate(self._durations)]
+    def _run_time(self, now: float) -> float:
+        """``now``, or while paused the time the pause began: the run stands still meanwhile."""
+        return now if self._paused_at is None else self._paused_at
+
+    def _paused_seconds(self, now: float) -> float:
+        """The pauses that have ended plus the one going on at ``now``, if any."""
+        if self._paused_at is None:
+            return self._paused_total
+        return self._paused_total + (now - self._paused_at)
 
     def _waits_for_key(self) -> bool:
-        return self.plan.segments[self._index].self_paced and self._commands.interactive
+        """A self-paced set lasts until a key says it is done, when someone can press one."""
+        return self._segment.self_paced and self._commands.interactive
 
-    def _end(self) -> float:
+    def _deadline(self) -> float:
+        """The clock time the current segment ends; never, while it waits for a key."""
         if self._waits_for_key():
             return math.inf
         return self._anchor + self._starts[self._index + 1]
 
     def _next_wake(self, now: float) -> float:
+        """The soonest of: an idle tick, the segment's end, its next frame, a waker's time."""
         candidates = [now + IDLE_TICK_SECONDS]
         if self._paused_at is None:
-            end = self._end()
-            candidates.append(end)
-            if math.isfinite(end):
-                interval = 1 / max(1, round(1 / self._frame_interval(self._segment)))
-                steps = math.floor((end - now) / interval - 1e-9)
-                if steps >= 1:
-                    candidates.append(end - steps * interval)
-        candidates += [w for w in (waker.next_wake() for waker in self._wakers) if w is not None]
+            deadline = self._deadline()
+            candidates.append(deadline)
+            frame = self._next_frame(now, deadline)
+            if frame is not None:
+                candidates.append(frame)
+        candidates += self._waker_times()
         return min(candidates)
 
+    def _next_frame(self, now: float, deadline: float) -> float | None:
+        """The first frame after ``now``, counted back from ``deadline`` in whole frames.
+
+        The interval is a whole fraction of a second, so frames fall on whole seconds left
+        and a countdown changes exactly on time. None when no frame is left before the end.
+        """
+        if math.isinf(deadline):
+            return None
+        interval = 1 / max(1, round(1 / self._frame_interval(self._segment)))
+        frames_left = math.floor((deadline - now) / interval - CLOCK_TOLERANCE)
+        if frames_left < 1:
+            return None
+        return deadline - frames_left * interval
+
     def _wait(self, until: float) -> float:
+        """Wait until ``until`` or a command, obey the command, and return the time after."""
         command = self._commands.next_command(max(0.0, until - self._clock()))
         now = self._clock()
         if command is not None:
             self._obey(command, now)
         return now
 
-    def _wake_listeners(self, now: float) -> None:
+    def _waker_times(self) -> list[float]:
+        """When the wakers next need to run, leaving out those with nothing due."""
+        return [due for due in (waker.next_wake() for waker in self._wakers) if due is not None]
+
+    def _wake_due_wakers(self, now: float) -> None:
         for waker in self._wakers:
             due = waker.next_wake()
             if due is not None and due <= now:
                 waker.wake(now)
 
     def _advance(self, now: float) -> None:
-        if self._outcome is not None or self._paused_at is not None:
-            if self._outcome is None:
-                self._emit(Tick(self.moment(now)))
+        """Pass every deadline ``now`` has reached, then tell listeners where the run is."""
+        if self._outcome is not None:
             return
-        while now >= self._end():
+        if self._paused_at is not None:
+            # Nothing moves while paused; the tick lets a display follow a resize.
+            self._emit(Tick(self.moment(now)))
+            return
+        while now >= self._deadline():
             self._complete_segment()
-            if self._index + 1 >= len(self.plan.segments):
+            if self._on_last_segment:
                 self._finish(Outcome.COMPLETED, now)
                 return
             self._enter(self._index + 1, now)
         moment = self.moment(now)
         self._emit(Tick(moment))
-        seconds_left = math.ceil(moment.remaining - 1e-9)
-        if (
-            self._segment.kind in COUNTED_DOWN
+        self._say_countdown(moment)
+
+    def _say_countdown(self, moment: Moment) -> None:
+        """In the last seconds of a segment a person waits out, say each number once."""
+        seconds_left = whole_seconds_left(moment.remaining)
+        in_countdown = (
+            moment.segment.kind in COUNTED_DOWN
             and moment.duration > COUNTDOWN_FROM
-            and 0 < seconds_left < self._counted
-            and seconds_left <= COUNTDOWN_FROM
-        ):
-            self._counted = seconds_left
+            and 0 < seconds_left <= COUNTDOWN_FROM
+        )
+        is_new_number = self._lowest_count_said is None or seconds_left < self._lowest_count_said
+        if in_countdown and is_new_number:
+            self._lowest_count_said = seconds_left
             self._emit(CueEvent(Cue.COUNTDOWN, seconds_left))
 
     # -- moving through the plan ----------------------------------------------------------
@@ -360,9 +428,14 @@ class Engine:
     def _segment(self) -> Segment:
         return self.plan.segments[self._index]
 
+    @property
+    def _on_last_segment(self) -> bool:
+        return self._index + 1 >= len(self.plan.segments)
+
     def _enter(self, index: int, now: float) -> None:
+        """Make segment ``index`` the current one and announce it; deadlines stay as they are."""
         self._index = index
-        self._counted = COUNTDOWN_FROM + 1
+        self._lowest_count_said = None
         moment = self.moment(now)
         self._emit(SegmentStarted(moment))
         segment = self._segment
@@ -372,32 +445,26 @@ class Engine:
 
     def _jump(self, index: int, now: float) -> None:
         """Start segment ``index`` at ``now``: the anchor moves so every later deadline follows."""
-        self._anchor = (self._paused_at if self._paused_at is not None else now) - self._starts[
-            index
-        ]
+        self._anchor = self._run_time(now) - self._starts[index]
         self._enter(index, now)
 
     def _complete_segment(self) -> None:
+        """The current segment is over; if it was its step's last, the step is done."""
         step = self._segment.step
-        is_last_of_step = (
-            self._index + 1 >= len(self.plan.segments)
-            or self.plan.segments[self._index + 1].step != step
-        )
+        is_last_of_step = self._on_last_segment or self.plan.segments[self._index + 1].step != step
         if is_last_of_step:
-            self._done[step] = None
+            _add_once(self._steps_done, step)
 
     def _let_wakers_finish(self) -> None:
         """Ring out a pattern that is still sounding (the end bells) before returning."""
-        while True:
-            due = [w for w in (waker.next_wake() for waker in self._wakers) if w is not None]
-            if not due:
-                return
+        while due := self._waker_times():
             self._commands.next_command(max(0.0, min(due) - self._clock()))
-            self._wake_listeners(self._clock())
+            self._wake_due_wakers(self._clock())
 
     def _finish(self, outcome: Outcome, now: float) -> RunReport:
+        """End the run: the finish bell if it was completed, then the report to listeners."""
         self._outcome = outcome
-        self._ended = now
+        self._ended_at = now
         report = self.report(outcome, now)
         if outcome is Outcome.COMPLETED:
             self._emit(CueEvent(Cue.FINISH))
@@ -405,9 +472,11 @@ class Engine:
         return report
 
     def _step_start(self, step: int) -> int:
+        """The index of the first segment of ``step``."""
         return next(i for i, s in enumerate(self.plan.segments) if s.step == step)
 
     def _next_step_start(self) -> int | None:
+        """The index of the first segment after the current step, None when it is the last."""
         step = self._segment.step
         return next(
             (
@@ -421,13 +490,14 @@ class Engine:
     # -- commands -------------------------------------------------------------------------
 
     def _obey(self, command: Command, now: float) -> None:
+        """Do what ``command`` asks; "this hurts" comes first, then an open quit question."""
         if command is Command.HURT:
             self._finish(Outcome.HURT, now)
         elif self._asking_to_quit:
             self._answer_quit(command, now)
         elif command is Command.QUIT:
             self._asking_to_quit = True
-            self._was_paused = self._paused_at is not None
+            self._paused_before_asking = self._paused_at is not None
             self._pause(now, asking_to_quit=True)
         elif command is Command.HELP:
             self._emit(HelpRequested())
@@ -443,13 +513,14 @@ class Engine:
             self._extend(now)
 
     def _answer_quit(self, command: Command, now: float) -> None:
+        """y (or q again) quits; any other key goes back to running or paused, as before."""
         self._asking_to_quit = False
         if command in (Command.CONFIRM, Command.QUIT):
             self._finish(Outcome.QUIT, now)
-        elif not self._was_paused:
-            self._resume(now)
-        else:
+        elif self._paused_before_asking:
             self._emit(Paused(self.moment(now)))
+        else:
+            self._resume(now)
 
     def _pause(self, now: float, *, asking_to_quit: bool = False) -> None:
         if self._paused_at is None:
@@ -457,6 +528,7 @@ class Engine:
         self._emit(Paused(self.moment(now), asking_to_quit=asking_to_quit))
 
     def _resume(self, now: float) -> None:
+        """Run again: the anchor moves later by the time paused, and every deadline with it."""
         if self._paused_at is not None:
             shift = now - self._paused_at
             self._anchor += shift
@@ -471,40 +543,46 @@ class Engine:
             self._resume(now)
 
     def _set_done(self, now: float) -> None:
+        """A self-paced set ends when the person says so, and the next segment starts now."""
         self._complete_segment()
-        if self._index + 1 >= len(self.plan.segments):
+        if self._on_last_segment:
             self._finish(Outcome.COMPLETED, now)
         else:
             self._jump(self._index + 1, now)
 
     def _skip(self, now: float) -> None:
-        if self._segment.kind in _CUE_SEGMENTS:
-            target: int | None = self._index + 1
+        """Skip ends a lead-in segment only; in a step's work it leaves the step unfinished."""
+        step = self._segment.step
+        if self._segment.kind in _LEAD_IN_SEGMENTS:
+            target = None if self._on_last_segment else self._index + 1
         else:
-            self._skipped[self._segment.step] = None
+            _add_once(self._steps_skipped, step)
             target = self._next_step_start()
-        if target is None or target >= len(self.plan.segments):
-            self._skipped[self._segment.step] = None
+        if target is None:
+            _add_once(self._steps_skipped, step)
             self._finish(Outcome.COMPLETED, now)
         else:
             self._jump(target, now)
 
     def _back(self, now: float) -> None:
+        """Back restarts the step; pressed again within BACK_AGAIN_SECONDS, the step before."""
         step = self._segment.step
-        start = self._step_start(step)
-        since_step_start = self.moment(now).elapsed + sum(self._durations[start : self._index])
+        step_start = self._step_start(step)
+        since_step_start = self.moment(now).elapsed + sum(self._durations[step_start : self._index])
         steps = self.plan.step_indices
         position = steps.index(step)
         if since_step_start < BACK_AGAIN_SECONDS and position > 0:
-            start = self._step_start(steps[position - 1])
-        self._jump(start, now)
+            self._jump(self._step_start(steps[position - 1]), now)
+        else:
+            self._jump(step_start, now)
 
     def _extend(self, now: float) -> None:
+        """``+`` lengthens a hold or a wait; paced breath and reps keep their rhythm."""
         if self._segment.kind not in EXTENDABLE or self._waits_for_key():
             return
         self._durations[self._index] += self._extend_seconds
-        self._starts = self._prefix_sums()
-        self._counted = COUNTDOWN_FROM + 1
+        self._starts = _segment_starts(self._durations)
+        self._lowest_count_said = None  # the countdown starts over before the new end
         self._emit(Extended(self.moment(now), self._extend_seconds))
 
     def _emit(self, event: Event) -> None:
