@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from psoas_cli import __version__
-from psoas_cli.config import MAX_CUE_SECONDS, MAX_SPEED, MAX_WEEKLY_GOAL
 from psoas_cli.errors import ExitCode, PsoasError
+from psoas_cli.limits import MAX_CUE_SECONDS, MAX_SPEED, MAX_WEEKLY_GOAL
 
 if TYPE_CHECKING:
     from datetime import date

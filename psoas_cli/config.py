@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from psoas_cli.limits import MAX_CUE_SECONDS, MAX_SPEED, MAX_WEEKLY_GOAL
 from psoas_cli.paths import user_dir
 
 if TYPE_CHECKING:
@@ -25,10 +26,6 @@ if TYPE_CHECKING:
     from psoas_cli.library.yaml_reader import Node
 
 CONFIG_NAME = "config.yaml"
-
-MAX_CUE_SECONDS = 600.0
-MAX_SPEED = 1000
-MAX_WEEKLY_GOAL = 14
 
 
 def _duration(reader: FieldReader, node: Node, path: str) -> object:

@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "psoas_cli.outcome",
                 "psoas_cli.paths",
                 "psoas_cli.durations",
+                "psoas_cli.limits",
             }
         ),
     ),
