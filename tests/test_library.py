@@ -10,6 +10,7 @@ from psoas_cli.library.model import (
     BreathStep,
     Exercise,
     HoldStep,
+    MoveStep,
     NoteStep,
     RepsStep,
     RestStep,
@@ -159,14 +160,14 @@ def test_single_exercise_routines_carry_article_doses(builtin_catalog: Catalog) 
 
 
 def test_abdominal_release_has_three_parts_in_order(builtin_catalog: Catalog) -> None:
-    """Contractions (10, holds of 3-5 s), rolling 1-2 min, then turning 2-4 min."""
+    """Contractions (10, holds of 3-5 s), rolling 1-2 min, then pivoting 2-4 min, as moves."""
     contract, roll, turn = routine(builtin_catalog, "abdominal-release").steps
     assert isinstance(contract, BreathStep) and contract.cycles == 10
     assert 3 <= contract.pattern.hold_in <= 5
-    assert isinstance(roll, HoldStep) and 60 <= roll.hold <= 120
-    assert isinstance(turn, HoldStep)
+    assert isinstance(roll, MoveStep) and 60 <= roll.move <= 120 and roll.action == "roll"
+    assert isinstance(turn, MoveStep) and turn.action == "pivot"
     sides = 2 if turn.sides is Sides.BOTH else 1
-    assert 120 <= turn.hold * sides <= 240
+    assert 120 <= turn.move * sides <= 240
     safety = " ".join(routine(builtin_catalog, "abdominal-release").safety).lower()
     assert "empty stomach" in safety and "pulse" in safety and "soft ball" in safety
 

@@ -15,6 +15,7 @@ from psoas_cli.library.model import (
     Exercise,
     HoldStep,
     Level,
+    MoveStep,
     NoteStep,
     RepsStep,
     RestStep,
@@ -106,6 +107,7 @@ def test_each_step_knows_the_kind_its_file_named(exercises: dict[str, Exercise])
         title: T
         steps:
           - {exercise: couch-stretch, hold: 30s, sets: 2, rest: 10s}
+          - {exercise: front-abdominal-release, move: 90s, action: roll, sets: 2, rest: 10s}
           - {exercise: diaphragm-breathing-360, breath: {inhale: 4, exhale: 6}, cycles: 3}
           - {exercise: psoas-march, reps: 10, sets: 2, rest: 10s}
           - {rest: 45s}
@@ -114,6 +116,37 @@ def test_each_step_knows_the_kind_its_file_named(exercises: dict[str, Exercise])
         exercises,
     )
     assert [step.kind for step in routine.steps] == list(StepKind)
+
+
+def test_a_move_step_runs_for_a_time_and_says_its_movement(
+    exercises: dict[str, Exercise],
+) -> None:
+    """move: is timed like a hold; its action word defaults to 'move' and must be one word."""
+    routine = load(
+        """
+        title: T
+        steps:
+          - {exercise: front-abdominal-release, move: 90s, action: pivot, sides: both}
+          - {exercise: front-abdominal-release, move: 1m}
+        """,
+        exercises,
+    )
+    pivot, plain_move = routine.steps
+    assert isinstance(pivot, MoveStep) and isinstance(plain_move, MoveStep)
+    assert (pivot.move, pivot.action, pivot.sides) == (90.0, "pivot", Sides.BOTH)
+    assert (plain_move.move, plain_move.action) == (60.0, "move")
+    bad = """
+        title: T
+        steps:
+          - {exercise: front-abdominal-release, move: 1m, action: Roll it, hold: 3s}
+        """
+    assert problems(bad, exercises) == [
+        "my.yaml:4:5: steps[0]: a step is one kind of work; this one has hold and move"
+    ]
+    assert problems(bad.replace(", hold: 3s", ""), exercises) == [
+        "my.yaml:4:59: steps[0].action: 'Roll it' should be one lowercase word of at most 12 "
+        "letters, such as roll or pivot: it is shown large while the step runs"
+    ]
 
 
 def test_name_defaults_to_file_name(exercises: dict[str, Exercise]) -> None:
@@ -322,7 +355,7 @@ def test_alternate_sides_only_for_reps(exercises: dict[str, Exercise]) -> None:
         ("title: T\nsteps:\n", "my.yaml:2:7: steps: expected a list of steps, got nothing"),
         (
             "title: T\nsteps:\n  - {}\n",
-            "my.yaml:3:5: steps[0]: a step needs one of hold, breath, reps, rest or note",
+            "my.yaml:3:5: steps[0]: a step needs one of hold, move, breath, reps, rest or note",
         ),
         (
             "title: T\nsteps:\n\t- rest: 3\n",

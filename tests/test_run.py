@@ -146,6 +146,18 @@ def test_live_breath_pacer_fills_and_empties(builtin_catalog: Catalog, width: in
     assert inhale.splitlines()[3:6] == ["  " + r for r in big("0:58")]
 
 
+def test_a_move_step_says_its_movement_not_hold(builtin_catalog: Catalog) -> None:
+    """The abdominal release's rolling and pivoting parts say ROLL and PIVOT, never HOLD."""
+    plan = build_plan(builtin_catalog.routines["abdominal-release"].routine)
+    lines = screen(plan, moment_at(plan, K.MOVE, 10.0), 100).splitlines()
+    assert lines[:2] == ["Front abdominal release", "ROLL"]
+    transcript, outcome, _ = plain_run(plan)
+    assert outcome is Outcome.COMPLETED
+    assert "Front abdominal release: roll 1 min 30 s" in transcript
+    assert "Front abdominal release, left side: pivot 1 min 30 s" in transcript
+    assert ": hold" not in transcript
+
+
 def test_live_screen_marks_the_last_seconds_and_pauses(builtin_catalog: Catalog) -> None:
     """The last three seconds of a hold say so; a paused run says how to go on."""
     plan = build_plan(builtin_catalog.routines["daily-10min"].routine)

@@ -33,7 +33,6 @@ from psoas_cli.run.engine import (
 from psoas_cli.run.keys import HELP, SHORT_HELP
 from psoas_cli.run.narration import (
     BREATH,
-    LABELS,
     PHASE_WORDS,
     coming_up,
     counters,
@@ -44,6 +43,9 @@ from psoas_cli.run.narration import (
     progress_text,
     step_number,
     stop_reminder,
+)
+from psoas_cli.run.narration import (
+    label as phase_label,
 )
 
 K = SegmentKind
@@ -74,6 +76,7 @@ _STYLES = {
     K.SWITCH: "bold magenta",
     K.REST: "bold blue",
     K.HOLD: "bold green",
+    K.MOVE: "bold green",
     K.REP: "bold green",
     K.SET: "bold green",
     K.NOTE: "bold",
@@ -258,7 +261,7 @@ class LiveDisplay:
         title = Text(headline(plan, segment), style="bold")
         if segment.kind is K.PREP:
             title = Text.assemble(("First: ", "bold"), (headline(plan, segment), "bold"))
-        label = Text(LABELS[segment.kind].upper(), style=style)
+        label = Text(phase_label(segment).upper(), style=style)
         if counters(segment):
             label.append(f" · {counters(segment)}")
         if self._ending(moment):

@@ -15,6 +15,7 @@ from psoas_cli.library.model import (
     BreathStep,
     Exercise,
     HoldStep,
+    MoveStep,
     NoteStep,
     RepsStep,
     RestStep,
@@ -61,6 +62,8 @@ def dose_text(step: Step) -> str:
     parts: list[str]
     if isinstance(step, HoldStep):
         parts = [f"hold {format_duration(step.hold)}"]
+    elif isinstance(step, MoveStep):
+        parts = [f"{step.action} {format_duration(step.move)}"]
     elif isinstance(step, BreathStep):
         cycles = breath_cycles(step)
         amount = (
@@ -73,11 +76,11 @@ def dose_text(step: Step) -> str:
         parts = [f"{step.reps} rep{'s' if step.reps != 1 else ''}"]
     if _SIDES[step.sides]:
         parts.append(_SIDES[step.sides])
-    if isinstance(step, HoldStep | RepsStep) and step.sets > 1:
+    if isinstance(step, HoldStep | MoveStep | RepsStep) and step.sets > 1:
         parts.append(f"{step.sets} sets")
     if isinstance(step, RepsStep):
         parts.append(f"{format_duration(step.tempo)} per rep" if step.tempo else "at your own pace")
-    if isinstance(step, HoldStep | RepsStep) and step.rest:
+    if isinstance(step, HoldStep | MoveStep | RepsStep) and step.rest:
         parts.append(f"rest {format_duration(step.rest)} between sets")
     return ", ".join(parts)
 
@@ -160,6 +163,8 @@ def _step_data(step: Step, seconds: float) -> dict[str, Any]:
     data["dose_note"] = step.dose_note
     if isinstance(step, HoldStep):
         data.update(hold=step.hold, sets=step.sets, rest=step.rest)
+    elif isinstance(step, MoveStep):
+        data.update(move=step.move, action=step.action, sets=step.sets, rest=step.rest)
     elif isinstance(step, BreathStep):
         pattern = step.pattern
         data.update(

@@ -15,11 +15,14 @@ from typing import TypeAlias, TypedDict, TypeVar
 from psoas_cli.durations import format_duration, parse_duration
 from psoas_cli.errors import Problem, RoutineFileError
 from psoas_cli.library.model import (
+    DEFAULT_ACTION,
     BreathPattern,
     BreathStep,
     Exercise,
+    ExerciseStep,
     HoldStep,
     Level,
+    MoveStep,
     NoteStep,
     RepsStep,
     RestStep,
@@ -72,6 +75,9 @@ MAX_CHECK_ANSWERS = 9
 BREATH_PATTERN_KEYS = frozenset({"inhale", "hold_in", "exhale", "hold_out"})
 STEP_KEYS: Mapping[StepKind, frozenset[str]] = {
     StepKind.HOLD: frozenset({"exercise", "hold", "sides", "sets", "rest", "tip", "dose_note"}),
+    StepKind.MOVE: frozenset(
+        {"exercise", "move", "action", "sides", "sets", "rest", "tip", "dose_note"}
+    ),
     StepKind.BREATH: frozenset(
         {"exercise", "breath", "cycles", "duration", "sides", "tip", "dose_note"}
     ),
@@ -85,6 +91,7 @@ STEP_KEYS: Mapping[StepKind, frozenset[str]] = {
 ALL_STEP_KEYS = frozenset().union(*STEP_KEYS.values())
 SIDES_FOR_KIND: Mapping[StepKind, tuple[Sides, ...]] = {
     StepKind.HOLD: (Sides.NONE, Sides.LEFT, Sides.RIGHT, Sides.BOTH),
+    StepKind.MOVE: (Sides.NONE, Sides.LEFT, Sides.RIGHT, Sides.BOTH),
     StepKind.BREATH: (Sides.NONE, Sides.LEFT, Sides.RIGHT, Sides.BOTH),
     StepKind.REPS: tuple(Sides),
 }
@@ -97,6 +104,9 @@ MAX_SETS = 20
 MAX_CYCLES = 500
 MAX_TEMPO = 60.0
 MAX_NOTE_SECONDS = 600.0
+MAX_ACTION_LETTERS = 12
+"""A move step's action word is shown in large letters; longer words do not fit a phone."""
+_ACTION = re.compile(rf"^[a-z]{{1,{MAX_ACTION_LETTERS}}}$")
 DEFAULT_NOTE_SECONDS = 10.0
 MAX_VISITS = 100_000
 MAX_PROBLEMS = 50
@@ -516,7 +526,7 @@ def _exercise_step(
     kind: StepKind,
     found: Fields,
     exercises: Mapping[str, Exercise],
-) -> HoldStep | BreathStep | RepsStep | None:
+) -> ExerciseStep | None:
     """A step of work on an exercise: the fields every kind shares, then the kind's own.
 
     The kind's own fields are read even when a shared one is wrong, so every problem in the
@@ -524,9 +534,11 @@ def _exercise_step(
     """
     before = len(reader.problems)
     shared = _shared_fields(reader, node, path, kind=kind, found=found, exercises=exercises)
-    step: HoldStep | BreathStep | RepsStep | None
+    step: ExerciseStep | None
     if kind is StepKind.HOLD:
         step = _hold_step(reader, found, shared)
+    elif kind is StepKind.MOVE:
+        step = _move_step(reader, found, shared)
     elif kind is StepKind.BREATH:
         step = _breath_step(reader, node, path, found, shared)
     else:
@@ -576,6 +588,23 @@ def _hold_step(reader: FieldReader, found: Fields, shared: _SharedFields | None)
         return None
     sets, rest = sets_and_rest
     return HoldStep(hold=hold, sets=sets, rest=rest, **shared)
+
+
+def _move_step(reader: FieldReader, found: Fields, shared: _SharedFields | None) -> MoveStep | None:
+    move = reader.duration(*found["move"], most=MAX_STEP_SECONDS)
+    action = reader.text(*found["action"]) if "action" in found else DEFAULT_ACTION
+    if action is not None and not _ACTION.match(action):
+        reader.report(
+            *found["action"],
+            f"{action!r} should be one lowercase word of at most {MAX_ACTION_LETTERS} letters, "
+            "such as roll or pivot: it is shown large while the step runs",
+        )
+        return None
+    sets_and_rest = _sets_and_rest(reader, found)
+    if shared is None or move is None or action is None or sets_and_rest is None:
+        return None
+    sets, rest = sets_and_rest
+    return MoveStep(move=move, action=action, sets=sets, rest=rest, **shared)
 
 
 def _breath_step(

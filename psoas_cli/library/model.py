@@ -31,6 +31,7 @@ class StepKind(Enum):
     """The kinds of step a routine holds, by the name files and --json give them."""
 
     HOLD = "hold"
+    MOVE = "move"
     BREATH = "breath"
     REPS = "reps"
     REST = "rest"
@@ -107,6 +108,30 @@ class HoldStep:
     dose_note: str = ""
 
 
+DEFAULT_ACTION = "move"
+"""What a move step says it is doing when its file does not name the movement."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MoveStep:
+    """Movement for a time, such as rolling over a ball: timed like a hold, but not still.
+
+    ``action`` is the one word shown and said while it runs (ROLL, PIVOT), so nobody is told
+    to hold still while they are meant to move.
+    """
+
+    kind: ClassVar[StepKind] = StepKind.MOVE
+
+    exercise: Exercise
+    move: float
+    action: str = DEFAULT_ACTION
+    sides: Sides = Sides.NONE
+    sets: int = 1
+    rest: float = 0.0
+    tip: str = ""
+    dose_note: str = ""
+
+
 @dataclass(frozen=True, kw_only=True)
 class BreathStep:
     """Breath-paced work, for a number of cycles or for a duration filled with whole cycles."""
@@ -158,7 +183,10 @@ class NoteStep:
     duration: float
 
 
-Step = HoldStep | BreathStep | RepsStep | RestStep | NoteStep
+ExerciseStep = HoldStep | MoveStep | BreathStep | RepsStep
+"""The steps that work on an exercise, as opposed to a rest or a note."""
+
+Step = ExerciseStep | RestStep | NoteStep
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -181,6 +209,6 @@ class Routine:
         """Each exercise the routine uses, once, in order of first use."""
         seen: dict[str, Exercise] = {}
         for step in self.steps:
-            if isinstance(step, HoldStep | BreathStep | RepsStep):
+            if isinstance(step, ExerciseStep):
                 seen.setdefault(step.exercise.id, step.exercise)
         return tuple(seen.values())

@@ -13,6 +13,7 @@ from enum import Enum
 from psoas_cli.library.model import (
     BreathStep,
     HoldStep,
+    MoveStep,
     NoteStep,
     RepsStep,
     RestStep,
@@ -32,6 +33,7 @@ class SegmentKind(Enum):
     PREP = "get ready"
     TRANSITION = "next up"
     HOLD = "hold"
+    MOVE = "move"
     SWITCH = "switch sides"
     REST = "rest"
     INHALE = "inhale"
@@ -45,7 +47,10 @@ class SegmentKind(Enum):
 
 @dataclass(frozen=True, kw_only=True)
 class Segment:
-    """One stretch of time with a single instruction; counters are 1-based, 0 when unused."""
+    """One stretch of time with a single instruction; counters are 1-based, 0 when unused.
+
+    ``text`` is what a rest or note says, or the word for what a move step does (roll).
+    """
 
     kind: SegmentKind
     duration: float
@@ -163,8 +168,8 @@ def _step_total(step: Step, opts: PlanOptions) -> float:
     switches = (sides - 1) * opts.switch if opts.switch > 0 else 0.0
     if isinstance(step, BreathStep):
         return sides * breath_cycles(step) * step.pattern.cycle + switches
-    if isinstance(step, HoldStep):
-        one_set = sides * step.hold
+    if isinstance(step, HoldStep | MoveStep):
+        one_set = sides * timed_seconds(step)
     else:
         movements = step.reps * (2 if step.sides is Sides.ALTERNATE else 1)
         one_set = sides * movements * (step.tempo or opts.seconds_per_rep)
@@ -176,8 +181,8 @@ def _expand(step: Step, index: int, opts: PlanOptions) -> Iterator[Segment]:
         yield Segment(kind=SegmentKind.REST, duration=step.duration, step=index, text=step.tip)
     elif isinstance(step, NoteStep):
         yield Segment(kind=SegmentKind.NOTE, duration=step.duration, step=index, text=step.text)
-    elif isinstance(step, HoldStep):
-        yield from _hold(step, index, opts)
+    elif isinstance(step, HoldStep | MoveStep):
+        yield from _timed(step, index, opts)
     elif isinstance(step, BreathStep):
         yield from _breath(step, index, opts)
     else:
@@ -199,18 +204,25 @@ def _switch(index: int, opts: PlanOptions) -> Iterator[Segment]:
         yield Segment(kind=SegmentKind.SWITCH, duration=opts.switch, step=index)
 
 
-def _hold(step: HoldStep, index: int, opts: PlanOptions) -> Iterator[Segment]:
+def timed_seconds(step: HoldStep | MoveStep) -> float:
+    """How long one side of one set lasts, whether it is held still or moved through."""
+    return step.hold if isinstance(step, HoldStep) else step.move
+
+
+def _timed(step: HoldStep | MoveStep, index: int, opts: PlanOptions) -> Iterator[Segment]:
+    moving = isinstance(step, MoveStep)
     for set_number in range(1, step.sets + 1):
         for n, side in enumerate(_sides(step.sides)):
             if n:
                 yield from _switch(index, opts)
             yield Segment(
-                kind=SegmentKind.HOLD,
-                duration=step.hold,
+                kind=SegmentKind.MOVE if moving else SegmentKind.HOLD,
+                duration=timed_seconds(step),
                 step=index,
                 side=side,
                 set_number=set_number,
                 sets=step.sets,
+                text=step.action if isinstance(step, MoveStep) else "",
             )
         if set_number < step.sets:
             yield Segment(kind=SegmentKind.REST, duration=step.rest, step=index)

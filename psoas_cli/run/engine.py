@@ -192,6 +192,7 @@ _START_CUES = {
     SegmentKind.TRANSITION: Cue.NEXT,
     SegmentKind.NOTE: Cue.NEXT,
     SegmentKind.HOLD: Cue.START,
+    SegmentKind.MOVE: Cue.START,
     SegmentKind.SET: Cue.START,
     SegmentKind.SWITCH: Cue.SWITCH,
     SegmentKind.REST: Cue.REST,
@@ -207,6 +208,7 @@ COUNTED_DOWN = frozenset(
         SegmentKind.PREP,
         SegmentKind.TRANSITION,
         SegmentKind.HOLD,
+        SegmentKind.MOVE,
         SegmentKind.SWITCH,
         SegmentKind.REST,
     }

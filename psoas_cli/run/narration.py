@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from psoas_cli.durations import format_clock, format_duration
 from psoas_cli.library.describe import dose_text, step_name
 from psoas_cli.library.guidance import HABITS, STOP_ADVICE, STOP_SIGNS
-from psoas_cli.library.model import BreathStep, Exercise, HoldStep, RepsStep, Sides, Step
+from psoas_cli.library.model import Exercise, ExerciseStep, RepsStep, Sides, Step
 from psoas_cli.library.plan import SECONDS_PER_SELF_PACED_REP, Plan, Segment, SegmentKind
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import RunReport
@@ -31,6 +31,7 @@ LABELS = {
     K.PREP: "Get ready",
     K.TRANSITION: "Get into position",
     K.HOLD: "Hold",
+    K.MOVE: "Move",
     K.SWITCH: "Switch sides",
     K.REST: "Rest",
     K.REP: "Reps",
@@ -39,6 +40,14 @@ LABELS = {
     **PHASE_WORDS,
 }
 """The one or two words that say what to do now, shown large on screen."""
+
+
+def label(segment: Segment) -> str:
+    """What to do now in a word or two: a move step says its own movement (Roll, Pivot)."""
+    if segment.kind is K.MOVE and segment.text:
+        return segment.text.capitalize()
+    return LABELS[segment.kind]
+
 
 HURT_TITLE = "Stopped because it hurts."
 
@@ -51,7 +60,7 @@ def step_of(plan: Plan, segment: Segment) -> Step:
 def exercise_of(plan: Plan, segment: Segment) -> Exercise | None:
     """The exercise being done in a segment, if any."""
     step = step_of(plan, segment)
-    return step.exercise if isinstance(step, HoldStep | BreathStep | RepsStep) else None
+    return step.exercise if isinstance(step, ExerciseStep) else None
 
 
 def starts_step(plan: Plan, index: int) -> bool:
@@ -152,6 +161,8 @@ def segment_summary(plan: Plan, segment: Segment, *, timed: bool = True) -> str:
             name = step_name(step_of(plan, segment))
             return f"{name}: {segment.reps} reps each side, alternating{pace}"
         return f"{headline(plan, segment)}: {segment.reps} reps{pace}"
+    if kind is K.MOVE:
+        return f"{headline(plan, segment)}: {segment.text} {seconds}"
     return f"{headline(plan, segment)}: hold {seconds}"
 
 
@@ -182,9 +193,10 @@ def plain_line(plan: Plan, segment: Segment, *, interactive: bool) -> str:
         if interactive:
             return f"{where}. Press Enter when the set is done."
         return f"{where}, timed at {seconds} (no keyboard)."
-    if kind is K.HOLD:
+    if kind in (K.HOLD, K.MOVE):
         extra = f" ({counters(segment)})" if counters(segment) else ""
-        return f"{headline(plan, segment)}: hold {seconds}{extra}"
+        doing = segment.text if kind is K.MOVE else "hold"
+        return f"{headline(plan, segment)}: {doing} {seconds}{extra}"
     if kind is K.REST:
         return f"Rest {seconds}" + (f". {segment.text}" if segment.text else "")
     if kind is K.NOTE:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from psoas_cli.history.store import PAIN_SCALE, CheckResult
-from psoas_cli.library.model import BreathStep, HoldStep, RepsStep, SelfCheck, Side, Sides
+from psoas_cli.library.model import ExerciseStep, SelfCheck, Side, Sides
 from psoas_cli.library.plan import Plan
 from psoas_cli.run.engine import RunReport
 from psoas_cli.run.terminal import KeySource
@@ -70,7 +70,7 @@ def due_checks(plan: Plan, report: RunReport) -> list[DueCheck]:
     due = []
     for index in report.steps_done:
         step = plan.routine.steps[index]
-        if not isinstance(step, HoldStep | BreathStep | RepsStep) or step.exercise.check is None:
+        if not isinstance(step, ExerciseStep) or step.exercise.check is None:
             continue
         sides: tuple[Side | None, ...] = {
             Sides.NONE: (None,),
