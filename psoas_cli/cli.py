@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from psoas_cli import __version__
+from psoas_cli.durations import written_duration
 from psoas_cli.errors import ExitCode, PsoasError
 from psoas_cli.limits import MAX_CUE_SECONDS, MAX_SPEED, MAX_WEEKLY_GOAL
 
@@ -84,6 +85,22 @@ class DurationType(click.ParamType[float]):
 
 CUE = DurationType(most=MAX_CUE_SECONDS)
 """The length of a get-ready, switch-sides or next-up cue."""
+
+CUE_RANGE = f"0 to {written_duration(MAX_CUE_SECONDS)}"
+
+
+class RecordIdType(click.ParamType[int]):
+    """The ID of a stored session, as `psoas history` shows it: a whole number from 1."""
+
+    name = "id"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        if not (text.isascii() and text.isdigit()) or int(text) < 1:
+            self.fail(f"{value!r} is not a session ID (a whole number, as psoas history shows)")
+        return int(text)
 
 
 class SinceDateType(click.ParamType["date"]):
@@ -392,10 +409,16 @@ def schema_command(exercise: bool) -> None:
     help="Divide every duration by this (10 = ten times faster), for previews.",
 )
 @click.option("--from", "start", metavar="STEP", help="Start at this step: its number or exercise.")
-@click.option("--prep", default="5s", type=CUE, show_default=True, help="Get-ready time.")
+@click.option(
+    "--prep", default="5s", type=CUE, show_default=True, help=f"Get-ready time, {CUE_RANGE}."
+)
 @click.option("--no-prep", is_flag=True, help="Start the first step at once.")
-@click.option("--switch", default="5s", type=CUE, show_default=True, help="Switch-sides time.")
-@click.option("--transition", default="5s", type=CUE, show_default=True, help="Next-up time.")
+@click.option(
+    "--switch", default="5s", type=CUE, show_default=True, help=f"Switch-sides time, {CUE_RANGE}."
+)
+@click.option(
+    "--transition", default="5s", type=CUE, show_default=True, help=f"Next-up time, {CUE_RANGE}."
+)
 @click.option("--quiet/--bells", default=False, help="No terminal bells.  [default: bells]")
 @click.option("--voice/--no-voice", default=False, help="Speak the cues (espeak-ng, say…).")
 @click.option("-y", "--yes", is_flag=True, help="Start without waiting for a key.")
@@ -572,8 +595,8 @@ def history_group(
     if ctx.invoked_subcommand is not None:
         if listing or delete_id is not None or export_to or import_from or yes:
             raise click.UsageError(
-                f"the options of 'psoas history' list sessions; give them to "
-                f"'{ctx.invoked_subcommand}' or leave the command out."
+                f"the options before '{ctx.invoked_subcommand}' are for listing sessions; "
+                f"see psoas history {ctx.invoked_subcommand} --help for its own."
             )
         return
     actions = [a for a in (delete_id is not None, export_to, import_from, as_json, as_csv) if a]
@@ -632,7 +655,7 @@ def history_import(source: str) -> None:
 
 
 @history_group.command("delete")
-@click.argument("record_id", metavar="ID", type=click.IntRange(min=1))
+@click.argument("record_id", metavar="ID", type=RecordIdType())
 @click.option("-y", "--yes", is_flag=True, help="Delete without asking.")
 def history_delete(record_id: int, yes: bool) -> None:
     """Delete one session, by the ID that `psoas history` shows.

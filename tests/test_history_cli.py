@@ -166,16 +166,19 @@ def test_listing_options_do_not_mix_with_a_subcommand() -> None:
     """Options that filter the list are a usage error before delete, export or import."""
     code, _, err = psoas("history", "--json", "delete", "1")
     assert code == 2
-    assert "the options of 'psoas history' list sessions; give them to 'delete'" in err
+    assert (
+        "the options before 'delete' are for listing sessions; see psoas history delete --help"
+        in err
+    )
     assert not history_path().exists()
 
 
 def test_delete_wants_a_positive_whole_number() -> None:
-    """An ID of 0 or a word is a usage error naming the argument, not a lookup."""
+    """An ID of 0 or a word is a usage error that says what an ID is, not a lookup."""
     for bad in ("0", "twelve"):
         code, _, err = psoas("history", "delete", bad)
         assert code == 2
-        assert "Invalid value for 'ID'" in err
+        assert f"Invalid value for 'ID': '{bad}' is not a session ID (a whole number" in err
 
 
 def test_a_damaged_history_is_reported_by_every_command_and_never_touched() -> None:
