@@ -17,6 +17,7 @@ from psoas_cli.errors import ExitCode, PsoasError
 from psoas_cli.limits import MAX_CUE_SECONDS, MAX_SPEED, MAX_WEEKLY_GOAL
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import date
     from pathlib import Path
 
@@ -83,7 +84,7 @@ class DurationType(click.ParamType[float]):
         return seconds
 
 
-CUE = DurationType(most=MAX_CUE_SECONDS)
+CUE_DURATION = DurationType(most=MAX_CUE_SECONDS)
 """The length of a get-ready, switch-sides or next-up cue."""
 
 CUE_RANGE = f"0 to {written_duration(MAX_CUE_SECONDS)}"
@@ -103,19 +104,26 @@ class RecordIdType(click.ParamType[int]):
         return int(text)
 
 
+def _local_today() -> date:
+    """Today where the person is: what --since counts back from and stats count up to."""
+    from datetime import datetime  # noqa: PLC0415
+
+    return datetime.now().astimezone().date()
+
+
 class SinceDateType(click.ParamType["date"]):
     """A local date written as 2026-11-01, today, yesterday, 10d or 4w (ago)."""
 
     name = "date"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        from datetime import date, datetime  # noqa: PLC0415
+        from datetime import date  # noqa: PLC0415
 
         if isinstance(value, date):
             return value
         from psoas_cli.history.store import since_date  # noqa: PLC0415
 
-        day = since_date(str(value), datetime.now().astimezone().date())
+        day = since_date(str(value), _local_today())
         if day is None:
             self.fail(
                 f"{value!r} is not a date like 2026-11-01, today, yesterday, 10d or 4w.", param, ctx
@@ -410,14 +418,26 @@ def schema_command(exercise: bool) -> None:
 )
 @click.option("--from", "start", metavar="STEP", help="Start at this step: its number or exercise.")
 @click.option(
-    "--prep", default="5s", type=CUE, show_default=True, help=f"Get-ready time, {CUE_RANGE}."
+    "--prep",
+    default="5s",
+    type=CUE_DURATION,
+    show_default=True,
+    help=f"Get-ready time, {CUE_RANGE}.",
 )
 @click.option("--no-prep", is_flag=True, help="Start the first step at once.")
 @click.option(
-    "--switch", default="5s", type=CUE, show_default=True, help=f"Switch-sides time, {CUE_RANGE}."
+    "--switch",
+    default="5s",
+    type=CUE_DURATION,
+    show_default=True,
+    help=f"Switch-sides time, {CUE_RANGE}.",
 )
 @click.option(
-    "--transition", default="5s", type=CUE, show_default=True, help=f"Next-up time, {CUE_RANGE}."
+    "--transition",
+    default="5s",
+    type=CUE_DURATION,
+    show_default=True,
+    help=f"Next-up time, {CUE_RANGE}.",
 )
 @click.option("--quiet/--bells", default=False, help="No terminal bells.  [default: bells]")
 @click.option("--voice/--no-voice", default=False, help="Speak the cues (espeak-ng, say…).")
@@ -535,12 +555,6 @@ def run_command(
         raise click.exceptions.Exit(ExitCode.INTERRUPTED)
 
 
-def _local_today() -> date:
-    from datetime import datetime  # noqa: PLC0415
-
-    return datetime.now().astimezone().date()
-
-
 SINCE_HELP = "Only sessions from DATE on: 2026-11-01, today, yesterday, 10d, 4w."
 ROUTINE_HELP = "Only sessions of this routine."
 LIST_SIZE = 20
@@ -604,12 +618,14 @@ def history_group(
         raise click.UsageError(
             "use one of --delete, --export, --import, --json and --csv at a time."
         )
-    if import_from is not None:
-        _import_history(_history_file(), import_from)
-    elif delete_id is not None:
-        _delete_record(_history_file(), delete_id, ask=not yes)
-    elif export_to is not None:
-        _export_history(_read_records(since=since, routine=routine, limit=limit), export_to)
+    if delete_id is not None or export_to is not None or import_from is not None:
+        _old_history_flags(
+            delete_id=delete_id,
+            ask=not yes,
+            export_to=export_to,
+            import_from=import_from,
+            records=lambda: _read_records(since=since, routine=routine, limit=limit),
+        )
     elif as_json or as_csv:
         records = _read_records(since=since, routine=routine, limit=limit)
         if as_json:
@@ -624,15 +640,36 @@ def history_group(
         _print_history_table(since=since, routine=routine, limit=limit)
 
 
+def _old_history_flags(
+    *,
+    delete_id: int | None,
+    ask: bool,
+    export_to: str | None,
+    import_from: str | None,
+    records: Callable[[], list[RunRecord]],
+) -> None:
+    """--delete, --export and --import from before history had subcommands.
+
+    Kept, hidden, for one release so scripts keep working; remove in the next release.
+    """
+    if import_from is not None:
+        _import_history(_history_file(), import_from)
+    elif delete_id is not None:
+        _delete_record(_history_file(), delete_id, ask=ask)
+    elif export_to is not None:
+        _export_history(records(), export_to)
+
+
 @history_group.command("export", short_help="Write the history to a JSON file.")
 @click.argument("target", metavar="FILE")
 @click.option("--since", type=SinceDateType(), metavar="DATE", help=SINCE_HELP)
 @click.option("--routine", metavar="NAME", help=ROUTINE_HELP)
 def history_export(target: str, since: date | None, routine: str | None) -> None:
-    """Write every session, rating and self-check to FILE as JSON ('-': standard output).
+    """Write sessions with their ratings and self-checks to FILE as JSON ('-': standard output).
 
-    The file is for backups and for moving to another computer: `psoas history import`
-    reads it back. An existing FILE is never overwritten.
+    Every session, unless --since or --routine choose some. The file is for backups and
+    for moving to another computer: `psoas history import` reads it back. An existing FILE
+    is never overwritten.
 
     \b
     Examples:
@@ -678,27 +715,29 @@ def _history_file() -> Path:
 
 def _read_records(*, since: date | None, routine: str | None, limit: int | None) -> list[RunRecord]:
     """Records newest first; no limit or 0 means all of them. No history file means none."""
+    return _read_history(since=since, routine=routine, limit=limit)[0]
+
+
+def _read_history(
+    *, since: date | None, routine: str | None, limit: int | None
+) -> tuple[list[RunRecord], int]:
+    """The records ``_read_records`` gives, and how many there are without the limit."""
     from psoas_cli.history.store import History  # noqa: PLC0415
 
     history = History.read(_history_file())
     if history is None:
-        return []
+        return [], 0
     with history:
-        return history.records(since=since, routine=routine, limit=limit or None)
+        records = history.records(since=since, routine=routine, limit=limit or None)
+        return records, history.count(since=since, routine=routine)
 
 
 def _print_history_table(*, since: date | None, routine: str | None, limit: int | None) -> None:
     from psoas_cli.display.console import make_console  # noqa: PLC0415
     from psoas_cli.display.progress import print_history  # noqa: PLC0415
-    from psoas_cli.history.store import History  # noqa: PLC0415
 
-    history = History.read(_history_file())
-    records, total = [], 0
-    if history is not None:
-        with history:
-            wanted = LIST_SIZE if limit is None else limit
-            records = history.records(since=since, routine=routine, limit=wanted or None)
-            total = history.count(since=since, routine=routine)
+    wanted = LIST_SIZE if limit is None else limit
+    records, total = _read_history(since=since, routine=routine, limit=wanted)
     print_history(make_console(), records, total)
 
 

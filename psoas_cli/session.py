@@ -40,6 +40,7 @@ from psoas_cli.run.engine import (
 from psoas_cli.run.keys import SHORT_HELP
 from psoas_cli.run.narration import habit_tip, hurt_lines, safety_lines, summary
 from psoas_cli.run.questions import (
+    CANCEL_KEYS,
     PAIN_AFTER_PROMPT,
     PAIN_BEFORE_INTRO,
     PAIN_BEFORE_PROMPT,
@@ -122,12 +123,12 @@ def local_now() -> datetime:
     return datetime.now().astimezone()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Sounds:
     """What a run sounds through: engine listeners, the wakers that time them, the voice."""
 
-    listeners: list[Listener] = field(default_factory=list)
-    wakers: list[Waker] = field(default_factory=list)
+    listeners: tuple[Listener, ...] = ()
+    wakers: tuple[Waker, ...] = ()
     voice: Voice | None = None
 
 
@@ -163,14 +164,18 @@ class Session:
     def _run(
         self, plan: Plan, settings: RunSettings, keys: KeySource, recorder: Recorder | None
     ) -> RunReport:
-        """The phases of a run in order: safety screen, pain before, the run itself, the
-        summary and the after-run questions. Cancelling at the start ends it early."""
+        """A run's phases in order, ending early if it is cancelled before it starts.
+
+        The safety screen with any notices, the wait to begin (with the pain question), the
+        guided run, the summary, then the after-run questions.
+        """
         display = self._display(plan, settings, interactive=keys.interactive)
         sounds = self._sounds(settings)
-        recorder = self._safety_screen(
-            plan, settings, keys=keys, display=display, sounds=sounds, recorder=recorder
-        )
-        start = self._pain_before(settings, keys, display, asks_rating=recorder is not None)
+        display.lines(safety_lines(plan, settings.speed))
+        display.lines(self._notices(plan, settings, keys.interactive, sounds.voice, recorder))
+        if recorder is not None and recorder.problem:
+            recorder = None  # the notices said so; the run goes on unrecorded
+        start = self._wait_to_begin(settings, keys, display, asks_rating=recorder is not None)
         if start.cancelled:
             display.lines(["Not started."])
             return not_started(plan)
@@ -192,25 +197,7 @@ class Session:
             display.lines(["", habit_tip(self.now().toordinal())])
         return report
 
-    def _safety_screen(
-        self,
-        plan: Plan,
-        settings: RunSettings,
-        *,
-        keys: KeySource,
-        display: Display,
-        sounds: Sounds,
-        recorder: Recorder | None,
-    ) -> Recorder | None:
-        """Show the safety text and anything that will differ from a normal run; returns the
-        recorder still worth using (None once the history has refused it)."""
-        display.lines(safety_lines(plan, settings.speed))
-        display.lines(self._notices(plan, settings, keys.interactive, sounds.voice, recorder))
-        if recorder is not None and recorder.problem:
-            return None
-        return recorder
-
-    def _pain_before(
+    def _wait_to_begin(
         self, settings: RunSettings, keys: KeySource, display: Display, *, asks_rating: bool
     ) -> Rating:
         """Wait for the person to begin: at a keyboard, by rating their pain when the run is
@@ -222,7 +209,7 @@ class Session:
             display.lines([PAIN_BEFORE_INTRO])
             return ask_pain(keys, self.stdout, PAIN_BEFORE_PROMPT)
         display.lines(["Press any key to begin, or q to cancel."])
-        cancelled = keys.wait_for_key() in ("q", "escape")
+        cancelled = keys.wait_for_key() in CANCEL_KEYS
         return Rating(settings.pain_before, cancelled=cancelled)
 
     def _guided_run(
@@ -326,18 +313,12 @@ class Session:
 
     def _sounds(self, settings: RunSettings) -> Sounds:
         """Bells unless --quiet, and a voice if asked for and one exists."""
-        sounds = Sounds()
-        if not settings.quiet:
-            stream = _bell_stream(self.stdout, self.stderr)
-            if stream is not None:
-                bells = BellPlayer(stream, self.clock)
-                sounds.listeners.append(bells)
-                sounds.wakers.append(bells)
+        stream = None if settings.quiet else _bell_stream(self.stdout, self.stderr)
+        bells = () if stream is None else (BellPlayer(stream, self.clock),)
         command = find_speech_command() if settings.voice else None
-        if command is not None:
-            sounds.voice = Voice(command)
-            sounds.listeners.append(sounds.voice)
-        return sounds
+        voice = None if command is None else Voice(command)
+        voices = () if voice is None else (voice,)
+        return Sounds(listeners=(*bells, *voices), wakers=bells, voice=voice)
 
     @staticmethod
     def _notices(
@@ -347,6 +328,7 @@ class Session:
         voice: Voice | None,
         recorder: Recorder | None,
     ) -> list[str]:
+        """What will differ from a normal run, said on the safety screen before it starts."""
         notices = []
         if recorder is not None and recorder.problem:
             notices.append(f"This run will not be recorded: {recorder.problem}")

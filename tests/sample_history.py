@@ -53,6 +53,7 @@ def _record(
     checks: tuple[CheckResult, ...] = (),
     pain: tuple[int | None, int | None] = (None, None),
 ) -> RunRecord:
+    """A completed run of five steps with no pauses, as the history would keep it."""
     return RunRecord(
         id=0,
         uid=uid,

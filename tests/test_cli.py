@@ -44,7 +44,9 @@ def command_paths(group: click.Group, prefix: tuple[str, ...] = ()) -> list[list
 def test_the_help_walk_finds_every_command() -> None:
     """The help test below sees the subcommands too, so a new one cannot slip past it."""
     walked = {" ".join(path) for path in command_paths(cli)}
-    assert {"run", "stats", "history", "history delete", "history export"} <= walked
+    assert {"run", "stats", "history", "history delete", "history export", "history import"} <= (
+        walked
+    )
 
 
 @pytest.mark.parametrize("command", command_paths(cli), ids=" ".join)

@@ -69,19 +69,44 @@ def layer_of(module: str) -> int:
 RELATIVE = "a relative import"
 
 
+DYNAMIC_IMPORTS = frozenset({"import_module", "__import__"})
+"""Calls that import the module named by their first argument."""
+
+
 def imports(source: str) -> Iterator[tuple[int, str]]:
-    """(line, imported module) for every import in a module's source."""
+    """(line, imported module) for every import in a module's source.
+
+    ``from a import b`` yields ``a.b``, since ``b`` may be a module (``from psoas_cli import
+    display``); a name that is not one still falls in ``a``'s layer.
+    ``importlib.import_module("x")`` and ``__import__("x")`` count when their name is written
+    out.
+    """
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield node.lineno, alias.name
         elif isinstance(node, ast.ImportFrom):
-            yield node.lineno, RELATIVE if node.level else node.module or ""
+            if node.level:
+                yield node.lineno, RELATIVE
+                continue
+            for alias in node.names:
+                yield node.lineno, f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.Call) and _called_name(node.func) in DYNAMIC_IMPORTS:
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                yield node.lineno, first.value
+
+
+def _called_name(func: ast.expr) -> str:
+    """The name a call is made through: ``f`` for ``f(...)`` and ``a.f(...)``."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else ""
 
 
 def violations(module: str, source: str) -> list[str]:
     """Each import in ``source`` that breaks the layering or the click and rich rules."""
-    found = []
+    found: list[str] = []
     own_layer = layer_of(module)
     for line, target in imports(source):
         if target == RELATIVE:
@@ -125,8 +150,8 @@ def test_imports_point_one_way(path: Path) -> None:
             "psoas_cli.history.store",
             "from typing import TYPE_CHECKING\n"
             "if TYPE_CHECKING:\n    from psoas_cli.run.engine import RunReport\n",
-            "psoas_cli.history.store:3 imports psoas_cli.run.engine: the history layer may "
-            "not import from the run layer above it",
+            "psoas_cli.history.store:3 imports psoas_cli.run.engine.RunReport: the history "
+            "layer may not import from the run layer above it",
         ),
         (
             "psoas_cli.library.plan",
@@ -145,9 +170,26 @@ def test_imports_point_one_way(path: Path) -> None:
         ),
         (
             "psoas_cli.durations",
-            "from psoas_cli.library.model import Side\n",
+            "from psoas_cli.library import model\n",
             "psoas_cli.durations:1 imports psoas_cli.library.model: the shared leaves layer "
             "may not import from the library layer above it",
+        ),
+        (
+            "psoas_cli.library.plan",
+            "from psoas_cli import display\n",
+            "psoas_cli.library.plan:1 imports psoas_cli.display: the library layer may not "
+            "import from the display layer above it",
+        ),
+        (
+            "psoas_cli.history.stats",
+            "import importlib\nimportlib.import_module('psoas_cli.run.engine')\n",
+            "psoas_cli.history.stats:2 imports psoas_cli.run.engine: the history layer may not "
+            "import from the run layer above it",
+        ),
+        (
+            "psoas_cli.run.keys",
+            "__import__('rich')\n",
+            "psoas_cli.run.keys:1 imports rich: only psoas_cli.display may import rich",
         ),
     ],
 )

@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 import re
 import shlex
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,11 +42,11 @@ def output_of(block: re.Match[str], monkeypatch: pytest.MonkeyPatch) -> str:
     shows them, in the scene its notes set."""
     notes = [note.strip() for note in (block.group("notes") or "").split(",") if note.strip()]
     expected_exit = 0
-    with monkeypatch.context() as scene:
+    with monkeypatch.context() as scene, ExitStack() as cleanup:
         scene.chdir(ROOT)
         for note in notes:
             if note == "sample history":
-                _use_sample_history(scene)
+                cleanup.enter_context(_sample_history(scene))
             elif match := EXIT_NOTE.match(note):
                 expected_exit = int(match.group(1))
             else:
@@ -59,13 +61,18 @@ def output_of(block: re.Match[str], monkeypatch: pytest.MonkeyPatch) -> str:
     return "".join(line.rstrip() + "\n" for line in result.output.splitlines())
 
 
-def _use_sample_history(scene: pytest.MonkeyPatch) -> None:
-    """A fresh history holding the six sample weeks, and a calendar that ends with them."""
+@contextmanager
+def _sample_history(scene: pytest.MonkeyPatch) -> Iterator[None]:
+    """A history holding the six sample weeks and a calendar that ends with them, gone after."""
     path = history_path()
-    path.unlink(missing_ok=True)
     with History.open(path) as history:
         history.import_records(six_weeks_of_mornings())
     scene.setattr(cli_module, "_local_today", lambda: TODAY)
+    try:
+        yield
+    finally:
+        for leftover in path.parent.glob(path.name + "*"):
+            leftover.unlink()
 
 
 def test_readme_blocks_are_current(monkeypatch: pytest.MonkeyPatch) -> None:

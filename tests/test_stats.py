@@ -57,8 +57,7 @@ def test_the_current_streak_survives_until_today_is_over() -> None:
 
 
 def test_days_are_local_dates_across_daylight_saving_changes(tmp_path: Path) -> None:
-    """Sessions at half past midnight around the spring and autumn changes (Berlin, 2026) fall
-    on their local dates, even where the UTC date is the day before; stored and read back."""
+    """Runs at 00:30 by the 2026 clock changes in Berlin fall on their local dates, stored or not."""
     spring = [
         record(at(date(2026, 3, 28), 0, 30, CET)),
         record(at(date(2026, 3, 29), 0, 30, CET)),
@@ -171,8 +170,7 @@ def _screen(width: int, draw: object, *args: object) -> list[str]:
 
 @pytest.mark.parametrize("width", [100, 40])
 def test_the_stats_screen_shows_streak_week_calendar_pain_and_checks(width: int) -> None:
-    """What a person reads: the streak, the week against the goal, shaded days, pain falling,
-    and the hang test's left and right answers over time."""
+    """The streak, week against goal, shaded days, falling pain and hang test answers by side."""
     stats = compute_stats(_some_weeks(), date(2026, 11, 21), goal=5)
     lines = _screen(width, print_stats, stats)
     assert lines[:3] == [

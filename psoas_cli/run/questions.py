@@ -23,7 +23,8 @@ PAIN_BEFORE_INTRO = (
 PAIN_BEFORE_PROMPT = "Pain now, 0-10: "
 PAIN_AFTER_PROMPT = "Pain now, 0 to 10? (Enter skips) "
 
-_CANCEL_KEYS = frozenset({"q", "escape"})
+CANCEL_KEYS = frozenset({"q", "escape"})
+"""Keys that cancel a question, or the start of a run."""
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ def ask_pain(keys: KeySource, out: IO[str], prompt: str) -> Rating:
     typed = ""
     while True:
         key = keys.wait_for_key()
-        if key is None or key in _CANCEL_KEYS or key == "enter":
+        if key is None or key in CANCEL_KEYS or key == "enter":
             out.write("\n")
             out.flush()
             if key == "enter":
@@ -91,7 +92,7 @@ def ask_check(keys: KeySource, out: IO[str], due: DueCheck) -> CheckResult | Non
     out.flush()
     while True:
         key = keys.wait_for_key()
-        if key is None or key in _CANCEL_KEYS or key == "enter":
+        if key is None or key in CANCEL_KEYS or key == "enter":
             out.write("skipped\n")
             out.flush()
             return None

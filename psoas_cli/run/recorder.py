@@ -98,16 +98,16 @@ class Recorder:
         """Bring the record up to date with ``report``."""
         ended = self._started + timedelta(seconds=self._clock() - self._started_at)
         progress = progress_of(report)
-        self._write_to_record(lambda history, sid: history.update(sid, progress, ended))
+        self._write_to_record(lambda history, record_id: history.update(record_id, progress, ended))
 
     def add_pain_after(self, pain: int) -> None:
         """Keep the rating given after the run."""
-        self._write_to_record(lambda history, sid: history.set_pain_after(sid, pain))
+        self._write_to_record(lambda history, record_id: history.set_pain_after(record_id, pain))
 
     def add_checks(self, checks: Sequence[CheckResult]) -> None:
         """Keep self-check answers."""
         if checks:
-            self._write_to_record(lambda history, sid: history.add_checks(sid, checks))
+            self._write_to_record(lambda history, record_id: history.add_checks(record_id, checks))
 
     def close(self) -> None:
         """Let go of the database."""
@@ -116,6 +116,7 @@ class Recorder:
             self._history = None
 
     def _write_to_record(self, write: Callable[[History, int], None]) -> None:
+        """Write to this run's record, once it has one."""
         record_id = self._record_id
         if record_id is not None:
             self._write(lambda history: write(history, record_id))
