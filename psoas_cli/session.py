@@ -23,6 +23,7 @@ from psoas_cli.library.plan import (
     PlanOptions,
     Segment,
     build_plan,
+    has_alternative,
     scaled,
 )
 from psoas_cli.library.plan import starting_at as plan_from_step
@@ -73,6 +74,9 @@ class Display(Protocol):
     def lines(self, lines: list[str]) -> None:
         """Print text outside the run's frame."""
 
+    def replan(self, plan: Plan) -> None:
+        """Follow a new timeline: a step's other option was chosen."""
+
     def frame_interval(self, segment: Segment) -> float:
         """How often the display wants to hear about a segment."""
         ...
@@ -100,9 +104,14 @@ class RunSettings:
         return self.history_wanted and self.speed == 1.0
 
 
-def make_plan(routine: Routine, settings: RunSettings) -> Plan:
-    """The timeline this run follows, after --from; --speed applies only to the clock."""
-    plan = build_plan(routine, settings.cues)
+def make_plan(
+    routine: Routine, settings: RunSettings, chosen: frozenset[int] = frozenset()
+) -> Plan:
+    """The timeline this run follows, after --from; --speed applies only to the clock.
+
+    ``chosen`` are the steps done as their alternative.
+    """
+    plan = build_plan(routine, settings.cues, chosen)
     if settings.start_step:
         plan = plan_from_step(plan, settings.start_step)
     return plan
@@ -179,6 +188,7 @@ class Session:
         if start.cancelled:
             display.lines(["Not started."])
             return not_started(plan)
+        options = OptionSwitch(plan, settings, display)
         report = self._guided_run(
             plan,
             settings,
@@ -187,7 +197,9 @@ class Session:
             sounds=sounds,
             recorder=recorder,
             pain_before=start.value,
+            options=options,
         )
+        plan = options.plan
         self._summary(plan, report, display)
         if recorder is not None:
             self._after_run_questions(
@@ -222,6 +234,7 @@ class Session:
         sounds: Sounds,
         recorder: Recorder | None,
         pain_before: int | None,
+        options: OptionSwitch,
     ) -> RunReport:
         """Walk the plan on the clock; whatever ends it, the record is saved and the voice
         stopped before anything else is printed."""
@@ -237,6 +250,7 @@ class Session:
             wakers=sounds.wakers,
             frame_interval=display.frame_interval,
             extend_seconds=EXTEND_SECONDS / settings.speed,
+            other_option=options,
         )
         if recorder is not None:
             recorder.follow(engine.report)
@@ -345,6 +359,26 @@ class Session:
                 "going on without a voice."
             )
         return notices
+
+
+class OptionSwitch:
+    """Switches a step between its main exercise and its alternative when asked, mid-run.
+
+    The engine gets the new timeline at its own speed; the display, which words durations
+    as they really are, gets it unscaled; ``plan`` is the one the run ends with.
+    """
+
+    def __init__(self, plan: Plan, settings: RunSettings, display: Display) -> None:
+        self.plan = plan
+        self._settings = settings
+        self._display = display
+
+    def __call__(self, plan: Plan, step: int) -> Plan | None:
+        if not has_alternative(self.plan.routine, step):
+            return None
+        self.plan = make_plan(self.plan.routine, self._settings, self.plan.chosen ^ {step})
+        self._display.replan(self.plan)
+        return scaled(self.plan, self._settings.speed)
 
 
 def not_started(plan: Plan) -> RunReport:

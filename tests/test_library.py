@@ -129,17 +129,20 @@ def test_daily_10min_is_the_article_routine(
 
 
 def test_release_20min_follows_the_programme(builtin_catalog: Catalog) -> None:
-    """The 15-20 minute programme: its four stretches, doses inside the article's ranges."""
+    """Three stretches with the overhead one as the kneeling one's option, in 15-20 min."""
     steps = routine(builtin_catalog, "release-20min").steps
     assert [s.exercise.id for s in steps if not isinstance(s, RestStep | NoteStep)] == [
         "hip-to-knee-stretch",
         "kneeling-psoas-stretch",
-        "overhead-kneeling-psoas-stretch",
         "face-down-hip-flexor-stretch",
     ]
-    hip, _, overhead, face_down = steps
+    hip, kneeling, face_down = steps
     assert isinstance(hip, HoldStep) and 120 <= hip.hold <= 180 and hip.sides is Sides.BOTH
+    assert isinstance(kneeling, HoldStep) and kneeling.alternative is not None
+    overhead = kneeling.alternative.step
+    assert overhead.exercise.id == "overhead-kneeling-psoas-stretch"
     assert isinstance(overhead, BreathStep) and overhead.cycles in (3, 4)
+    assert "arch" in kneeling.alternative.when
     assert isinstance(face_down, HoldStep) and face_down.hold == 60
     total = build_plan(routine(builtin_catalog, "release-20min")).total
     assert 15 * 60 <= total <= 20 * 60

@@ -149,6 +149,53 @@ def test_a_move_step_runs_for_a_time_and_says_its_movement(
     ]
 
 
+def test_a_step_may_carry_another_option_for_some_people(
+    exercises: dict[str, Exercise],
+) -> None:
+    """alternative: is another exercise step with when; it cannot nest or be a rest."""
+    routine = load(
+        """
+        title: T
+        steps:
+          - exercise: kneeling-psoas-stretch
+            hold: 90s
+            alternative:
+              when: your back arches
+              exercise: overhead-kneeling-psoas-stretch
+              breath: {inhale: 4, exhale: 6}
+              cycles: 4
+        """,
+        exercises,
+    )
+    (step,) = routine.steps
+    assert isinstance(step, HoldStep) and step.alternative is not None
+    assert step.alternative.when == "your back arches"
+    assert isinstance(step.alternative.step, BreathStep)
+    assert [e.id for e in routine.exercises] == [
+        "kneeling-psoas-stretch",
+        "overhead-kneeling-psoas-stretch",
+    ]
+    bad = """
+        title: T
+        steps:
+          - exercise: kneeling-psoas-stretch
+            hold: 90s
+            alternative:
+              exercise: couch-stretch
+              hold: 30s
+              alternative: {exercise: couch-stretch, hold: 3s, when: x}
+          - exercise: couch-stretch
+            hold: 30s
+            alternative: {rest: 30s, when: tired}
+        """
+    assert problems(bad, exercises) == [
+        "my.yaml:7:7: steps[0].alternative.when: required field is missing",
+        "my.yaml:9:20: steps[0].alternative.alternative: an alternative cannot have an alternative",
+        "my.yaml:12:18: steps[1].alternative: an alternative is an exercise to do instead: "
+        "a hold, move, breath or reps",
+    ]
+
+
 def test_name_defaults_to_file_name(exercises: dict[str, Exercise]) -> None:
     """A routine without a name field is called by its file name."""
     routine = load("title: T\nsteps: [{rest: 10}]\n", exercises, name="evening")

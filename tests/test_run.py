@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from fakes import FakeClock, fake_session
+from fakes import FakeClock, ScriptedCommands, fake_session
 from rich.console import Console
 
 from psoas_cli.cli import cli
@@ -15,7 +15,7 @@ from psoas_cli.display.live import LiveDisplay, big
 from psoas_cli.library.catalog import Catalog
 from psoas_cli.library.plan import Plan, SegmentKind, build_plan
 from psoas_cli.outcome import Outcome
-from psoas_cli.run.engine import Moment, Paused, SegmentStarted, Tick
+from psoas_cli.run.engine import Command, Moment, Paused, RunReport, SegmentStarted, Tick
 from psoas_cli.session import RunSettings
 
 K = SegmentKind
@@ -253,3 +253,79 @@ def test_config_file_mistakes_name_file_line_and_field(psoas_home: Path) -> None
     assert f"{config}:3:3: run.loud: unknown field for 'run' settings" in result.output
     assert result.output.index(":2:9:") < result.output.index(":3:3:")
     assert "Traceback" not in result.output
+
+
+def run_with_keys(plan: Plan, script: list[tuple[float, Command]]) -> tuple[str, RunReport, float]:
+    """A plain run on the fake clock with keys pressed at given seconds; transcript, report,
+    and the seconds it took."""
+    clock = FakeClock()
+    out = io.StringIO()
+    keys = ScriptedCommands(clock, script, typed=["enter"] * 4)
+    settings = RunSettings(yes=True, history_wanted=False)
+    report = fake_session(clock, out, keys=keys).run(plan, settings)
+    return out.getvalue(), report, clock.now - clock.start
+
+
+def test_the_other_option_is_offered_at_its_get_ready_and_taken_with_a(
+    builtin_catalog: Catalog,
+) -> None:
+    """In release-20min, a at the kneeling stretch's get-ready runs the overhead version."""
+    plan = build_plan(builtin_catalog.routines["release-20min"].routine)
+    offer = (
+        "If the kneeling stretch makes your low back arch, press a for Overhead kneeling "
+        "psoas stretch instead."
+    )
+    main, main_report, main_seconds = run_with_keys(plan, [])
+    assert offer in main and "Kneeling psoas stretch, left side: hold 2 min" in main
+    assert "Overhead kneeling psoas stretch" not in main.split(offer)[1]
+    assert main_seconds == pytest.approx(plan.total)
+    get_ready = next(
+        i for i, s in enumerate(plan.segments) if s.kind is K.TRANSITION and s.step == 1
+    )
+    pressed_at = sum(s.duration for s in plan.segments[:get_ready]) + 2.0
+    other, report, seconds = run_with_keys(plan, [(pressed_at, Command.OTHER_OPTION)])
+    assert "Doing the other option: Overhead kneeling psoas stretch." in other
+    assert "Overhead kneeling psoas stretch, left side" in other
+    assert "Kneeling psoas stretch, left side: hold" not in other
+    assert report.outcome is main_report.outcome is Outcome.COMPLETED
+    assert report.steps_done == main_report.steps_done == (0, 1, 2)
+    chosen = build_plan(plan.routine, chosen=frozenset({1}))
+    assert seconds == pytest.approx(chosen.total)
+    assert chosen.total < plan.total
+
+
+def test_pressing_a_again_goes_back_and_a_outside_a_get_ready_does_nothing(
+    builtin_catalog: Catalog,
+) -> None:
+    """a twice at the get-ready returns to the main exercise; a during a hold changes nothing."""
+    plan = build_plan(builtin_catalog.routines["release-20min"].routine)
+    get_ready = next(
+        i for i, s in enumerate(plan.segments) if s.kind is K.TRANSITION and s.step == 1
+    )
+    at = sum(s.duration for s in plan.segments[:get_ready])
+    twice, _, seconds = run_with_keys(
+        plan, [(at + 1.0, Command.OTHER_OPTION), (at + 2.0, Command.OTHER_OPTION)]
+    )
+    assert "Doing the other option" in twice
+    assert "Kneeling psoas stretch, left side: hold 2 min" in twice
+    assert seconds == pytest.approx(plan.total)
+    during_hold, _, seconds = run_with_keys(plan, [(30.0, Command.OTHER_OPTION)])
+    assert "Doing the other option" not in during_hold
+    assert seconds == pytest.approx(plan.total)
+
+
+def test_the_live_get_ready_offers_the_other_option(builtin_catalog: Catalog) -> None:
+    """The get-ready screen before the kneeling stretch says who the other option is for."""
+    plan = build_plan(builtin_catalog.routines["release-20min"].routine)
+    index = next(i for i, s in enumerate(plan.segments) if s.kind is K.TRANSITION)
+    segment = plan.segments[index]
+    moment = Moment(
+        index=index,
+        segment=segment,
+        duration=segment.duration,
+        remaining=3.0,
+        elapsed=segment.duration - 3.0,
+        paused=False,
+    )
+    text = " ".join(screen(plan, moment, 100).split())
+    assert "press a for Overhead kneeling psoas stretch instead." in text

@@ -12,7 +12,7 @@ from rich.text import Text
 from psoas_cli.display.columns import Column, layout
 from psoas_cli.durations import format_clock, format_duration
 from psoas_cli.library.catalog import ExerciseEntry, Origin, RoutineEntry
-from psoas_cli.library.describe import dose_text, step_name
+from psoas_cli.library.describe import alternative_text, dose_text, step_name
 from psoas_cli.library.guidance import BEFORE_YOU_START, STOP_ADVICE, STOP_SIGNS
 from psoas_cli.library.model import Exercise, NoteStep, RestStep
 from psoas_cli.library.plan import SECONDS_PER_SELF_PACED_REP, Plan
@@ -119,6 +119,9 @@ def print_routine(console: Console, entry: RoutineEntry, plan: Plan) -> None:
                 dose.append(f"\n{step.tip}", "italic")
             if step.dose_note:
                 dose.append(f"\n{step.dose_note}", "dim")
+        other = alternative_text(step)
+        if other is not None:
+            dose.append(f"\n{other} (not counted in the total)", "cyan")
         seconds = format_clock(plan.step_seconds(index))
         if narrow:
             name = Text(step_name(step), "bold")

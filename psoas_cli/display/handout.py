@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from psoas_cli.durations import format_clock, format_duration
 from psoas_cli.library.catalog import RoutineEntry
-from psoas_cli.library.describe import dose_text, step_name
+from psoas_cli.library.describe import alternative_text, dose_text, step_name
 from psoas_cli.library.guidance import BEFORE_YOU_START, STOP_ADVICE, STOP_SIGNS
 from psoas_cli.library.model import Exercise, NoteStep, RestStep
 from psoas_cli.library.plan import SECONDS_PER_SELF_PACED_REP, Plan
@@ -42,6 +42,9 @@ def routine_markdown(entry: RoutineEntry, plan: Plan) -> str:
         dose = dose_text(step).replace("|", "\\|")
         if not isinstance(step, RestStep | NoteStep) and step.dose_note:
             dose += f"<br>*{step.dose_note}*"
+        other = alternative_text(step)
+        if other is not None:
+            dose += "<br>" + f"{other} (not counted in the time)".replace("|", "\\|")
         seconds = format_duration(plan.step_seconds(index))
         lines.append(f"| {index + 1} | {step_name(step)} | {dose} | {seconds} |")
     lines += ["", _cue_note(plan), ""]

@@ -24,6 +24,7 @@ from psoas_cli.run.engine import (
     Extended,
     HelpRequested,
     Moment,
+    OptionChosen,
     Paused,
     Resumed,
     SegmentStarted,
@@ -40,6 +41,7 @@ from psoas_cli.run.narration import (
     headline,
     key_cues,
     later_in_block,
+    option_line,
     progress_text,
     step_number,
     stop_reminder,
@@ -142,9 +144,7 @@ class LiveDisplay:
         self._plan = plan
         self._speed = speed
         self._interactive = interactive
-        self._starts = [0.0]
-        for segment in plan.segments:
-            self._starts.append(self._starts[-1] + segment.duration / speed)
+        self._starts = self._segment_starts(plan)
         self._live = Live(
             console=console,
             auto_refresh=False,
@@ -170,6 +170,18 @@ class LiveDisplay:
             self._live.stop()
         finally:
             self.console.set_alt_screen(False)
+
+    def _segment_starts(self, plan: Plan) -> list[float]:
+        """Where each segment starts on the run's clock, and last where the plan ends."""
+        starts = [0.0]
+        for segment in plan.segments:
+            starts.append(starts[-1] + segment.duration / self._speed)
+        return starts
+
+    def replan(self, plan: Plan) -> None:
+        """Follow the timeline after a step's other option was chosen."""
+        self._plan = plan
+        self._starts = self._segment_starts(plan)
 
     def lines(self, lines: list[str]) -> None:
         """Print text above the live area (notices), keeping the frame below it."""
@@ -197,6 +209,9 @@ class LiveDisplay:
             self._asking_to_quit = event.asking_to_quit
         elif isinstance(event, HelpRequested):
             self._help_shown = not self._help_shown
+        elif isinstance(event, OptionChosen):
+            self._moment = event.moment
+            self._frame = None  # the same second, but another step coming up
         else:
             return
         self.draw()
@@ -303,6 +318,9 @@ class LiveDisplay:
             action = "press Enter or space when done" if self._interactive else "timed"
             rows.append(Text(f"{segment.reps} reps at your own pace: {action}", style="bold"))
         exercise = exercise_of(plan, segment)
+        option = option_line(plan, segment, interactive=self._interactive)
+        if option is not None:
+            rows.append(Text(option, style="bold cyan"))
         if segment.kind in (K.PREP, K.TRANSITION) and exercise is not None:
             rows += [Text(f"• Stop if: {sign}", style="red") for sign in exercise.stop_signs[1:3]]
         elif segment.kind in (K.REST, K.NOTE) and segment.text:

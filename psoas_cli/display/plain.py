@@ -16,12 +16,19 @@ from psoas_cli.run.engine import (
     Extended,
     Finished,
     HelpRequested,
+    OptionChosen,
     Paused,
     Resumed,
     SegmentStarted,
 )
 from psoas_cli.run.keys import HELP
-from psoas_cli.run.narration import introduction, opening, plain_line, starts_step
+from psoas_cli.run.narration import (
+    introduction,
+    opening,
+    option_line,
+    plain_line,
+    starts_step,
+)
 
 
 class PlainDisplay:
@@ -42,6 +49,10 @@ class PlainDisplay:
         """Plain mode prints on events only; once a second is the engine's slowest pace."""
         del segment
         return 1.0
+
+    def replan(self, plan: Plan) -> None:
+        """Follow the timeline after a step's other option was chosen."""
+        self._plan = plan
 
     def lines(self, lines: list[str]) -> None:
         """Print lines as they are, flushed at once."""
@@ -64,6 +75,9 @@ class PlainDisplay:
             self.lines([f"{format_duration(EXTEND_SECONDS)} more"])
         elif isinstance(event, HelpRequested):
             self.lines(["Keys: " + "; ".join(f"{key} {what}" for key, what in HELP)])
+        elif isinstance(event, OptionChosen):
+            line = option_line(self._plan, event.moment.segment, interactive=self._interactive)
+            self.lines([line] if line else [])
         elif isinstance(event, Finished):
             self._stream.flush()
 
@@ -77,4 +91,5 @@ class PlainDisplay:
         if block:
             out.append(block)
         out.append(plain_line(plan, segment, interactive=self._interactive))
-        self.lines(out)
+        option = option_line(plan, segment, interactive=self._interactive)
+        self.lines([*out, option] if option else out)

@@ -22,7 +22,7 @@ from psoas_cli.library.model import (
     Sides,
     Step,
 )
-from psoas_cli.library.plan import Plan, breath_cycles
+from psoas_cli.library.plan import Plan, PlanOptions, breath_cycles, step_seconds
 
 _SIDES = {
     Sides.NONE: "",
@@ -40,6 +40,14 @@ def step_name(step: Step) -> str:
     if isinstance(step, NoteStep):
         return "Note"
     return step.exercise.name
+
+
+def alternative_text(step: Step) -> str | None:
+    """A step's other option in one line: who it is for, what to do and how much."""
+    if isinstance(step, RestStep | NoteStep) or step.alternative is None:
+        return None
+    other = step.alternative
+    return f"If {other.when}: {step_name(other.step)} instead, {dose_text(other.step)}"
 
 
 def breath_text(pattern: BreathPattern) -> str:
@@ -103,7 +111,10 @@ def routine_data(entry: RoutineEntry, plan: Plan) -> dict[str, Any]:
         "overrides": entry.overrides or None,
         "total_seconds": round(plan.total, 3),
         "approximate": plan.approximate,
-        "steps": [_step_data(step, plan.step_seconds(i)) for i, step in enumerate(routine.steps)],
+        "steps": [
+            _step_data(step, plan.step_seconds(i), plan.options)
+            for i, step in enumerate(routine.steps)
+        ],
     }
 
 
@@ -151,7 +162,7 @@ def exercise_data(exercise: Exercise, entry: ExerciseEntry | None = None) -> dic
     return data
 
 
-def _step_data(step: Step, seconds: float) -> dict[str, Any]:
+def _step_data(step: Step, seconds: float, options: PlanOptions) -> dict[str, Any]:
     data: dict[str, Any] = {"kind": step.kind.value, "dose": dose_text(step), "seconds": seconds}
     if isinstance(step, RestStep):
         data.update(rest=step.duration, tip=step.tip)
@@ -179,4 +190,10 @@ def _step_data(step: Step, seconds: float) -> dict[str, Any]:
         )
     else:
         data.update(reps=step.reps, sets=step.sets, tempo=step.tempo, rest=step.rest)
+    if step.alternative is not None:
+        other = step.alternative.step
+        data["alternative"] = {
+            "when": step.alternative.when,
+            **_step_data(other, step_seconds(other, options), options),
+        }
     return data

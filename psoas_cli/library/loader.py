@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import TypeAlias, TypedDict, TypeVar
@@ -16,6 +17,7 @@ from psoas_cli.durations import format_duration, parse_duration
 from psoas_cli.errors import Problem, RoutineFileError
 from psoas_cli.library.model import (
     DEFAULT_ACTION,
+    Alternative,
     BreathPattern,
     BreathStep,
     Exercise,
@@ -73,17 +75,15 @@ SELF_CHECK_KEYS = ("question", "answers")
 MAX_CHECK_ANSWERS = 9
 """Answers are picked with one digit key."""
 BREATH_PATTERN_KEYS = frozenset({"inhale", "hold_in", "exhale", "hold_out"})
+ALTERNATIVE_KEY = "alternative"
+WHEN_KEY = "when"
+"""In an alternative: who should take it, said when it is offered."""
+_EXERCISE_STEP_KEYS = frozenset({"exercise", "sides", "tip", "dose_note", ALTERNATIVE_KEY})
 STEP_KEYS: Mapping[StepKind, frozenset[str]] = {
-    StepKind.HOLD: frozenset({"exercise", "hold", "sides", "sets", "rest", "tip", "dose_note"}),
-    StepKind.MOVE: frozenset(
-        {"exercise", "move", "action", "sides", "sets", "rest", "tip", "dose_note"}
-    ),
-    StepKind.BREATH: frozenset(
-        {"exercise", "breath", "cycles", "duration", "sides", "tip", "dose_note"}
-    ),
-    StepKind.REPS: frozenset(
-        {"exercise", "reps", "sets", "sides", "tempo", "rest", "tip", "dose_note"}
-    ),
+    StepKind.HOLD: _EXERCISE_STEP_KEYS | {"hold", "sets", "rest"},
+    StepKind.MOVE: _EXERCISE_STEP_KEYS | {"move", "action", "sets", "rest"},
+    StepKind.BREATH: _EXERCISE_STEP_KEYS | {"breath", "cycles", "duration"},
+    StepKind.REPS: _EXERCISE_STEP_KEYS | {"reps", "sets", "tempo", "rest"},
     StepKind.REST: frozenset({"rest", "tip"}),
     StepKind.NOTE: frozenset({"note", "duration"}),
 }
@@ -479,17 +479,26 @@ def _step(
     return _exercise_step(reader, node, path, kind=kind, found=found, exercises=exercises)
 
 
-def _step_fields(reader: FieldReader, node: Node, path: str, kind: StepKind) -> Fields | None:
-    """The step's fields; a field of another kind of step is reported, then left out."""
-    allowed = STEP_KEYS[kind]
+def _step_fields(
+    reader: FieldReader, node: Node, path: str, kind: StepKind, *, alternative: bool = False
+) -> Fields | None:
+    """The step's fields; a field of another kind of step is reported, then left out.
+
+    An alternative also has ``when`` and may not have an alternative of its own.
+    """
+    allowed = STEP_KEYS[kind] - {ALTERNATIVE_KEY} | {WHEN_KEY} if alternative else STEP_KEYS[kind]
     misplaced = {k.value for k, _ in node.pairs or [] if k.value in ALL_STEP_KEYS - allowed}
-    found = reader.fields(node, path, allowed | misplaced, f"a {kind.value} step")
+    what = f"an alternative {kind.value} step" if alternative else f"a {kind.value} step"
+    found = reader.fields(node, path, allowed | misplaced, what)
     if found is None:
         return None
     for name in sorted(misplaced):
-        owners = " or ".join(sorted(k.value for k, keys in STEP_KEYS.items() if name in keys))
         key_node, key_path = found.pop(name)
-        reader.report(key_node, key_path, f"belongs to {owners} steps, not to a {kind.value} step")
+        if name == ALTERNATIVE_KEY:
+            reader.report(key_node, key_path, "an alternative cannot have an alternative")
+            continue
+        owners = " or ".join(sorted(k.value for k, keys in STEP_KEYS.items() if name in keys))
+        reader.report(key_node, key_path, f"belongs to {owners} steps, not to {what}")
     return found
 
 
@@ -543,7 +552,36 @@ def _exercise_step(
         step = _breath_step(reader, node, path, found, shared)
     else:
         step = _reps_step(reader, found, shared)
+    if ALTERNATIVE_KEY in found:
+        alternative = _alternative(reader, *found[ALTERNATIVE_KEY], exercises)
+        if step is not None and alternative is not None:
+            step = replace(step, alternative=alternative)
     return step if len(reader.problems) == before else None
+
+
+def _alternative(
+    reader: FieldReader, node: Node, path: str, exercises: Mapping[str, Exercise]
+) -> Alternative | None:
+    """Another exercise step to do instead, with who it is for (``when``)."""
+    reader.visit(node)
+    if node.pairs is None:
+        reader.report(node, path, f"expected a step to do instead, with when, got {describe(node)}")
+        return None
+    kind = _step_kind(reader, node, path)
+    if kind is None:
+        return None
+    if kind in (StepKind.REST, StepKind.NOTE):
+        reader.report(
+            node, path, "an alternative is an exercise to do instead: a hold, move, breath or reps"
+        )
+        return None
+    found = _step_fields(reader, node, path, kind, alternative=True)
+    if found is None:
+        return None
+    reader.require(node, path, found, (WHEN_KEY,))
+    when = reader.text(*found[WHEN_KEY]) if WHEN_KEY in found else None
+    step = _exercise_step(reader, node, path, kind=kind, found=found, exercises=exercises)
+    return None if step is None or when is None else Alternative(step=step, when=when)
 
 
 def _shared_fields(

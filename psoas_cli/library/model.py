@@ -106,6 +106,7 @@ class HoldStep:
     rest: float = 0.0
     tip: str = ""
     dose_note: str = ""
+    alternative: Alternative | None = None
 
 
 DEFAULT_ACTION = "move"
@@ -130,6 +131,7 @@ class MoveStep:
     rest: float = 0.0
     tip: str = ""
     dose_note: str = ""
+    alternative: Alternative | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -145,6 +147,7 @@ class BreathStep:
     sides: Sides = Sides.NONE
     tip: str = ""
     dose_note: str = ""
+    alternative: Alternative | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -161,6 +164,7 @@ class RepsStep:
     rest: float = 0.0
     tip: str = ""
     dose_note: str = ""
+    alternative: Alternative | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -186,6 +190,18 @@ class NoteStep:
 ExerciseStep = HoldStep | MoveStep | BreathStep | RepsStep
 """The steps that work on an exercise, as opposed to a rest or a note."""
 
+
+@dataclass(frozen=True, kw_only=True)
+class Alternative:
+    """Another way to do a step, for the people ``when`` describes: an easier option.
+
+    Offered at the step's get-ready; a routine's total counts the main step, not this.
+    """
+
+    step: ExerciseStep
+    when: str
+
+
 Step = ExerciseStep | RestStep | NoteStep
 
 
@@ -206,9 +222,12 @@ class Routine:
 
     @property
     def exercises(self) -> tuple[Exercise, ...]:
-        """Each exercise the routine uses, once, in order of first use."""
+        """Each exercise the routine uses, once, in order of first use; alternatives too."""
         seen: dict[str, Exercise] = {}
         for step in self.steps:
             if isinstance(step, ExerciseStep):
                 seen.setdefault(step.exercise.id, step.exercise)
+                if step.alternative is not None:
+                    other = step.alternative.step.exercise
+                    seen.setdefault(other.id, other)
         return tuple(seen.values())

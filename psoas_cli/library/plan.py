@@ -78,10 +78,23 @@ class PlanOptions:
 
 @dataclass(frozen=True)
 class Plan:
-    """The timeline of one routine under given options."""
+    """The timeline of one routine under given options.
+
+    ``chosen`` holds the steps done as their alternative (the easier option) instead.
+    """
 
     routine: Routine
     segments: tuple[Segment, ...]
+    chosen: frozenset[int] = frozenset()
+    options: PlanOptions = PlanOptions()
+
+    def step(self, index: int) -> Step:
+        """Routine step ``index`` as this plan does it: its alternative when that was chosen."""
+        step = self.routine.steps[index]
+        if index in self.chosen and not isinstance(step, RestStep | NoteStep):
+            assert step.alternative is not None
+            return step.alternative.step
+        return step
 
     @property
     def total(self) -> float:
@@ -107,14 +120,21 @@ class Plan:
         )
 
 
-def build_plan(routine: Routine, options: PlanOptions | None = None) -> Plan:
-    """Expand every step, side, set, rep and breath into segments."""
+def build_plan(
+    routine: Routine, options: PlanOptions | None = None, chosen: frozenset[int] = frozenset()
+) -> Plan:
+    """Expand every step, side, set, rep and breath into segments; the steps in ``chosen``
+    as their alternative. Each alternative is an exercise step, so the cues around it stay."""
     opts = options or PlanOptions()
+    unexpanded = Plan(
+        routine, (), frozenset(i for i in chosen if has_alternative(routine, i)), opts
+    )
     segments: list[Segment] = []
     if opts.prep > 0:
         segments.append(Segment(kind=SegmentKind.PREP, duration=opts.prep, step=0))
     previous: Step | None = None
-    for index, step in enumerate(routine.steps):
+    for index in range(len(routine.steps)):
+        step = unexpanded.step(index)
         leads_in = previous is not None and not isinstance(previous, RestStep | NoteStep)
         if leads_in and opts.transition > 0 and not isinstance(step, RestStep | NoteStep):
             segments.append(
@@ -122,7 +142,15 @@ def build_plan(routine: Routine, options: PlanOptions | None = None) -> Plan:
             )
         segments.extend(_expand(step, index, opts))
         previous = step
-    return Plan(routine, tuple(segments))
+    return replace(unexpanded, segments=tuple(segments))
+
+
+def has_alternative(routine: Routine, index: int) -> bool:
+    """Whether routine step ``index`` exists and offers another way to do it."""
+    if not 0 <= index < len(routine.steps):
+        return False
+    step = routine.steps[index]
+    return not isinstance(step, RestStep | NoteStep) and step.alternative is not None
 
 
 def starting_at(plan: Plan, step: int) -> Plan:
@@ -131,14 +159,16 @@ def starting_at(plan: Plan, step: int) -> Plan:
     rest = tuple(s for s in plan.segments if s.step >= step and s.kind is not SegmentKind.PREP)
     if rest and rest[0].kind is SegmentKind.TRANSITION:
         rest = rest[1:]
-    return Plan(plan.routine, tuple(replace(s, step=step) for s in prep) + rest)
+    return replace(plan, segments=tuple(replace(s, step=step) for s in prep) + rest)
 
 
 def scaled(plan: Plan, speed: float) -> Plan:
     """The plan with every duration divided by ``speed``, for previews and tests."""
     if speed == 1:
         return plan
-    return Plan(plan.routine, tuple(replace(s, duration=s.duration / speed) for s in plan.segments))
+    return replace(
+        plan, segments=tuple(replace(s, duration=s.duration / speed) for s in plan.segments)
+    )
 
 
 def routine_seconds(routine: Routine, options: PlanOptions | None = None) -> tuple[float, bool]:
@@ -155,13 +185,14 @@ def routine_seconds(routine: Routine, options: PlanOptions | None = None) -> tup
         leads_in = previous is not None and not isinstance(previous, RestStep | NoteStep)
         if leads_in and opts.transition > 0 and not isinstance(step, RestStep | NoteStep):
             total += opts.transition
-        total += _step_total(step, opts)
+        total += step_seconds(step, opts)
         approximate = approximate or (isinstance(step, RepsStep) and step.tempo is None)
         previous = step
     return total, approximate
 
 
-def _step_total(step: Step, opts: PlanOptions) -> float:
+def step_seconds(step: Step, opts: PlanOptions) -> float:
+    """The seconds one step takes with its switch-sides cues, without the cue before it."""
     if isinstance(step, RestStep | NoteStep):
         return step.duration
     sides = len(_sides(step.sides))

@@ -58,6 +58,7 @@ class Command(Enum):
     CONFIRM = "yes"
     HURT = "this hurts: stop now"
     HELP = "show the keys"
+    OTHER_OPTION = "the other option for the step coming up"
     OTHER = "any other key"
 
 
@@ -72,6 +73,11 @@ class CommandSource(Protocol):
     def next_command(self, timeout: float) -> Command | None:
         """Block until a command arrives or ``timeout`` seconds pass."""
         ...
+
+
+OtherOption = Callable[[Plan, int], Plan | None]
+"""The plan with step ``n`` done the other way (its alternative, or back to its main
+exercise), or None when that step has no other way."""
 
 
 class Waker(Protocol):
@@ -165,6 +171,15 @@ class HelpRequested:
 
 
 @dataclass(frozen=True)
+class OptionChosen:
+    """Step ``step`` will be done the other way; ``plan`` is the timeline from now on."""
+
+    plan: Plan
+    step: int
+    moment: Moment
+
+
+@dataclass(frozen=True)
 class RunReport:
     """What was done, for the summary and the history; kept up to date while running."""
 
@@ -184,7 +199,17 @@ class Finished:
     report: RunReport
 
 
-Event = SegmentStarted | Tick | CueEvent | Paused | Resumed | Extended | HelpRequested | Finished
+Event = (
+    SegmentStarted
+    | Tick
+    | CueEvent
+    | Paused
+    | Resumed
+    | Extended
+    | HelpRequested
+    | OptionChosen
+    | Finished
+)
 Listener = Callable[[Event], None]
 
 _START_CUES = {
@@ -214,6 +239,9 @@ COUNTED_DOWN = frozenset(
     }
 )
 """Segments whose last seconds are counted: the ones a person waits out, not paced ones."""
+
+GET_READY = frozenset({SegmentKind.PREP, SegmentKind.TRANSITION})
+"""The segments before a step, where the step's other option can be chosen."""
 
 EXTENDABLE = COUNTED_DOWN | {SegmentKind.NOTE}
 """Segments ``+`` can lengthen; paced breath and reps keep their rhythm."""
@@ -254,8 +282,10 @@ class Engine:
         wakers: Sequence[Waker] = (),
         frame_interval: Callable[[Segment], float] = _once_a_second,
         extend_seconds: float = EXTEND_SECONDS,
+        other_option: OtherOption | None = None,
     ) -> None:
         self.plan = plan
+        self._other_option = other_option
         self._clock = clock
         self._commands = commands
         self._listeners = tuple(listeners)
@@ -513,6 +543,8 @@ class Engine:
             self._back(now)
         elif command is Command.EXTEND:
             self._extend(now)
+        elif command is Command.OTHER_OPTION:
+            self._choose_other_option(now)
 
     def _answer_quit(self, command: Command, now: float) -> None:
         """y (or q again) quits; any other key goes back to running or paused, as before."""
@@ -586,6 +618,24 @@ class Engine:
         self._starts = _segment_starts(self._durations)
         self._lowest_count_said = None  # the countdown starts over before the new end
         self._emit(Extended(self.moment(now), self._extend_seconds))
+
+    def _choose_other_option(self, now: float) -> None:
+        """At a step's get-ready, switch it between its main exercise and its alternative.
+
+        Only what comes after the get-ready changes, so the segments up to now keep their
+        place and lengths (an ``+`` included) and the get-ready still ends on time.
+        """
+        if self._segment.kind not in GET_READY or self._other_option is None:
+            return
+        step = self._segment.step
+        plan = self._other_option(self.plan, step)
+        if plan is None:
+            return
+        kept = self._index + 1
+        self.plan = plan
+        self._durations = self._durations[:kept] + [s.duration for s in plan.segments[kept:]]
+        self._starts = _segment_starts(self._durations)
+        self._emit(OptionChosen(plan, step, self.moment(now)))
 
     def _emit(self, event: Event) -> None:
         for listener in self._listeners:

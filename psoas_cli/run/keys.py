@@ -21,6 +21,7 @@ BINDINGS: dict[str, Command] = {
     "!": Command.HURT,
     "?": Command.HELP,
     "h": Command.HELP,
+    "a": Command.OTHER_OPTION,
 }
 
 HELP: tuple[tuple[str, str], ...] = (
@@ -29,6 +30,7 @@ HELP: tuple[tuple[str, str], ...] = (
     ("n  →", "skip: end a get-ready, switch or rest now; during work, go to the next step"),
     ("b  ←", "back to the start of this step; twice quickly: the step before"),
     ("+", "hold 10 s longer"),
+    ("a", "at a get-ready: the other option for the step, where it has one"),
     ("q", "quit (asks first)"),
     ("!", "this hurts: stop at once"),
     ("?", "show or hide these keys"),

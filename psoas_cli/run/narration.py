@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from psoas_cli.durations import format_clock, format_duration
-from psoas_cli.library.describe import dose_text, step_name
+from psoas_cli.library.describe import alternative_text, dose_text, step_name
 from psoas_cli.library.guidance import HABITS, STOP_ADVICE, STOP_SIGNS
 from psoas_cli.library.model import Exercise, ExerciseStep, RepsStep, Sides, Step
 from psoas_cli.library.plan import SECONDS_PER_SELF_PACED_REP, Plan, Segment, SegmentKind
 from psoas_cli.outcome import Outcome
-from psoas_cli.run.engine import RunReport
+from psoas_cli.run.engine import GET_READY, RunReport
 
 K = SegmentKind
 
@@ -52,9 +52,24 @@ def label(segment: Segment) -> str:
 HURT_TITLE = "Stopped because it hurts."
 
 
+def option_line(plan: Plan, segment: Segment, *, interactive: bool) -> str | None:
+    """At a step's get-ready, its other option (who it is for) and the key that takes it."""
+    if segment.kind not in GET_READY:
+        return None
+    step = plan.routine.steps[segment.step]
+    if not isinstance(step, ExerciseStep) or step.alternative is None:
+        return None
+    other = step.alternative
+    if segment.step in plan.chosen:
+        back = f" Press a for {step_name(step)} instead." if interactive else ""
+        return f"Doing the other option: {step_name(other.step)}.{back}"
+    key = "press a for" if interactive else "do"
+    return f"If {other.when}, {key} {step_name(other.step)} instead."
+
+
 def step_of(plan: Plan, segment: Segment) -> Step:
     """The routine step a segment belongs to."""
-    return plan.routine.steps[segment.step]
+    return plan.step(segment.step)
 
 
 def exercise_of(plan: Plan, segment: Segment) -> Exercise | None:
@@ -310,6 +325,9 @@ def timeline(plan: Plan) -> list[str]:
         if segment.sets > 1 and segment.kind is not K.REST:
             what += f" (set {segment.set_number} of {segment.sets})"
         lines.append(f"{format_clock(position):>7}  {format_clock(seconds):>5}  {what}")
+        option = alternative_text(plan.routine.steps[segment.step])
+        if segment.kind in GET_READY and option is not None:
+            lines.append(f"{'':>16}{option} (press a at this get-ready)")
         position += seconds
         index = end
     estimate = (

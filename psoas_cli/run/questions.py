@@ -70,7 +70,7 @@ def due_checks(plan: Plan, report: RunReport) -> list[DueCheck]:
     """The self-checks of the test steps that were done, one per side worked."""
     due = []
     for index in report.steps_done:
-        step = plan.routine.steps[index]
+        step = plan.step(index)
         if not isinstance(step, ExerciseStep) or step.exercise.check is None:
             continue
         sides: tuple[Side | None, ...] = {
