@@ -18,8 +18,8 @@ TODAY = date(2026, 11, 21)
 
 ZONE = timezone(timedelta(hours=1))
 DAYS = 42
-DAILY_SECONDS = 701.0
-"""daily-10min's planned time with its default cues (11:41)."""
+DAILY_SECONDS = 809.0
+"""daily-10min's planned time with its default cues (13:29)."""
 
 HANG_QUESTION = "Where did the hanging thigh settle?"
 HANG_ANSWERS = ("level with the bench, or below it", "a little above level", "well above level")

@@ -64,11 +64,15 @@ def test_list_filtered_table() -> None:
     result = run("list", "--level", "intermediate")
     assert result.exit_code == 0
     assert lines(result) == [
-        "Name               Title               Time  Level         Equipment                       From",
-        "abdominal-release  Front abdominal     6:50  intermediate  mat, soft ball or rolled towel  built-in",
-        "                   release",
-        "strength           Psoas strength    ~11:39  intermediate  mat, light resistance band,     built-in",
-        "                   and stability                           wall or chair for balance",
+        "Name                Title            Time  Level         Equipment                         From",
+        "abdominal-release   Front            6:50  intermediate  mat, soft ball or rolled towel    built-in",
+        "                    abdominal",
+        "                    release",
+        "psoas-ball-release  Psoas ball       1:40  intermediate  mat, soft ball (or tennis ball)   built-in",
+        "                    release",
+        "strength            Psoas          ~13:51  intermediate  mat, light resistance band, band  built-in",
+        "                    strength and                         anchor, wall or chair for",
+        "                    stability                            balance",
         "~ includes self-paced sets, estimated at 3 s per rep",
     ]
 
@@ -84,10 +88,11 @@ def test_list_narrow_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """At 40 columns list keeps name, time and level, none of them cut off."""
     monkeypatch.setenv("COLUMNS", "40")
     result = run("list", "--level", "intermediate")
-    assert lines(result)[:3] == [
-        "Name                 Time  Level",
-        "abdominal-release    6:50  intermediate",
-        "strength           ~11:39  intermediate",
+    assert lines(result)[:4] == [
+        "Name                  Time  Level",
+        "abdominal-release     6:50  intermediate",
+        "psoas-ball-release    1:40  intermediate",
+        "strength            ~13:51  intermediate",
     ]
 
 
@@ -121,7 +126,7 @@ def test_show_routine() -> None:
     out = run("show", "daily-10min").output
     for expected in [
         "Daily 10-minute psoas routine  (daily-10min)",
-        "Total:     about 11:41",
+        "Total:     about 13:29",
         "Stop if you notice",
         "pain that gets worse right after a stretch",
         "Couch stretch",
@@ -158,7 +163,7 @@ def test_show_name_shared_by_routine_and_exercise() -> None:
 def test_show_json_routine() -> None:
     """show --json gives the routine's data with computed times."""
     data = json.loads(run("show", "daily-10min", "--json").output)
-    assert data["total_seconds"] == 701.0 and data["approximate"] is True
+    assert data["total_seconds"] == 809.0 and data["approximate"] is True
     assert [s["exercise"] for s in data["steps"]] == [
         "belly-breathing-pelvic-tilts",
         "couch-stretch",
@@ -260,7 +265,7 @@ def test_validate_builtin_library() -> None:
     root = Path(__file__).parent.parent / "routines"
     result = run("validate", str(root), str(root / "exercises"))
     assert result.exit_code == 0
-    assert lines(result)[-1] == "30 files checked, all valid."
+    assert lines(result)[-1] == "33 files checked, all valid."
 
 
 def test_validate_needs_a_path() -> None:

@@ -100,12 +100,12 @@ def test_daily_10min_runs_to_the_second(builtin_catalog: Catalog) -> None:
     assert (160.0, K.SWITCH, 1, None) in starts
     assert (165.0, K.HOLD, 1, Side.RIGHT) in starts
     finished = recorder.events[-1]
-    assert finished[0] == pytest.approx(701.0)
+    assert finished[0] == pytest.approx(809.0)
     assert isinstance(finished[1], Finished)
     assert report.outcome is Outcome.COMPLETED
     assert report.steps_done == (0, 1, 2, 3, 4)
     assert report.steps_skipped == ()
-    assert report.active_seconds == pytest.approx(701.0)
+    assert report.active_seconds == pytest.approx(809.0)
 
 
 def test_cues_mark_phases_reps_and_the_last_three_seconds(builtin_catalog: Catalog) -> None:
@@ -125,7 +125,7 @@ def test_cues_mark_phases_reps_and_the_last_three_seconds(builtin_catalog: Catal
     assert (160.0, Cue.SWITCH, 0) in cues
     reps = [count for _, cue, count in cues if cue is Cue.REP]
     assert reps[:3] == [1, 1, 2]
-    assert cues[-1] == (701.0, Cue.FINISH, 0)
+    assert cues[-1] == (809.0, Cue.FINISH, 0)
 
 
 def test_ticks_follow_whole_seconds_of_remaining_time() -> None:
@@ -276,7 +276,7 @@ def test_speed_and_from_shape_the_run(builtin_catalog: Catalog) -> None:
         (3.3, K.SWITCH, 1, None),
     ]
     assert recorder.events[-1][0] == pytest.approx(plan.total)
-    assert plan.total == pytest.approx((3 + 701 - 5 - 120 - 5) / 10)
+    assert plan.total == pytest.approx((3 + 809 - 5 - 120 - 5) / 10)
 
 
 def test_report_mid_run_keeps_what_was_done() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from psoas_cli.library.catalog import Catalog
+from psoas_cli.library.guidance import HABITS, STOP_SIGNS
 from psoas_cli.library.model import (
     BreathPattern,
     BreathStep,
@@ -61,7 +62,13 @@ ROUTINES = {
     "strength",
     "hang-test",
     "desk-break",
+    "psoas-ball-release",
+    "hip-ball-release",
+    "belly-breathing",
 }
+
+PSOAS_ADDITION = "psoas's addition, not from the articles"
+BELLY_RISKS = ("pregnant", "surgery", "hernia", "aortic aneurysm", "blood thinners")
 
 
 def routine(catalog: Catalog, name: str) -> Routine:
@@ -69,7 +76,7 @@ def routine(catalog: Catalog, name: str) -> Routine:
 
 
 def test_every_content_exercise_and_routine_ships(builtin_catalog: Catalog) -> None:
-    """All 20 exercises and 10 routines named in CONTENT.md and the issue are built in."""
+    """All 20 exercises and 13 routines named in CONTENT.md and the issues are built in."""
     assert set(builtin_catalog.exercises) == CONTENT_EXERCISES
     assert set(builtin_catalog.routines) == ROUTINES
 
@@ -87,7 +94,10 @@ def test_exercise_is_complete(builtin_catalog: Catalog, ident: str) -> None:
 def test_routine_is_complete(builtin_catalog: Catalog, name: str) -> None:
     """Each routine has a source, safety notes, and a dose note on every exercise step."""
     r = routine(builtin_catalog, name)
-    assert r.source in ARTICLES or r.name == "desk-break"
+    if r.name == "desk-break":
+        assert "Psoas - Get To Know Your Muscles" in r.source
+    else:
+        assert r.source in ARTICLES
     assert r.safety and r.description and r.frequency
     for step in r.steps:
         if not isinstance(step, RestStep | NoteStep):
@@ -210,3 +220,92 @@ def test_ball_work_carries_its_warnings(builtin_catalog: Catalog) -> None:
 def test_couch_stretch_id(exercises: dict[str, Exercise]) -> None:
     """The couch stretch is found by the id the issue names."""
     assert exercises["couch-stretch"].name == "Couch stretch"
+
+
+def test_ball_and_breathing_routines_carry_article_doses(builtin_catalog: Catalog) -> None:
+    """Psoas ball 30-60 s per spot, hip ball 1-2 min per side, belly breathing 5 minutes."""
+    (psoas_ball,) = routine(builtin_catalog, "psoas-ball-release").steps
+    assert isinstance(psoas_ball, HoldStep) and psoas_ball.exercise.id == "psoas-ball-release"
+    assert 30 <= psoas_ball.hold <= 60 and psoas_ball.sides is Sides.BOTH
+    (hip_ball,) = routine(builtin_catalog, "hip-ball-release").steps
+    assert isinstance(hip_ball, HoldStep) and hip_ball.exercise.id == "hip-ball-release"
+    assert 60 <= hip_ball.hold <= 120 and hip_ball.sides is Sides.BOTH
+    (breathing,) = routine(builtin_catalog, "belly-breathing").steps
+    assert isinstance(breathing, BreathStep)
+    assert breathing.exercise.id == "belly-breathing-pelvic-tilts" and breathing.duration == 300
+    for step in (psoas_ball, hip_ball, breathing):
+        assert "article gives" in step.dose_note or "as in the article" in step.dose_note
+
+
+def test_the_breath_hold_part_warns_of_dizziness(builtin_catalog: Catalog) -> None:
+    """Part (a) holds the breath: its tip, the routine and the exercise say to breathe if dizzy."""
+    release = routine(builtin_catalog, "abdominal-release")
+    contract = release.steps[0]
+    assert isinstance(contract, BreathStep) and contract.pattern.hold_in
+    assert "dizzy" in contract.tip.lower() and "breathe normally" in contract.tip.lower()
+    assert any("dizzy" in note and PSOAS_ADDITION in note for note in release.safety)
+    exercise = contract.exercise
+    assert any("Dizziness" in sign and PSOAS_ADDITION in sign for sign in exercise.stop_signs)
+    assert "dizzy" in exercise.steps[0]
+    assert not any("bracing" in cue.lower() for cue in exercise.cues)
+
+
+@pytest.mark.parametrize("name", ["abdominal-release", "psoas-ball-release"])
+def test_belly_ball_work_says_who_asks_a_clinician_first(
+    builtin_catalog: Catalog, name: str
+) -> None:
+    """Belly pressure: pregnancy, surgery, hernia, aneurysm, blood thinners, marked as psoas's."""
+    r = routine(builtin_catalog, name)
+    for where in (" ".join(r.safety), " ".join(r.exercises[0].setup)):
+        assert all(risk in where for risk in BELLY_RISKS) and PSOAS_ADDITION in where
+
+
+def test_psoas_ball_release_prefers_the_soft_ball(builtin_catalog: Catalog) -> None:
+    """The article allows a tennis ball; psoas prefers a soft one on the belly, and says so."""
+    safety = routine(builtin_catalog, "psoas-ball-release").safety
+    assert any("soft" in n and "tennis ball" in n and PSOAS_ADDITION in n for n in safety)
+
+
+def test_stop_signs_end_with_the_urgent_red_flags() -> None:
+    """Bladder, bowel, saddle numbness, fever, weight loss, night pain: see a doctor at once."""
+    urgent = STOP_SIGNS[-1]
+    for flag in ("bladder", "bowel", "saddle", "fever", "weight loss", "night pain"):
+        assert flag in urgent
+    assert "see a doctor at once" in urgent and PSOAS_ADDITION in urgent
+
+
+@pytest.mark.parametrize("name", ["daily-10min", "strength"])
+def test_strength_reps_are_slow_and_controlled(builtin_catalog: Catalog, name: str) -> None:
+    """March and band flexion are timed at 3-4 s a rep, and the tempo is marked psoas's choice."""
+    for step in routine(builtin_catalog, name).steps:
+        if isinstance(step, RepsStep) and step.exercise.id in ("psoas-march", "band-hip-flexion"):
+            assert step.tempo is not None and 3 <= step.tempo <= 4
+            assert "slow, controlled" in step.dose_note and "psoas's choice" in step.dose_note
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["abdominal-release", "constructive-rest", "kneeling-stretch", "release-20min", "hang-test"],
+)
+def test_own_choice_frequencies_say_so(builtin_catalog: Catalog, name: str) -> None:
+    """Where an article gives no frequency, the routine's frequency is marked as psoas's choice."""
+    assert "psoas's choice" in routine(builtin_catalog, name).frequency
+
+
+def test_daily_10min_lists_its_equipment_and_strength_days(builtin_catalog: Catalog) -> None:
+    """The band's anchor and a support for balance are listed; strength days may skip its end."""
+    daily = routine(builtin_catalog, "daily-10min")
+    assert "band anchor" in daily.equipment and any("balance" in e for e in daily.equipment)
+    assert "2 to 3 days a week" in daily.description and "strength routine" in daily.description
+
+
+def test_exercise_facts_from_the_articles(exercises: dict[str, Exercise]) -> None:
+    """Hug the other knee, core on before the bridge lifts, no foam-roller reach, no slopes."""
+    hip_to_knee = exercises["hip-to-knee-stretch"]
+    assert "Hug one knee to your chest" in " ".join(hip_to_knee.setup)
+    assert "along the floor" in " ".join(hip_to_knee.steps)
+    bridge = " ".join(exercises["supported-bridge"].steps)
+    assert bridge.index("engage the core") < bridge.index("lift the hips")
+    assert "foam" in exercises["hip-ball-release"].summary
+    assert not any("psoas" in m for m in exercises["hip-ball-release"].mistakes)
+    assert any("walk and run" in habit and "uphill" in habit for habit in HABITS)

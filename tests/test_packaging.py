@@ -40,7 +40,7 @@ def test_wheel_contains_library_and_schema(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {p.relative_to(ROOT).as_posix() for p in (ROOT / "routines").rglob("*.yaml")}
     assert {f"psoas_cli/{name}" for name in shipped} <= names
-    assert len(shipped) == 30
+    assert len(shipped) == 33
     assert "psoas_cli/library/routine.schema.json" in names and "psoas_cli/py.typed" in names
 
 

@@ -152,7 +152,7 @@ def test_daily_10min_timeline(builtin_catalog: Catalog) -> None:
     assert per_step[0] == [(K.PREP, 5.0), *breaths]
     couch_set = [(K.HOLD, 30.0), (K.SWITCH, 5.0), (K.HOLD, 30.0)]
     assert per_step[1] == [(K.TRANSITION, 5.0), *couch_set, (K.REST, 10.0), *couch_set]
-    march_set = [(K.REP, 2.0)] * 20
+    march_set = [(K.REP, 3.0)] * 20
     assert per_step[2] == [
         (K.TRANSITION, 5.0),
         *march_set,
@@ -161,12 +161,12 @@ def test_daily_10min_timeline(builtin_catalog: Catalog) -> None:
         (K.REST, 15.0),
         *march_set,
     ]
-    band_set = [(K.REP, 2.0)] * 12 + [(K.SWITCH, 5.0)] + [(K.REP, 2.0)] * 12
+    band_set = [(K.REP, 3.0)] * 12 + [(K.SWITCH, 5.0)] + [(K.REP, 3.0)] * 12
     assert per_step[3] == [(K.TRANSITION, 5.0), *band_set, (K.REST, 15.0), *band_set]
     lunge_set = [(K.SET, 30.0), (K.SWITCH, 5.0), (K.SET, 30.0)]
     assert per_step[4] == [(K.TRANSITION, 5.0), *lunge_set, (K.REST, 15.0), *lunge_set]
-    assert plan.total == 701.0
-    assert [plan.step_seconds(i) for i in range(5)] == [120.0, 140.0, 150.0, 121.0, 145.0]
+    assert plan.total == 809.0
+    assert [plan.step_seconds(i) for i in range(5)] == [120.0, 140.0, 210.0, 169.0, 145.0]
 
 
 def test_quick_total_equals_the_timeline(builtin_catalog: Catalog) -> None:

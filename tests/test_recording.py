@@ -231,7 +231,7 @@ def test_a_write_failing_mid_run_is_reported_after_it(
 
     monkeypatch.setattr(History, "update", full)
     out = run(daily)
-    assert "Completed daily-10min in 11:41." in out
+    assert "Completed daily-10min in 13:29." in out
     assert out.rstrip().endswith(
         "Your history shows this run only in part (as interrupted): there is no room left to "
         "write the history file X (the disk is full)."

@@ -13,6 +13,7 @@ from rich.console import Console
 from psoas_cli.cli import cli
 from psoas_cli.display.live import LiveDisplay, big
 from psoas_cli.library.catalog import Catalog
+from psoas_cli.library.guidance import BEFORE_YOU_START
 from psoas_cli.library.plan import Plan, SegmentKind, build_plan
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import Command, Moment, Paused, RunReport, SegmentStarted, Tick
@@ -62,6 +63,18 @@ def test_plain_transcript_of_the_breathing_minute(builtin_catalog: Catalog) -> N
     assert seconds == pytest.approx(65.0)
 
 
+def test_the_safety_screen_opens_with_having_pain_assessed(builtin_catalog: Catalog) -> None:
+    """Before step 1, the first safety line is to have the pain assessed, then the routine's own."""
+    routine = builtin_catalog.routines["abdominal-release"].routine
+    lines = plain_run(build_plan(routine))[0].splitlines()
+    notes = [line for line in lines if line.startswith("  • ")]
+    assert notes[0] == f"  • {BEFORE_YOU_START}"
+    assert notes[1 : 1 + len(routine.safety)] == [f"  • {note}" for note in routine.safety]
+    assert "GP, physiotherapist or osteopath" in BEFORE_YOU_START
+    step_one = next(i for i, line in enumerate(lines) if line.startswith("Step 1 of"))
+    assert lines.index(notes[0]) < step_one
+
+
 def test_plain_transcript_names_sides_sets_and_reps(builtin_catalog: Catalog) -> None:
     """Holds say their side and set, switches and rests are announced, reps are counted."""
     plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
@@ -82,7 +95,7 @@ def test_plain_transcript_names_sides_sets_and_reps(builtin_catalog: Catalog) ->
         "(no keyboard).",
     ):
         assert expected in lines, expected
-    assert seconds == pytest.approx(701.0)
+    assert seconds == pytest.approx(809.0)
 
 
 def test_speed_shortens_the_run_but_not_the_words(builtin_catalog: Catalog) -> None:
@@ -127,7 +140,7 @@ def test_live_screen_during_a_hold(builtin_catalog: Catalog, width: int) -> None
     assert "• Tailbone tucked, back glute on" in lines
     assert any(line.startswith("Stop if: Sharp pain in the knee") for line in lines)
     assert "Next: Switch sides, 5 s" in lines
-    assert "2:22 of 11:41 · step 2 of 5" in text
+    assert "2:22 of 13:29 · step 2 of 5" in text
     assert all(len(line) <= width for line in lines)
 
 
@@ -200,7 +213,7 @@ def test_dry_run_prints_the_timeline() -> None:
         "   0:00   2:00  Belly breathing with pelvic tilts: 12 breaths",
         "   2:00   0:05  Couch stretch (get into position)",
     ]
-    assert lines[-1] == "Total: ~11:36 (self-paced sets estimated at 3 s per rep)"
+    assert lines[-1] == "Total: ~13:24 (self-paced sets estimated at 3 s per rep)"
 
 
 def test_from_accepts_a_step_number_or_an_exercise() -> None:

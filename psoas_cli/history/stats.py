@@ -17,7 +17,7 @@ from psoas_cli.library.model import Side
 from psoas_cli.outcome import Outcome
 
 DEFAULT_WEEKLY_GOAL = 5
-"""Sessions a week: the articles ask for the supported bridge five days a week."""
+"""Sessions a week: one article advises the supported bridge five days a week."""
 
 COUNTS_AFTER_SECONDS = 60.0
 """A run that did not finish still counts once this much was done."""

@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 BEFORE_YOU_START = (
-    "Pain around the hip and low back can have many causes. If you have it, ask a health "
-    "professional (a GP, physiotherapist or osteopath) to assess it; these routines do not "
-    "replace that."
+    "Have hip or low-back pain assessed by a GP, physiotherapist or osteopath before you "
+    "rely on self-care: it can have many causes, and these routines do not replace that."
 )
+"""Opens the safety screen of every run, and show and the handout carry it too (000-002)."""
 
 STOP_SIGNS = (
     "sharp, shooting or radiating pain, or pain that runs down the leg (a nerve may be involved)",
     "pain that gets worse right after a stretch",
     "movement that stays badly restricted",
     "pain that has lasted more than a week despite regular self-care",
+    "urgent: new bladder or bowel trouble, numbness in the groin or saddle area, fever or "
+    "unexplained weight loss with back pain, night pain that rest does not ease, or pain "
+    "after a fall: see a doctor at once (psoas's addition, not from the articles)",
 )
+"""The first is the one the run keeps on screen; the urgent red flags come last, in one line."""
 
 STOP_ADVICE = "Stop and see a health professional, such as a physiotherapist, GP or osteopath."
 
 HABITS = (
     "get up and move every 30 to 45 minutes when you sit for long stretches.",
     "a standing desk for part of the day gives the hip flexors a break from sitting.",
-    "sleep on your side with a pillow between the knees rather than curled up tight.",
-    "while the front of the hip is sore, leave out uphill and sloped runs for a while.",
+    "sleep on your side, a pillow between your knees, rather than curled up tight.",
+    "while the front of the hip is sore, walk and run on the flat, not uphill or on slopes.",
     "ten minutes of warmth on the front of the belly each day can help the area relax.",
     "on long drives, cruise control lets you stretch your legs out now and then.",
     "note your pain (0 to 10) and a mobility check such as the hang test to see change.",

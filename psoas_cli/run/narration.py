@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from psoas_cli.durations import format_clock, format_duration
 from psoas_cli.library.describe import alternative_text, dose_text, step_name
-from psoas_cli.library.guidance import HABITS, STOP_ADVICE, STOP_SIGNS
+from psoas_cli.library.guidance import BEFORE_YOU_START, HABITS, STOP_ADVICE, STOP_SIGNS
 from psoas_cli.library.model import Exercise, ExerciseStep, RepsStep, Sides, Step
 from psoas_cli.library.plan import SECONDS_PER_SELF_PACED_REP, Plan, Segment, SegmentKind
 from psoas_cli.outcome import Outcome
@@ -241,7 +241,7 @@ def progress_text(position: float, total: float, step: tuple[int, int]) -> str:
 
 
 def safety_lines(plan: Plan, speed: float = 1.0) -> list[str]:
-    """What to read before starting: the routine's notes and when to stop."""
+    """What to read before starting: have pain assessed, the routine's notes, when to stop."""
     routine = plan.routine
     about = "about " if plan.approximate else ""
     count = len(plan.step_indices)
@@ -249,12 +249,9 @@ def safety_lines(plan: Plan, speed: float = 1.0) -> list[str]:
     lines = [f"{routine.title}: {steps}, {about}{format_clock(plan.total)}"]
     if speed != 1:
         lines.append(f"At {speed:g}x speed: {about}{format_clock(plan.total / speed)}")
-    lines.append("")
-    if routine.safety:
-        lines.append("Before you start:")
-        lines += [f"  • {note}" for note in routine.safety]
-        lines.append("")
-    lines.append("Stop, and see a professional, if you notice:")
+    lines += ["", "Before you start:"]
+    lines += [f"  • {note}" for note in (BEFORE_YOU_START, *routine.safety)]
+    lines += ["", "Stop, and see a professional, if you notice:"]
     lines += [f"  • {sign}" for sign in STOP_SIGNS]
     lines += ["", "Press ! at any moment if something hurts: the run stops at once."]
     return lines
