@@ -13,6 +13,7 @@ from click.testing import CliRunner, Result
 
 from psoas_cli import __version__
 from psoas_cli.cli import cli
+from psoas_cli.display.columns import fair_shares
 from psoas_cli.library.schema import routine_schema
 
 
@@ -64,15 +65,14 @@ def test_list_filtered_table() -> None:
     result = run("list", "--level", "intermediate")
     assert result.exit_code == 0
     assert lines(result) == [
-        "Name                Title            Time  Level         Equipment                         From",
-        "abdominal-release   Front            6:50  intermediate  mat, soft ball or rolled towel    built-in",
-        "                    abdominal",
-        "                    release",
-        "psoas-ball-release  Psoas ball       1:40  intermediate  mat, soft ball (or tennis ball)   built-in",
-        "                    release",
-        "strength            Psoas          ~13:51  intermediate  mat, light resistance band, band  built-in",
-        "                    strength and                         anchor, wall or chair for",
-        "                    stability                            balance",
+        "Name                Title                      Time  Level         Equipment                From",
+        "abdominal-release   Front abdominal release    6:50  intermediate  mat, soft ball or        built-in",
+        "                                                                   rolled towel",
+        "psoas-ball-release  Psoas ball release         1:40  intermediate  mat, soft ball (or       built-in",
+        "                                                                   tennis ball)",
+        "strength            Psoas strength and       ~13:51  intermediate  mat, light resistance    built-in",
+        "                    stability                                      band, band anchor, wall",
+        "                                                                   or chair for balance",
         "~ includes self-paced sets, estimated at 3 s per rep",
     ]
 
@@ -394,3 +394,14 @@ def test_level_values_complete_in_the_shell() -> None:
         },
     )
     assert result.output.split() == ["plain,intermediate"]
+
+
+@pytest.mark.parametrize(
+    ("needs", "spare", "shares"),
+    [([33, 80], 50, [25, 25]), ([10, 80], 50, [10, 40]), ([20, 30], 60, [20, 30]), ([40], 5, [8])],
+)
+def test_wrapping_columns_share_the_width_fairly(
+    needs: list[int], spare: int, shares: list[int]
+) -> None:
+    """A short column keeps what it needs, a long one gets the rest; never below 8."""
+    assert fair_shares(needs, spare) == shares

@@ -100,7 +100,7 @@ def print_routine(console: Console, entry: RoutineEntry, plan: Plan) -> None:
         ("From", f"{origin_text(entry.origin, entry.overrides)}: {entry.path}"),
     ]
     console.print(_facts(facts))
-    _section(console, "Safety", [*routine.safety, BEFORE_YOU_START])
+    _section(console, "Safety", [BEFORE_YOU_START, *routine.safety])
     _section(console, "Stop if you notice", STOP_SIGNS, style="bold red")
     console.print(Padding(Text(STOP_ADVICE, "bold"), (0, 0, 0, 2)))
     console.print()

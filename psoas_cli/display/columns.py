@@ -23,17 +23,20 @@ class Column(NamedTuple):
     style: str = ""
 
 
+MIN_WRAP_WIDTH = 8
+"""A wrapping column is never narrower than this, however little room is left."""
+
+
 def layout(columns: list[Column], width: int) -> Text:
-    """Columns two spaces apart; wrapping columns share what the others leave, by need."""
+    """Columns two spaces apart; wrapping columns share what the others leave, fairly."""
     gap = 2
     natural = [max(cell_len(c) for c in [col.header, *col.cells]) for col in columns]
     fixed = sum(n for n, col in zip(natural, columns, strict=True) if not col.wraps)
     spare = max(0, width - fixed - gap * (len(columns) - 1))
-    wanted = sum(n for n, col in zip(natural, columns, strict=True) if col.wraps)
-    widths = [
-        n if not col.wraps or wanted <= spare else max(8, n * spare // wanted)
-        for n, col in zip(natural, columns, strict=True)
-    ]
+    shared = iter(
+        fair_shares([n for n, col in zip(natural, columns, strict=True) if col.wraps], spare)
+    )
+    widths = [next(shared) if col.wraps else n for n, col in zip(natural, columns, strict=True)]
     out = Text(no_wrap=True, end="")
     _append_line(
         out, [(c.header, w, c.right, "bold") for c, w in zip(columns, widths, strict=True)]
@@ -51,6 +54,23 @@ def layout(columns: list[Column], width: int) -> Text:
             _append_line(out, parts)
     out.rstrip()
     return out
+
+
+def fair_shares(needs: list[int], spare: int) -> list[int]:
+    """Split ``spare`` columns of width among columns that need ``needs``: an equal share
+    each, none more than it needs, and what one does not need goes to the others.
+
+    Shares in proportion to need would let one long column (equipment) squeeze a short one
+    (a title) into a word per line.
+    """
+    widths = [0] * len(needs)
+    left = spare
+    by_need = sorted(range(len(needs)), key=lambda i: needs[i])
+    for done, i in enumerate(by_need):
+        share = left // (len(needs) - done)
+        widths[i] = max(MIN_WRAP_WIDTH, min(needs[i], share))
+        left -= widths[i]
+    return widths
 
 
 def _append_line(out: Text, parts: list[tuple[str, int, bool, str]]) -> None:

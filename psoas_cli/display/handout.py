@@ -25,9 +25,9 @@ def routine_markdown(entry: RoutineEntry, plan: Plan) -> str:
         lines += [f"- **How often:** {routine.frequency}"]
     if routine.source:
         lines += [f"- **Source:** {routine.source}"]
-    lines += ["", "## Safety", ""]
+    lines += ["", "## Safety", "", f"- {BEFORE_YOU_START}"]
     lines += [f"- {note}" for note in routine.safety]
-    lines += [f"- {BEFORE_YOU_START}", "", "**Stop if you notice:**", ""]
+    lines += ["", "**Stop if you notice:**", ""]
     lines += [f"- {sign}" for sign in STOP_SIGNS]
     lines += [
         "",
