@@ -11,6 +11,7 @@ refresh them after a change:
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shlex
@@ -20,12 +21,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 from sample_history import TODAY, six_weeks_of_mornings
 
 from psoas_cli import cli as cli_module
 from psoas_cli.cli import cli
+from psoas_cli.display.live import LiveDisplay
 from psoas_cli.history.store import History
+from psoas_cli.library.catalog import load_catalog
+from psoas_cli.library.plan import SegmentKind, build_plan
 from psoas_cli.paths import history_path
+from psoas_cli.run.engine import Moment
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -73,6 +79,48 @@ def _sample_history(scene: pytest.MonkeyPatch) -> Iterator[None]:
     finally:
         for leftover in path.parent.glob(path.name + "*"):
             leftover.unlink()
+
+
+FRAME = re.compile(
+    r"(<!-- frame: (?P<routine>\S+) (?P<kind>[a-z ]+?) (?P<elapsed>\d+)s -->\n```text\n)"
+    r"(?P<body>.*?)(?P<end>```\n<!-- /frame -->)",
+    re.S,
+)
+
+
+def frame_of(block: re.Match[str]) -> str:
+    """The live screen a 100x30 terminal shows that many seconds into the routine's first
+    segment of that kind, as a person at a keyboard sees it."""
+    plan = build_plan(load_catalog().routines[block["routine"]].routine)
+    kind = SegmentKind(block["kind"])
+    index = next(i for i, s in enumerate(plan.segments) if s.kind is kind)
+    segment = plan.segments[index]
+    elapsed = float(block["elapsed"])
+    moment = Moment(
+        index=index,
+        segment=segment,
+        duration=segment.duration,
+        remaining=segment.duration - elapsed,
+        elapsed=elapsed,
+        paused=False,
+    )
+    console = Console(file=io.StringIO(), width=100, height=30, color_system=None, record=True)
+    console.print(LiveDisplay(console, plan, interactive=True).render(moment))
+    return "".join(line.rstrip() + "\n" for line in console.export_text().splitlines())
+
+
+def test_readme_live_screens_are_current() -> None:
+    """Every live screen shown in the README is what the live display draws at that moment."""
+    text = README.read_text(encoding="utf-8")
+    frames = list(FRAME.finditer(text))
+    assert frames, "the README lost its live screen"
+    if os.environ.get("PSOAS_UPDATE_README"):
+        README.write_text(
+            FRAME.sub(lambda m: m.group(1) + frame_of(m) + m.group("end"), text), encoding="utf-8"
+        )
+        return
+    for frame in frames:
+        assert frame.group("body") == frame_of(frame), frame.group(0).splitlines()[0]
 
 
 def test_readme_blocks_are_current(monkeypatch: pytest.MonkeyPatch) -> None:
