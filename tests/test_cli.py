@@ -405,3 +405,19 @@ def test_wrapping_columns_share_the_width_fairly(
 ) -> None:
     """A short column keeps what it needs, a long one gets the rest; never below 8."""
     assert fair_shares(needs, spare) == shares
+
+
+def test_show_dry_run_and_json_name_the_other_option() -> None:
+    """release-20min's overhead option appears in show, --dry-run and --json, outside totals."""
+    option = "If the kneeling stretch makes your low back arch: Overhead kneeling psoas stretch"
+    shown = " ".join(run("show", "release-20min").output.split())
+    assert option in shown and "(not counted in the total)" in shown
+    dry = run("run", "release-20min", "--dry-run").output
+    assert f"{option} instead, breathe in 4 s, out 6 s, 4 breaths, each side" in dry
+    assert dry.splitlines()[-1] == "Total: 15:45"
+    data = json.loads(run("show", "release-20min", "--json").output)
+    kneeling = data["steps"][1]
+    assert kneeling["alternative"]["exercise"] == "overhead-kneeling-psoas-stretch"
+    assert kneeling["alternative"]["when"] == "the kneeling stretch makes your low back arch"
+    assert kneeling["alternative"]["seconds"] == 85.0
+    assert "Overhead kneeling psoas stretch" in run("show", "release-20min", "--markdown").output
