@@ -459,14 +459,19 @@ def _step_kind(reader: FieldReader, node: Node, path: str) -> StepKind | None:
     return None
 
 
+def _mapping_kind(reader: FieldReader, node: Node, path: str, expected: str) -> StepKind | None:
+    """The kind of a step written as a mapping; anything else is reported as not ``expected``."""
+    reader.visit(node)
+    if node.pairs is None:
+        reader.report(node, path, f"expected {expected}, got {describe(node)}")
+        return None
+    return _step_kind(reader, node, path)
+
+
 def _step(
     reader: FieldReader, node: Node, path: str, exercises: Mapping[str, Exercise]
 ) -> Step | None:
-    reader.visit(node)
-    if node.pairs is None:
-        reader.report(node, path, f"expected a step (a mapping of fields), got {describe(node)}")
-        return None
-    kind = _step_kind(reader, node, path)
+    kind = _mapping_kind(reader, node, path, "a step (a mapping of fields)")
     if kind is None:
         return None
     found = _step_fields(reader, node, path, kind)
@@ -563,11 +568,7 @@ def _alternative(
     reader: FieldReader, node: Node, path: str, exercises: Mapping[str, Exercise]
 ) -> Alternative | None:
     """Another exercise step to do instead, with who it is for (``when``)."""
-    reader.visit(node)
-    if node.pairs is None:
-        reader.report(node, path, f"expected a step to do instead, with when, got {describe(node)}")
-        return None
-    kind = _step_kind(reader, node, path)
+    kind = _mapping_kind(reader, node, path, "a step to do instead, with when")
     if kind is None:
         return None
     if kind in (StepKind.REST, StepKind.NOTE):
