@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from psoas_cli.library.catalog import Catalog
-from psoas_cli.library.guidance import HABITS, STOP_SIGNS
+from psoas_cli.library.guidance import BEFORE_YOU_START, HABITS, RED_FLAGS
 from psoas_cli.library.model import (
     BreathPattern,
     BreathStep,
@@ -19,6 +21,7 @@ from psoas_cli.library.model import (
     Sides,
 )
 from psoas_cli.library.plan import build_plan
+from psoas_cli.run.narration import safety_lines
 
 ARTICLES = {
     "How to release the psoas muscle (hip flexor) to improve posture",
@@ -69,6 +72,7 @@ ROUTINES = {
 
 PSOAS_ADDITION = "psoas's addition, not from the articles"
 BELLY_RISKS = ("pregnant", "surgery", "hernia", "aortic aneurysm", "blood thinners")
+README = Path(__file__).resolve().parent.parent / "README.md"
 
 
 def routine(catalog: Catalog, name: str) -> Routine:
@@ -266,12 +270,21 @@ def test_psoas_ball_release_prefers_the_soft_ball(builtin_catalog: Catalog) -> N
     assert any("soft" in n and "tennis ball" in n and PSOAS_ADDITION in n for n in safety)
 
 
-def test_stop_signs_end_with_the_urgent_red_flags() -> None:
-    """Bladder, bowel, saddle numbness, fever, weight loss, night pain: see a doctor at once."""
-    urgent = STOP_SIGNS[-1]
-    for flag in ("bladder", "bowel", "saddle", "fever", "weight loss", "night pain"):
-        assert flag in urgent
-    assert "see a doctor at once" in urgent and PSOAS_ADDITION in urgent
+def test_the_red_flags_say_not_to_start_but_to_see_a_doctor() -> None:
+    """Bladder, bowel, saddle numbness, fever, weight loss, night pain, a fall: no exercise."""
+    for flag in ("bladder", "bowel", "saddle", "fever", "weight loss", "night pain", "a fall"):
+        assert flag in RED_FLAGS
+    assert RED_FLAGS.startswith("Do not start, and see a doctor at once")
+    assert PSOAS_ADDITION in RED_FLAGS
+
+
+def test_the_safety_screen_gives_the_red_flags_before_the_routine_notes(
+    builtin_catalog: Catalog,
+) -> None:
+    """Before any run: first the assessment, then the red flags, then the routine's own notes."""
+    lines = safety_lines(build_plan(routine(builtin_catalog, "abdominal-release")))
+    start = lines.index("Before you start:")
+    assert lines[start + 1 : start + 3] == [f"  • {BEFORE_YOU_START}", f"  • {RED_FLAGS}"]
 
 
 @pytest.mark.parametrize("name", ["daily-10min", "strength"])
@@ -300,12 +313,14 @@ def test_daily_10min_lists_its_equipment_and_strength_days(builtin_catalog: Cata
 
 
 def test_exercise_facts_from_the_articles(exercises: dict[str, Exercise]) -> None:
-    """Hug the other knee, core on before the bridge lifts, no foam-roller reach, no slopes."""
+    """Hug the other knee, core on before the bridge lifts, foam rollers in Safety, no slopes."""
     hip_to_knee = exercises["hip-to-knee-stretch"]
     assert "Hug one knee to your chest" in " ".join(hip_to_knee.setup)
     assert "along the floor" in " ".join(hip_to_knee.steps)
     bridge = " ".join(exercises["supported-bridge"].steps)
     assert bridge.index("engage the core") < bridge.index("lift the hips")
-    assert "foam" in exercises["hip-ball-release"].summary
+    assert "foam" not in exercises["hip-ball-release"].summary
+    safety = README.read_text(encoding="utf-8").split("## Safety")[1].split("\n## ")[0]
+    assert "foam roller on the front of the hip does not reach the psoas" in safety
     assert not any("psoas" in m for m in exercises["hip-ball-release"].mistakes)
     assert any("walk and run" in habit and "uphill" in habit for habit in HABITS)

@@ -187,12 +187,16 @@ def test_a_step_may_carry_another_option_for_some_people(
           - exercise: couch-stretch
             hold: 30s
             alternative: {rest: 30s, when: tired}
+          - rest: 10s
+            alternative: {exercise: couch-stretch, hold: 3s, when: x}
         """
     assert problems(bad, exercises) == [
         "my.yaml:7:7: steps[0].alternative.when: required field is missing",
         "my.yaml:9:20: steps[0].alternative.alternative: an alternative cannot have an alternative",
         "my.yaml:12:18: steps[1].alternative: an alternative is an exercise to do instead: "
         "a hold, move, breath or reps",
+        "my.yaml:14:18: steps[2].alternative: belongs to breath or hold or move or reps steps, "
+        "not to a rest step",
     ]
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from psoas_cli.library.catalog import Catalog
 from psoas_cli.library.model import (
+    Alternative,
     BreathPattern,
     BreathStep,
     Exercise,
@@ -21,7 +22,15 @@ from psoas_cli.library.model import (
     Side,
     Sides,
 )
-from psoas_cli.library.plan import PlanOptions, Segment, SegmentKind, build_plan, routine_seconds
+from psoas_cli.library.plan import (
+    CHOICE_SECONDS,
+    PlanOptions,
+    Segment,
+    SegmentKind,
+    build_plan,
+    routine_seconds,
+    starting_at,
+)
 
 STRETCH = Exercise(id="s", name="Stretch")
 L, R = Side.LEFT, Side.RIGHT
@@ -232,3 +241,45 @@ def test_quick_total_equals_the_timeline_for_any_routine(
     total, approximate = routine_seconds(plan.routine, options)
     assert total == pytest.approx(plan.total)
     assert approximate is plan.approximate
+
+
+EASIER = Alternative(step=HoldStep(exercise=Exercise(id="e", name="Easier"), hold=20), when="x")
+WITH_OPTION = HoldStep(exercise=STRETCH, hold=30, alternative=EASIER)
+
+
+@pytest.mark.parametrize(
+    ("steps", "options", "cue"),
+    [
+        ((RestStep(duration=10), WITH_OPTION), PlanOptions(), (K.TRANSITION, 5.0)),
+        (
+            (HoldStep(exercise=STRETCH, hold=30), WITH_OPTION),
+            PlanOptions(transition=0),
+            (K.TRANSITION, CHOICE_SECONDS),
+        ),
+        ((WITH_OPTION,), PlanOptions(prep=0), (K.PREP, CHOICE_SECONDS)),
+    ],
+)
+def test_a_step_with_another_option_always_has_a_get_ready(
+    steps: tuple[HoldStep | RestStep, ...], options: PlanOptions, cue: tuple[SegmentKind, float]
+) -> None:
+    """After a rest, with next-up cues off or with --no-prep, the option still has its moment."""
+    plan = build_plan(routine(*steps), options)
+    before = next(
+        i for i, s in enumerate(plan.segments) if s.kind is K.HOLD and s.step == len(steps) - 1
+    )
+    assert (plan.segments[before - 1].kind, plan.segments[before - 1].duration) == cue
+    assert routine_seconds(routine(*steps), options)[0] == plan.total
+
+
+def test_starting_at_a_step_with_another_option_keeps_a_get_ready() -> None:
+    """--from a step with an option and --no-prep: its next-up becomes the get-ready."""
+    plan = build_plan(
+        routine(HoldStep(exercise=STRETCH, hold=30), WITH_OPTION), PlanOptions(prep=0)
+    )
+    started = starting_at(plan, 1)
+    assert shape(started.segments) == [(K.PREP, 5.0, None), (K.HOLD, 30, None)]
+    plain = build_plan(
+        routine(HoldStep(exercise=STRETCH, hold=30), HoldStep(exercise=STRETCH, hold=30)),
+        PlanOptions(prep=0),
+    )
+    assert shape(starting_at(plain, 1).segments) == [(K.HOLD, 30, None)]

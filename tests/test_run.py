@@ -12,8 +12,8 @@ from rich.console import Console
 
 from psoas_cli.cli import cli
 from psoas_cli.display.live import LiveDisplay, big
-from psoas_cli.library.catalog import Catalog
-from psoas_cli.library.guidance import BEFORE_YOU_START
+from psoas_cli.library.catalog import Catalog, load_catalog
+from psoas_cli.library.guidance import BEFORE_YOU_START, RED_FLAGS
 from psoas_cli.library.plan import Plan, SegmentKind, build_plan
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import Command, Moment, Paused, RunReport, SegmentStarted, Tick
@@ -64,12 +64,12 @@ def test_plain_transcript_of_the_breathing_minute(builtin_catalog: Catalog) -> N
 
 
 def test_the_safety_screen_opens_with_having_pain_assessed(builtin_catalog: Catalog) -> None:
-    """Before step 1, the first safety line is to have the pain assessed, then the routine's own."""
+    """Before step 1: have the pain assessed, then the red flags, then the routine's own notes."""
     routine = builtin_catalog.routines["abdominal-release"].routine
     lines = plain_run(build_plan(routine))[0].splitlines()
     notes = [line for line in lines if line.startswith("  • ")]
-    assert notes[0] == f"  • {BEFORE_YOU_START}"
-    assert notes[1 : 1 + len(routine.safety)] == [f"  • {note}" for note in routine.safety]
+    assert notes[:2] == [f"  • {BEFORE_YOU_START}", f"  • {RED_FLAGS}"]
+    assert notes[2 : 2 + len(routine.safety)] == [f"  • {note}" for note in routine.safety]
     assert "GP, physiotherapist or osteopath" in BEFORE_YOU_START
     step_one = next(i for i, line in enumerate(lines) if line.startswith("Step 1 of"))
     assert lines.index(notes[0]) < step_one
@@ -298,6 +298,7 @@ def test_the_other_option_is_offered_at_its_get_ready_and_taken_with_a(
     pressed_at = sum(s.duration for s in plan.segments[:get_ready]) + 2.0
     other, report, seconds = run_with_keys(plan, [(pressed_at, Command.OTHER_OPTION)])
     assert "Doing the other option: Overhead kneeling psoas stretch." in other
+    assert "Step 2 of 3: Overhead kneeling psoas stretch: breathe in 4 s, out 6 s" in other
     assert "Overhead kneeling psoas stretch, left side" in other
     assert "Kneeling psoas stretch, left side: hold" not in other
     assert report.outcome is main_report.outcome is Outcome.COMPLETED
@@ -342,3 +343,30 @@ def test_the_live_get_ready_offers_the_other_option(builtin_catalog: Catalog) ->
     )
     text = " ".join(screen(plan, moment, 100).split())
     assert "press a for Overhead kneeling psoas stretch instead." in text
+
+
+def test_a_step_skipped_after_taking_its_other_option_is_named_as_that_option(
+    builtin_catalog: Catalog,
+) -> None:
+    """The summary names the exercise that was actually skipped, not the one it replaced."""
+    plan = build_plan(builtin_catalog.routines["release-20min"].routine)
+    get_ready = next(
+        i for i, s in enumerate(plan.segments) if s.kind is K.TRANSITION and s.step == 1
+    )
+    at = sum(s.duration for s in plan.segments[:get_ready])
+    text, report, _ = run_with_keys(
+        plan, [(at + 1.0, Command.OTHER_OPTION), (at + 10.0, Command.SKIP)]
+    )
+    assert report.steps_skipped == (1,)
+    assert "skipped: Overhead kneeling psoas stretch." in text
+
+
+def test_without_a_keyboard_the_other_option_is_named_with_its_dose() -> None:
+    """A run nobody can press keys in says what the option is and that it times the main one."""
+    routine = load_catalog().routines["release-20min"].routine
+    text, _, _ = plain_run(build_plan(routine))
+    assert (
+        "If the kneeling stretch makes your low back arch, Overhead kneeling psoas stretch "
+        "(breathe in 4 s, out 6 s, 4 breaths, each side) is the other option; it can be chosen "
+        "at a keyboard, so this run times the main one."
+    ) in text

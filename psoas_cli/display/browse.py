@@ -13,7 +13,7 @@ from psoas_cli.display.columns import Column, layout
 from psoas_cli.durations import format_clock, format_duration
 from psoas_cli.library.catalog import ExerciseEntry, Origin, RoutineEntry
 from psoas_cli.library.describe import alternative_text, dose_text, step_name
-from psoas_cli.library.guidance import BEFORE_YOU_START, STOP_ADVICE, STOP_SIGNS
+from psoas_cli.library.guidance import BEFORE_YOU_START, RED_FLAGS, STOP_ADVICE, STOP_SIGNS
 from psoas_cli.library.model import Exercise, NoteStep, RestStep
 from psoas_cli.library.plan import SECONDS_PER_SELF_PACED_REP, Plan
 
@@ -100,7 +100,7 @@ def print_routine(console: Console, entry: RoutineEntry, plan: Plan) -> None:
         ("From", f"{origin_text(entry.origin, entry.overrides)}: {entry.path}"),
     ]
     console.print(_facts(facts))
-    _section(console, "Safety", [BEFORE_YOU_START, *routine.safety])
+    _section(console, "Safety", [BEFORE_YOU_START, RED_FLAGS, *routine.safety])
     _section(console, "Stop if you notice", STOP_SIGNS, style="bold red")
     console.print(Padding(Text(STOP_ADVICE, "bold"), (0, 0, 0, 2)))
     console.print()

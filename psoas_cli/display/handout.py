@@ -5,7 +5,7 @@ from __future__ import annotations
 from psoas_cli.durations import format_clock, format_duration
 from psoas_cli.library.catalog import RoutineEntry
 from psoas_cli.library.describe import alternative_text, dose_text, step_name
-from psoas_cli.library.guidance import BEFORE_YOU_START, STOP_ADVICE, STOP_SIGNS
+from psoas_cli.library.guidance import BEFORE_YOU_START, RED_FLAGS, STOP_ADVICE, STOP_SIGNS
 from psoas_cli.library.model import Exercise, NoteStep, RestStep
 from psoas_cli.library.plan import SECONDS_PER_SELF_PACED_REP, Plan
 
@@ -25,7 +25,7 @@ def routine_markdown(entry: RoutineEntry, plan: Plan) -> str:
         lines += [f"- **How often:** {routine.frequency}"]
     if routine.source:
         lines += [f"- **Source:** {routine.source}"]
-    lines += ["", "## Safety", "", f"- {BEFORE_YOU_START}"]
+    lines += ["", "## Safety", "", f"- {BEFORE_YOU_START}", f"- {RED_FLAGS}"]
     lines += [f"- {note}" for note in routine.safety]
     lines += ["", "**Stop if you notice:**", ""]
     lines += [f"- {sign}" for sign in STOP_SIGNS]

@@ -76,10 +76,15 @@ class PlainDisplay:
         elif isinstance(event, HelpRequested):
             self.lines(["Keys: " + "; ".join(f"{key} {what}" for key, what in HELP)])
         elif isinstance(event, OptionChosen):
-            line = option_line(self._plan, event.moment.segment, interactive=self._interactive)
-            self.lines([line] if line else [])
+            self._option_chosen(event.moment.segment)
         elif isinstance(event, Finished):
             self._stream.flush()
+
+    def _option_chosen(self, segment: Segment) -> None:
+        """Say which way the step will be done, then its introduction again: the other
+        exercise has its own cues and warning signs."""
+        line = option_line(self._plan, segment, interactive=self._interactive)
+        self.lines([*([line] if line else []), *introduction(self._plan, segment)])
 
     def _segment_started(self, index: int) -> None:
         plan = self._plan

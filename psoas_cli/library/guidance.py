@@ -13,11 +13,16 @@ STOP_SIGNS = (
     "pain that gets worse right after a stretch",
     "movement that stays badly restricted",
     "pain that has lasted more than a week despite regular self-care",
-    "urgent: new bladder or bowel trouble, numbness in the groin or saddle area, fever or "
-    "unexplained weight loss with back pain, night pain that rest does not ease, or pain "
-    "after a fall: see a doctor at once (psoas's addition, not from the articles)",
 )
-"""The first is the one the run keeps on screen; the urgent red flags come last, in one line."""
+"""The first is the one the run keeps on screen."""
+
+RED_FLAGS = (
+    "Do not start, and see a doctor at once, if back or hip pain comes with new bladder or "
+    "bowel trouble, numbness in the groin or saddle area, fever or unexplained weight loss, "
+    "night pain that rest does not ease, or after a fall or accident (psoas's addition, not "
+    "from the articles)."
+)
+"""Signs that need a doctor, not exercise: said before every start, after the assessment."""
 
 STOP_ADVICE = "Stop and see a health professional, such as a physiotherapist, GP or osteopath."
 

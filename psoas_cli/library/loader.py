@@ -499,7 +499,7 @@ def _step_fields(
         return None
     for name in sorted(misplaced):
         key_node, key_path = found.pop(name)
-        if name == ALTERNATIVE_KEY:
+        if alternative and name == ALTERNATIVE_KEY:
             reader.report(key_node, key_path, "an alternative cannot have an alternative")
             continue
         owners = " or ".join(sorted(k.value for k, keys in STEP_KEYS.items() if name in keys))

@@ -130,19 +130,35 @@ def build_plan(
         routine, (), frozenset(i for i in chosen if has_alternative(routine, i)), opts
     )
     segments: list[Segment] = []
-    if opts.prep > 0:
-        segments.append(Segment(kind=SegmentKind.PREP, duration=opts.prep, step=0))
-    previous: Step | None = None
     for index in range(len(routine.steps)):
-        step = unexpanded.step(index)
-        leads_in = previous is not None and not isinstance(previous, RestStep | NoteStep)
-        if leads_in and opts.transition > 0 and not isinstance(step, RestStep | NoteStep):
-            segments.append(
-                Segment(kind=SegmentKind.TRANSITION, duration=opts.transition, step=index)
-            )
-        segments.extend(_expand(step, index, opts))
-        previous = step
+        cue = get_ready(routine, index, opts)
+        if cue is not None:
+            kind, seconds = cue
+            segments.append(Segment(kind=kind, duration=seconds, step=index))
+        segments.extend(_expand(unexpanded.step(index), index, opts))
     return replace(unexpanded, segments=tuple(segments))
+
+
+CHOICE_SECONDS = 5.0
+"""The get-ready a step with another option keeps when cues are turned off: the option is
+offered there, and without it someone whose back arches would have no moment to choose."""
+
+
+def get_ready(routine: Routine, index: int, opts: PlanOptions) -> tuple[SegmentKind, float] | None:
+    """The cue before routine step ``index``, if any: the run's get-ready before the first
+    step, a next-up between exercises; always one before a step that has another option."""
+    step = routine.steps[index]
+    offers_choice = has_alternative(routine, index)
+    if index == 0:
+        if opts.prep > 0:
+            return SegmentKind.PREP, opts.prep
+        return (SegmentKind.PREP, CHOICE_SECONDS) if offers_choice else None
+    if isinstance(step, RestStep | NoteStep):
+        return None
+    leads_in = not isinstance(routine.steps[index - 1], RestStep | NoteStep)
+    if opts.transition > 0 and (leads_in or offers_choice):
+        return SegmentKind.TRANSITION, opts.transition
+    return (SegmentKind.TRANSITION, CHOICE_SECONDS) if offers_choice else None
 
 
 def has_alternative(routine: Routine, index: int) -> bool:
@@ -154,10 +170,16 @@ def has_alternative(routine: Routine, index: int) -> bool:
 
 
 def starting_at(plan: Plan, step: int) -> Plan:
-    """The plan from one routine step on, keeping the get-ready but not the next-up cue."""
+    """The plan from one routine step on, keeping the get-ready but not the next-up cue.
+
+    With no get-ready, a step with another option keeps its next-up as the get-ready, where
+    the option is offered.
+    """
     prep = tuple(s for s in plan.segments if s.kind is SegmentKind.PREP)
     rest = tuple(s for s in plan.segments if s.step >= step and s.kind is not SegmentKind.PREP)
     if rest and rest[0].kind is SegmentKind.TRANSITION:
+        keeps_it = not prep and has_alternative(plan.routine, step)
+        prep = (replace(rest[0], kind=SegmentKind.PREP),) if keeps_it else prep
         rest = rest[1:]
     return replace(plan, segments=tuple(replace(s, step=step) for s in prep) + rest)
 
@@ -178,16 +200,12 @@ def routine_seconds(routine: Routine, options: PlanOptions | None = None) -> tup
     A test holds this equal to ``build_plan(...).total`` for every routine.
     """
     opts = options or PlanOptions()
-    total = opts.prep if opts.prep > 0 else 0.0
+    total = 0.0
     approximate = False
-    previous: Step | None = None
-    for step in routine.steps:
-        leads_in = previous is not None and not isinstance(previous, RestStep | NoteStep)
-        if leads_in and opts.transition > 0 and not isinstance(step, RestStep | NoteStep):
-            total += opts.transition
-        total += step_seconds(step, opts)
+    for index, step in enumerate(routine.steps):
+        cue = get_ready(routine, index, opts)
+        total += step_seconds(step, opts) + (cue[1] if cue is not None else 0.0)
         approximate = approximate or (isinstance(step, RepsStep) and step.tempo is None)
-        previous = step
     return total, approximate
 
 

@@ -10,7 +10,13 @@ from dataclasses import dataclass
 
 from psoas_cli.durations import format_clock, format_duration
 from psoas_cli.library.describe import alternative_text, dose_text, step_name
-from psoas_cli.library.guidance import BEFORE_YOU_START, HABITS, STOP_ADVICE, STOP_SIGNS
+from psoas_cli.library.guidance import (
+    BEFORE_YOU_START,
+    HABITS,
+    RED_FLAGS,
+    STOP_ADVICE,
+    STOP_SIGNS,
+)
 from psoas_cli.library.model import Exercise, ExerciseStep, RepsStep, Sides, Step
 from psoas_cli.library.plan import SECONDS_PER_SELF_PACED_REP, Plan, Segment, SegmentKind
 from psoas_cli.outcome import Outcome
@@ -63,8 +69,12 @@ def option_line(plan: Plan, segment: Segment, *, interactive: bool) -> str | Non
     if segment.step in plan.chosen:
         back = f" Press a for {step_name(step)} instead." if interactive else ""
         return f"Doing the other option: {step_name(other.step)}.{back}"
-    key = "press a for" if interactive else "do"
-    return f"If {other.when}, {key} {step_name(other.step)} instead."
+    if interactive:
+        return f"If {other.when}, press a for {step_name(other.step)} instead."
+    return (
+        f"If {other.when}, {step_name(other.step)} ({dose_text(other.step)}) is the other "
+        "option; it can be chosen at a keyboard, so this run times the main one."
+    )
 
 
 def step_of(plan: Plan, segment: Segment) -> Step:
@@ -250,7 +260,7 @@ def safety_lines(plan: Plan, speed: float = 1.0) -> list[str]:
     if speed != 1:
         lines.append(f"At {speed:g}x speed: {about}{format_clock(plan.total / speed)}")
     lines += ["", "Before you start:"]
-    lines += [f"  • {note}" for note in (BEFORE_YOU_START, *routine.safety)]
+    lines += [f"  • {note}" for note in (BEFORE_YOU_START, RED_FLAGS, *routine.safety)]
     lines += ["", "Stop, and see a professional, if you notice:"]
     lines += [f"  • {sign}" for sign in STOP_SIGNS]
     lines += ["", "Press ! at any moment if something hurts: the run stops at once."]
@@ -290,7 +300,6 @@ class Summary:
 
 def summary(plan: Plan, report: RunReport) -> Summary:
     """'Completed daily-10min in 11:41', then steps done and skipped by name."""
-    names = plan.routine.steps
     done = len(report.steps_done)
     time_done = format_clock(report.active_seconds)
     heads = {
@@ -301,7 +310,7 @@ def summary(plan: Plan, report: RunReport) -> Summary:
     }
     detail = f"Steps done: {done} of {report.steps_total}"
     if report.steps_skipped:
-        skipped = ", ".join(step_name(names[i]) for i in report.steps_skipped)
+        skipped = ", ".join(step_name(plan.step(i)) for i in report.steps_skipped)
         detail += f"; skipped: {skipped}"
     if report.paused_seconds >= 1:
         detail += f"; paused {format_clock(report.paused_seconds)}"
