@@ -94,7 +94,66 @@ def test_binary_junk_is_not_text() -> None:
 
 def test_control_characters_are_refused() -> None:
     """NUL and other control characters give a YAML error, not a crash."""
-    assert "not valid YAML" in problem_text(b"title: a\x00b\n")
+    assert "control character" in problem_text(b"title: a\x00b\n")
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (b"title: ok\nnote: a\x1b]0;pwned\x07b\n", "bad.yaml:2:8: "),
+        (b"title: a\x7fb\n", "bad.yaml:1:9: "),
+        ("title: ok\nsteps: [a\u009b2J]\n".encode(), "bad.yaml:2:10: "),
+        ("title: a\u0085b\n".encode(), "bad.yaml:1:9: "),
+    ],
+    ids=["ESC and BEL", "DEL", "C1 CSI", "C1 NEL"],
+)
+def test_raw_control_characters_are_refused_at_their_place(data: bytes, where: str) -> None:
+    """A control byte written into the file is refused at its own line and column, shown escaped."""
+    text = problem_text(data)
+    assert text.startswith(where + "control character \\x")
+    assert not any(c in text for c in "\x1b\x07\x7f\x85\x9b")
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            b'title: "Evil \\e]0;pwned\\a"\n',
+            "bad.yaml:1:8: title: control character \\x1b",
+        ),
+        (
+            b'title: ok\nsteps:\n  - note: "x\\x9b2J"\n',
+            "bad.yaml:3:11: steps[0].note: control character \\x9b",
+        ),
+        (
+            b'steps:\n  - hold: 1\n  - {rest: 2, tip: "\\r\\0"}\n',
+            "bad.yaml:3:20: steps[1].tip: control character \\x0d",
+        ),
+        (
+            b'title: ok\n"bad\\ekey": 1\n',
+            "bad.yaml:2:1: bad\\x1bkey: control character \\x1b",
+        ),
+        (
+            b'a:\n  b: [x, "\\x7f"]\n',
+            "bad.yaml:2:10: a.b[1]: control character \\x7f",
+        ),
+    ],
+    ids=["ESC in a value", "C1 in a list", "CR and NUL", "ESC in a key", "DEL nested"],
+)
+def test_escaped_control_characters_are_refused_with_their_field(
+    data: bytes, expected: str
+) -> None:
+    """A YAML escape that makes a control character is refused with its place and field path."""
+    text = problem_text(data)
+    assert text.startswith(expected)
+    assert not any(c in text for c in "\x00\x0d\x1b\x07\x7f\x9b")
+
+
+def test_tabs_newlines_and_windows_line_ends_are_text() -> None:
+    """Tab, newline and CRLF line ends are ordinary text, not refused."""
+    root = read_yaml(b'title: "a\\tb\\nc"\r\nnote: |\r\n  x\r\n  y\r\n', "ok.yaml")
+    assert root is not None and root.pairs is not None
+    assert [value.value for _, value in root.pairs] == ["a\tb\nc", "x\ny\n"]
 
 
 @pytest.mark.parametrize("opening", ["[", "{a: ", "- "])

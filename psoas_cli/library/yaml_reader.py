@@ -4,7 +4,9 @@ The composer is driven by parser events rather than ``yaml.compose`` so that dee
 huge files and alias bombs are refused with a clear message before any recursion or
 expansion happens, and so that every value keeps its line and column for error messages.
 Only plain scalars, lists and mappings are accepted; any explicit tag that would build a
-Python object is an error and is never executed.
+Python object is an error and is never executed. Control characters are refused, written
+raw or as YAML escapes ("\\e", "\\x9b"), since every text in these files ends up on a
+terminal, which would obey them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from psoas_cli.errors import Problem, RoutineFileError
+from psoas_cli.text import CONTROL, escaped, visible
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
@@ -65,6 +68,27 @@ class _Builder:
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         return RoutineFileError([Problem(self.filename, line, column, "", message)])
 
+    def path(self, scalar: str) -> str:
+        """The field path (like steps[0].note) of ``scalar``, about to be added, for messages.
+
+        Worked out from the open containers only when a message needs it, so reading a good
+        file costs nothing more. A key names itself.
+        """
+        path = ""
+        for depth, (node, pending_key) in enumerate(self.stack):
+            last = depth == len(self.stack) - 1
+            if node.items is not None:
+                path += f"[{len(node.items) - (0 if last else 1)}]"
+                continue
+            assert node.pairs is not None
+            if not last:
+                key = node.pairs[-1][0].value
+            else:
+                key = pending_key[0].value if pending_key else scalar
+            name = visible(str(key))
+            path += f".{name}" if path else name
+        return path
+
     def add(self, node: Node, anchor: str | None, mark: Any) -> None:
         self.nodes += 1
         if self.nodes > MAX_NODES:
@@ -105,6 +129,7 @@ def read_yaml(data: bytes, filename: str) -> Node | None:
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         message = "not a UTF-8 text file (is it a YAML routine?)"
         raise RoutineFileError([Problem(filename, line, column, "", message)]) from None
+    _refuse_raw_control(text, filename)
     builder = _Builder(filename)
     loader = _Loader(text)
     try:
@@ -119,9 +144,41 @@ def read_yaml(data: bytes, filename: str) -> Node | None:
     return builder.root
 
 
+def _refuse_raw_control(text: str, filename: str) -> None:
+    """Refuse a control character written into the file, at its line and column.
+
+    Checked before YAML reads the text, whose own error would name a position in bytes.
+    A carriage return is a line end (Windows files) and never reaches a value, so it stays.
+    """
+    for match in CONTROL.finditer(text):
+        if match.group() == "\r":
+            continue
+        start = match.start()
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        raise RoutineFileError([Problem(filename, line, column, "", _control(match.group()))])
+
+
+def _control(char: str) -> str:
+    return (
+        f"control character {escaped(char)} is not allowed: a terminal would act on it "
+        "(change its title, clear the screen, hide text); remove it"
+    )
+
+
 def _apply(builder: _Builder, loader: Any, event: Any) -> None:
     mark = event.start_mark
     if isinstance(event, yaml.ScalarEvent):
+        bad = CONTROL.search(event.value)
+        if bad is not None:
+            problem = Problem(
+                builder.filename,
+                mark.line + 1,
+                mark.column + 1,
+                builder.path(event.value),
+                _control(bad.group()),
+            )
+            raise RoutineFileError([problem])
         tag = _tag(loader, yaml.ScalarNode, event, event.value)
         if tag not in _SCALAR_TAGS:
             raise builder.fail(mark, _unsupported(str(event.tag)))
