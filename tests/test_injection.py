@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from psoas_cli.cli import cli
@@ -69,3 +73,55 @@ def test_a_config_file_with_controls_is_refused(psoas_home: Path) -> None:
     result = run("stats")
     assert result.exit_code == 1
     assert_escaped(result, "config.yaml:2:3: stats.goal\\x9b: control character \\x9b")
+
+
+def evil_export(tmp_path: Path, **fields: object) -> Path:
+    """An export file of one session whose text fields hold what an attacker chose."""
+    session: dict[str, object] = {
+        "uid": "evil-1",
+        "routine": "daily-10min",
+        "title": "Daily",
+        "started": "2026-11-20T07:30:00+01:00",
+        "ended": "2026-11-20T07:40:00+01:00",
+        "active_seconds": 600,
+        "paused_seconds": 0,
+        "steps_done": 5,
+        "steps_skipped": 0,
+        "steps_total": 5,
+        "outcome": "completed",
+        "pain_before": 3,
+        "pain_after": 2,
+        "note": "",
+        "self_checks": [],
+    }
+    session.update(fields)
+    path = tmp_path / "evil.json"
+    path.write_text(json.dumps({"psoas_history": 1, "sessions": [session]}))
+    return path
+
+
+def test_csv_neutralises_formulas_and_json_keeps_the_text(tmp_path: Path) -> None:
+    """A spreadsheet would run =, +, -, @, tab or CR at a cell's start: CSV quotes them, JSON not."""
+    formulas = {
+        "routine": '=HYPERLINK("http://x")',
+        "title": "+1+1",
+        "note": "@SUM(A1)",
+    }
+    assert run("history", "import", str(evil_export(tmp_path, **formulas))).exit_code == 0
+    row = next(csv.DictReader(io.StringIO(run("history", "--csv").output)))
+    assert (row["routine"], row["title"], row["note"]) == (
+        '\'=HYPERLINK("http://x")',
+        "'+1+1",
+        "'@SUM(A1)",
+    )
+    stored = json.loads(run("history", "--json").output)[0]
+    assert {k: stored[k] for k in formulas} == formulas
+
+
+@pytest.mark.parametrize("start", ["-", "\t", "\r"])
+def test_csv_neutralises_each_formula_start(tmp_path: Path, start: str) -> None:
+    """Each character a spreadsheet treats as a formula start gets the quote prefix."""
+    export = evil_export(tmp_path, note=f"{start}2+3 cmd|' /C calc'!A0")
+    assert run("history", "import", str(export)).exit_code == 0
+    row = next(csv.DictReader(io.StringIO(run("history", "--csv").output)))
+    assert row["note"] == f"'{start}2+3 cmd|' /C calc'!A0"

@@ -94,10 +94,26 @@ def export_text(records: Sequence[RunRecord], exported: datetime) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets."""
+
+
+def spreadsheet_cell(text: str) -> str:
+    """Text a spreadsheet shows as text: a formula start gets a leading single quote.
+
+    An imported history can hold a routine name or note like ``=HYPERLINK(...)``; opened from
+    ``history --csv`` it would run. The quote is what spreadsheets themselves use to mean
+    "this is text"; the JSON export, read by programs, keeps the stored text as it is.
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def csv_text(records: Sequence[RunRecord]) -> str:
-    """Records as CSV with a header row, one row per record."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    """Records as CSV with a header row, one row per record; text cells are never formulas."""
+    out = io.StringIO(newline="")
+    # Rows end in CRLF, as RFC 4180 says: the writer then quotes a CR inside a note too,
+    # which with a bare LF ending it leaves loose, splitting the row in a spreadsheet.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for r in records:
         checks = "; ".join(
@@ -107,8 +123,8 @@ def csv_text(records: Sequence[RunRecord]) -> str:
             (
                 r.id,
                 r.started.isoformat(timespec="seconds"),
-                r.routine,
-                r.title,
+                spreadsheet_cell(r.routine),
+                spreadsheet_cell(r.title),
                 f"{r.active_seconds:.0f}",
                 f"{r.paused_seconds:.0f}",
                 outcome_code(r.outcome),
@@ -117,8 +133,8 @@ def csv_text(records: Sequence[RunRecord]) -> str:
                 r.steps_done,
                 r.steps_skipped,
                 r.steps_total,
-                r.note,
-                checks,
+                spreadsheet_cell(r.note),
+                spreadsheet_cell(checks),
             )
         )
     return out.getvalue()
