@@ -15,6 +15,7 @@ from psoas_cli import __version__
 from psoas_cli.durations import written_duration
 from psoas_cli.errors import ExitCode, PsoasError
 from psoas_cli.limits import MAX_CUE_SECONDS, MAX_SPEED, MAX_WEEKLY_GOAL
+from psoas_cli.text import visible
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -49,13 +50,17 @@ CONTEXT = {
 
 
 class PsoasGroup(click.Group):
-    """A group that shows the project's errors as one message with their exit code."""
+    """A group that shows the project's errors as one message with their exit code.
+
+    Messages quote file names, keys and values a file or an import chose, so they are
+    printed ``visible``: a control character shows as text, never reaching the terminal.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except PsoasError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {visible(str(exc))}", err=True)
             raise click.exceptions.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
@@ -386,7 +391,7 @@ def validate_command(paths: tuple[str, ...]) -> None:
 
     report = validate_files(Path(p) for p in paths)
     for line in report.lines:
-        click.echo(line)
+        click.echo(visible(line))
     if not report.ok:
         raise click.exceptions.Exit(ExitCode.ERROR)
 
@@ -753,7 +758,7 @@ def _import_history(path: Path, source: str) -> None:
         added = history.import_records(records)
     skipped = len(records) - added
     already = f"; {skipped} {'was' if skipped == 1 else 'were'} already here" if skipped else ""
-    click.echo(f"Imported {added} of {len(records)} sessions from {source_file}{already}.")
+    click.echo(visible(f"Imported {added} of {len(records)} sessions from {source_file}{already}."))
 
 
 def _export_history(records: list[RunRecord], target: str) -> None:
@@ -769,12 +774,14 @@ def _export_history(records: list[RunRecord], target: str) -> None:
 
     path = Path(target)
     if path.exists():
-        raise click.UsageError(f"{path} already exists; choose another name or remove it first.")
+        raise click.UsageError(
+            visible(f"{path} already exists; choose another name or remove it first.")
+        )
     try:
         with path.open("x", encoding="utf-8") as file:
             file.write(text)
     except OSError as exc:
-        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise click.ClickException(visible(f"cannot write {path}: {exc.strerror or exc}")) from None
     click.echo(f"Exported {len(records)} sessions to {path}.", err=True)
 
 
@@ -788,7 +795,7 @@ def _delete_record(path: Path, record_id: int, *, ask: bool) -> None:
             found = history.record(record_id)
     if found is None:
         raise click.ClickException(f"there is no session {record_id}; see psoas history.")
-    what = f"session {found.id}: {found.routine}, {found.started:%Y-%m-%d %H:%M}"
+    what = visible(f"session {found.id}: {found.routine}, {found.started:%Y-%m-%d %H:%M}")
     if ask and _at_keyboard() and not click.confirm(f"Delete {what}?"):
         click.echo("Kept it.")
         return
@@ -877,7 +884,7 @@ def _warn_skipped(catalog: Catalog) -> None:
         first = problem.problems[0]
         more = len(problem.problems) - 1
         extra = f" (and {more} more; run: psoas validate {first.file})" if more else ""
-        click.echo(f"skipped {first}{extra}", err=True)
+        click.echo(visible(f"skipped {first}{extra}"), err=True)
 
 
 def main() -> None:

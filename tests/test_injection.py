@@ -125,3 +125,55 @@ def test_csv_neutralises_each_formula_start(tmp_path: Path, start: str) -> None:
     assert run("history", "import", str(export)).exit_code == 0
     row = next(csv.DictReader(io.StringIO(run("history", "--csv").output)))
     assert row["note"] == f"'{start}2+3 cmd|' /C calc'!A0"
+
+
+EVIL = "\x1b]0;pwned\x07\x1b[2J\x9b31m"
+SHOWN = "\\x1b]0;pwned\\x07\\x1b[2J\\x9b31m"
+
+
+@pytest.mark.parametrize("columns", ["100", "50"], ids=["table", "narrow"])
+def test_history_prints_imported_text_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columns: str
+) -> None:
+    """An imported routine name and note show their control characters as text, wide or narrow."""
+    monkeypatch.setenv("COLUMNS", columns)
+    export = evil_export(tmp_path, routine=f"r{EVIL}", note=f"n{EVIL}")
+    assert run("history", "import", str(export)).exit_code == 0
+    result = run("history")
+    assert_escaped(result, "r\\x1b]0;pwned")
+    if columns == "100":
+        assert "n\\x1b]0;pwned" in result.output
+
+
+def test_delete_and_stats_print_imported_text_escaped(tmp_path: Path) -> None:
+    """delete's confirmation and stats' self-check table show imported text escaped."""
+    check = {"test": "t", "question": f"q{EVIL}", "side": "none", "answer": f"a{EVIL}", "rank": 0}
+    export = evil_export(tmp_path, routine=f"r{EVIL}", self_checks=[check])
+    assert run("history", "import", str(export)).exit_code == 0
+    stats = run("stats")
+    assert_escaped(stats, f"Self-check: q{SHOWN}")
+    deleted = run("history", "delete", "1", "-y")
+    assert_escaped(deleted, f"Deleted session 1: r{SHOWN}")
+
+
+def test_error_messages_print_file_names_escaped(tmp_path: Path) -> None:
+    """A file whose name holds an escape sequence is named escaped in every message."""
+    path = tmp_path / f"x{EVIL}.yaml"
+    path.write_text("title: [\n")
+    assert_escaped(run("validate", str(path)), f"x{SHOWN}.yaml:")
+    assert_escaped(run("show", str(path)), f"x{SHOWN}.yaml:")
+    assert_escaped(run("history", "import", str(path)), f"x{SHOWN}.yaml")
+    assert_escaped(run("history", "export", str(path)), f"x{SHOWN}.yaml already exists")
+
+
+def test_rich_markup_in_a_routine_is_printed_as_written(tmp_path: Path) -> None:
+    """Square brackets in a description are text, not rich markup that could make a link."""
+    path = tmp_path / "markup.yaml"
+    path.write_text(
+        'title: "[bold]T[/bold]"\n'
+        'description: "see [link=https://evil.example]here[/link]"\n'
+        "steps:\n  - note: hi\n"
+    )
+    result = run("show", str(path))
+    assert result.exit_code == 0
+    assert "see [link=https://evil.example]here[/link]" in result.output

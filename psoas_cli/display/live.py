@@ -91,7 +91,7 @@ _STYLES = {
 
 def make_live_console(stream: IO[str]) -> Console:
     """A console on the run's output that follows its size, NO_COLOR and TERM."""
-    return Console(file=stream, highlight=False)
+    return Console(file=stream, highlight=False, markup=False)
 
 
 def big(text: str) -> list[str]:

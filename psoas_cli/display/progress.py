@@ -18,6 +18,7 @@ from psoas_cli.durations import format_clock
 from psoas_cli.history.stats import WEEKS_SHOWN, CheckSeries, Stats, Week, calendar_grid
 from psoas_cli.history.store import RunRecord
 from psoas_cli.outcome import Outcome
+from psoas_cli.text import visible
 
 NARROW = 60
 MOST_CALENDAR_WEEKS = 26
@@ -62,7 +63,10 @@ def _outcome(outcome: Outcome) -> str:
 
 
 def print_history(console: Console, records: Sequence[RunRecord], total: int) -> None:
-    """Sessions newest first: a table, or two lines each on a narrow terminal."""
+    """Sessions newest first: a table, or two lines each on a narrow terminal.
+
+    Names and notes may come from an imported file, so they are printed ``visible``.
+    """
     if not records:
         console.print("No sessions recorded yet. Start one with: psoas run daily-10min")
         return
@@ -75,7 +79,8 @@ def print_history(console: Console, records: Sequence[RunRecord], total: int) ->
             )
             console.print(
                 Text.assemble(
-                    f"      {r.routine} · ", (_outcome(r.outcome), OUTCOME_STYLES[r.outcome])
+                    f"      {visible(r.routine)} · ",
+                    (_outcome(r.outcome), OUTCOME_STYLES[r.outcome]),
                 )
             )
             if r.pain_before is not None or r.pain_after is not None:
@@ -84,13 +89,13 @@ def print_history(console: Console, records: Sequence[RunRecord], total: int) ->
         columns = [
             Column("ID", [str(r.id) for r in records], right=True, style="bold cyan"),
             Column("Started", [_when(r) for r in records]),
-            Column("Routine", [r.routine for r in records], wraps=True),
+            Column("Routine", [visible(r.routine) for r in records], wraps=True),
             Column("Time", [format_clock(r.active_seconds) for r in records], right=True),
             Column("Outcome", [_outcome(r.outcome) for r in records]),
             Column("Pain", [_pain(r) for r in records]),
         ]
         if any(r.note for r in records):
-            columns.append(Column("Note", [r.note for r in records], wraps=True))
+            columns.append(Column("Note", [visible(r.note) for r in records], wraps=True))
         console.print(layout(columns, console.width), soft_wrap=True)
     if total > len(records):
         console.print(
@@ -241,7 +246,7 @@ def _print_pain(console: Console, weeks: Sequence[Week]) -> None:
 
 def _print_checks(console: Console, series: CheckSeries) -> None:
     console.print()
-    console.print(Text(f"Self-check: {series.question}", "bold"))
+    console.print(Text(f"Self-check: {visible(series.question)}", "bold"))
     rounds = series.rounds[-CHECK_ROUNDS_SHOWN:]
     sides = sorted(
         {side for r in rounds for side in r.answers},
@@ -253,12 +258,12 @@ def _print_checks(console: Console, series: CheckSeries) -> None:
             for side in sides:
                 if side in r.answers:
                     name = "answer" if side is None else side.value
-                    console.print(f"    {name}: {r.answers[side].answer}")
+                    console.print(f"    {name}: {visible(r.answers[side].answer)}")
         return
     columns = [Column("Date", [r.day.isoformat() for r in rounds])]
     for side in sides:
         header = "Answer" if side is None else side.value.capitalize()
-        cells = [r.answers[side].answer if side in r.answers else "-" for r in rounds]
+        cells = [visible(r.answers[side].answer) if side in r.answers else "-" for r in rounds]
         columns.append(Column(header, cells, wraps=True))
     text = layout(columns, console.width - 2)
     for line in text.split("\n"):
