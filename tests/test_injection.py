@@ -177,3 +177,22 @@ def test_rich_markup_in_a_routine_is_printed_as_written(tmp_path: Path) -> None:
     result = run("show", str(path))
     assert result.exit_code == 0
     assert "see [link=https://evil.example]here[/link]" in result.output
+
+
+def test_markdown_handout_escapes_html_pipes_and_newlines(tmp_path: Path) -> None:
+    """show --markdown keeps file text as text: HTML escaped, no cell split or ended early."""
+    path = tmp_path / "md.yaml"
+    path.write_text(
+        'title: "<script>alert(1)</script> & co"\n'
+        "steps:\n"
+        '  - hold: 30s\n    exercise: {name: "Wall | lean <i>"}\n'
+        '    dose_note: "one|two\\nthree"\n'
+    )
+    result = run("show", str(path), "--markdown")
+    assert result.exit_code == 0
+    assert "# &lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in result.output
+    assert "<script>" not in result.output and "<i>" not in result.output
+    row = next(line for line in result.output.splitlines() if line.startswith("| 1 |"))
+    assert "Wall \\| lean &lt;i&gt;" in row
+    assert "one\\|two<br>three" in row
+    assert row.count("|") - row.count("\\|") == 5

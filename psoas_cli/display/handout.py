@@ -1,4 +1,8 @@
-"""A routine or exercise as a Markdown handout, to print or give to a physiotherapist."""
+"""A routine or exercise as a Markdown handout, to print or give to a physiotherapist.
+
+Text from routine and exercise files goes through ``_text`` (and ``_cell`` in the table), so
+a shared file can neither add HTML to the handout nor split or end a table row.
+"""
 
 from __future__ import annotations
 
@@ -14,19 +18,19 @@ def routine_markdown(entry: RoutineEntry, plan: Plan) -> str:
     """The whole routine: details, safety, the plan, and how to do each exercise."""
     routine = entry.routine
     about = "about " if plan.approximate else ""
-    lines = [f"# {routine.title}", ""]
+    lines = [f"# {_text(routine.title)}", ""]
     if routine.description:
-        lines += [routine.description, ""]
+        lines += [_text(routine.description), ""]
     lines += [f"- **Total time:** {about}{format_clock(plan.total)}"]
     lines += [f"- **Level:** {routine.level.value}"]
     if routine.equipment:
-        lines += [f"- **Equipment:** {', '.join(routine.equipment)}"]
+        lines += [f"- **Equipment:** {_text(', '.join(routine.equipment))}"]
     if routine.frequency:
-        lines += [f"- **How often:** {routine.frequency}"]
+        lines += [f"- **How often:** {_text(routine.frequency)}"]
     if routine.source:
-        lines += [f"- **Source:** {routine.source}"]
+        lines += [f"- **Source:** {_text(routine.source)}"]
     lines += ["", "## Safety", "", f"- {BEFORE_YOU_START}", f"- {RED_FLAGS}"]
-    lines += [f"- {note}" for note in routine.safety]
+    lines += [f"- {_text(note)}" for note in routine.safety]
     lines += ["", "**Stop if you notice:**", ""]
     lines += [f"- {sign}" for sign in STOP_SIGNS]
     lines += [
@@ -39,14 +43,14 @@ def routine_markdown(entry: RoutineEntry, plan: Plan) -> str:
         "|---|---|---|---|",
     ]
     for index, step in enumerate(routine.steps):
-        dose = dose_text(step).replace("|", "\\|")
+        dose = _cell(dose_text(step))
         if not isinstance(step, RestStep | NoteStep) and step.dose_note:
-            dose += f"<br>*{step.dose_note}*"
+            dose += f"<br>*{_cell(step.dose_note)}*"
         other = alternative_text(step)
         if other is not None:
-            dose += "<br>" + f"{other} (not counted in the time)".replace("|", "\\|")
+            dose += "<br>" + _cell(f"{other} (not counted in the time)")
         seconds = format_duration(plan.step_seconds(index))
-        lines.append(f"| {index + 1} | {step_name(step)} | {dose} | {seconds} |")
+        lines.append(f"| {index + 1} | {_cell(step_name(step))} | {dose} | {seconds} |")
     lines += ["", _cue_note(plan), ""]
     for exercise in routine.exercises:
         lines += [*exercise_markdown(exercise, level=2).splitlines(), ""]
@@ -56,9 +60,9 @@ def routine_markdown(entry: RoutineEntry, plan: Plan) -> str:
 def exercise_markdown(exercise: Exercise, level: int = 1) -> str:
     """How to do one exercise, with its stop signs and source."""
     heading = "#" * level
-    lines = [f"{heading} {exercise.name}", ""]
+    lines = [f"{heading} {_text(exercise.name)}", ""]
     if exercise.summary:
-        lines += [exercise.summary, ""]
+        lines += [_text(exercise.summary), ""]
     sections = (
         ("Setup", exercise.setup, True),
         ("How to do it", exercise.steps, True),
@@ -70,12 +74,13 @@ def exercise_markdown(exercise: Exercise, level: int = 1) -> str:
         if items:
             lines += [f"{heading}# {title}", ""]
             lines += [
-                f"{n}. {item}" if numbered else f"- {item}" for n, item in enumerate(items, 1)
+                f"{n}. {_text(item)}" if numbered else f"- {_text(item)}"
+                for n, item in enumerate(items, 1)
             ]
             lines.append("")
     if exercise.check:
-        lines += [f"{heading}# Self-check: {exercise.check.question}", ""]
-        lines += [f"{n}. {answer}" for n, answer in enumerate(exercise.check.answers, 1)]
+        lines += [f"{heading}# Self-check: {_text(exercise.check.question)}", ""]
+        lines += [f"{n}. {_text(answer)}" for n, answer in enumerate(exercise.check.answers, 1)]
         lines.append("")
     facts = [
         ("Dose in the source", exercise.dose),
@@ -83,8 +88,18 @@ def exercise_markdown(exercise: Exercise, level: int = 1) -> str:
         ("Targets", ", ".join(exercise.target)),
         ("Source", exercise.source),
     ]
-    lines += [f"- **{label}:** {value}" for label, value in facts if value]
+    lines += [f"- **{label}:** {_text(value)}" for label, value in facts if value]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _text(value: str) -> str:
+    """File text as Markdown shows it: &, < and > escaped, so no HTML reaches a renderer."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cell(value: str) -> str:
+    """File text in a table cell: a pipe would end the cell and a newline the row."""
+    return "<br>".join(_text(value).replace("|", "\\|").split("\n"))
 
 
 def _cue_note(plan: Plan) -> str:
