@@ -1,0 +1,196 @@
+"""Hostile, hand-edited and foreign history files: each gets one readable message, and no
+command leaves a file changed that it had no business changing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from fakes import record
+
+from psoas_cli.cli import cli
+from psoas_cli.history.files import MAX_IMPORT_BYTES, export_text
+from psoas_cli.paths import history_path
+
+CET = timezone(timedelta(hours=1))
+STARTED = datetime(2026, 11, 20, 7, 30, tzinfo=CET)
+
+
+def psoas(*args: str) -> tuple[int, str, str]:
+    """Run psoas; its exit code, standard output and standard error."""
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def fingerprint(path: Path) -> tuple[str, int]:
+    """A file's content digest and mode: what must not change when nothing was written."""
+    return hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mode
+
+
+def good_export() -> dict[str, Any]:
+    """An export of four ordinary sessions, as plain data to spoil."""
+    records = [record(STARTED + timedelta(days=day)) for day in range(4)]
+    data: dict[str, Any] = json.loads(export_text(records, STARTED))
+    return data
+
+
+def _set(field: str, value: object) -> Callable[[dict[str, Any]], None]:
+    """An edit that puts ``value`` in ``field`` of the fourth session."""
+
+    def edit(data: dict[str, Any]) -> None:
+        data["sessions"][3][field] = value
+
+    return edit
+
+
+def _raw(field: str, text: str) -> Callable[[dict[str, Any]], None]:
+    """An edit that puts raw JSON ``text`` (not a Python value) in ``field``."""
+
+    def edit(data: dict[str, Any]) -> None:
+        data["sessions"][3][field] = _Raw(text)
+
+    return edit
+
+
+class _Raw:
+    """JSON text written as it is, for values json.dumps would refuse or change."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _dumped(data: dict[str, Any]) -> str:
+    """``data`` as JSON with each _Raw value spliced in verbatim."""
+    raws: list[str] = []
+
+    def mark(value: object) -> str:
+        assert isinstance(value, _Raw)
+        raws.append(value.text)
+        return f"@@raw{len(raws) - 1}@@"
+
+    text = json.dumps(data, default=mark)
+    for index, raw in enumerate(raws):
+        text = text.replace(f'"@@raw{index}@@"', raw)
+    return text
+
+
+def _same_uid(data: dict[str, Any]) -> None:
+    data["sessions"][3]["uid"] = data["sessions"][1]["uid"]
+
+
+def _ended_early(data: dict[str, Any]) -> None:
+    data["sessions"][3]["ended"] = "2026-11-20T07:29:59+01:00"
+
+
+BAD_VALUES = [
+    pytest.param(
+        _raw("active_seconds", "NaN"),
+        "sessions[3].active_seconds: expected a finite number",
+        id="nan",
+    ),
+    pytest.param(
+        _raw("paused_seconds", "Infinity"),
+        "sessions[3].paused_seconds: expected a finite number",
+        id="infinity",
+    ),
+    pytest.param(
+        _raw("active_seconds", "1e999"),
+        "sessions[3].active_seconds: expected a finite number",
+        id="overflowing-float",
+    ),
+    pytest.param(
+        _raw("steps_done", "9223372036854775808"),
+        "sessions[3].steps_done: expected a whole",
+        id="past-sqlite-integers",
+    ),
+    pytest.param(
+        _raw("steps_total", "9" * 5000),
+        "sessions[3].steps_total: expected a whole number",
+        id="past-python-digit-limit",
+    ),
+    pytest.param(
+        _set("started", "0001-01-01T00:00:00+23:59"),
+        "sessions[3].started: expected a time between the years 1 and 9999",
+        id="year-0-in-utc",
+    ),
+    pytest.param(
+        _set("ended", "9999-12-31T23:59:59-23:59"),
+        "sessions[3].ended: expected a time between the years 1 and 9999",
+        id="year-10000-in-utc",
+    ),
+    pytest.param(
+        _ended_early,
+        "sessions[3].ended: ends before it started (2026-11-20T07:30:00+01:00)",
+        id="ended-before-started",
+    ),
+    pytest.param(
+        _set("outcome", "aborted"),
+        "sessions[3].outcome: expected one of completed, quit",
+        id="unknown-outcome",
+    ),
+    pytest.param(_raw("note", '"\\ud800"'), "sessions[3].note: expected text", id="lone-surrogate"),
+    pytest.param(
+        _same_uid,
+        "sessions[3].uid: the same uid as sessions[1]; each session appears once",
+        id="duplicate-uid",
+    ),
+]
+
+
+@pytest.mark.parametrize(("edit", "message"), BAD_VALUES)
+def test_import_refuses_each_bad_value_with_its_place_and_writes_nothing(
+    tmp_path: Path, edit: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    """One message naming the file, the field and why; exit 1; the history keeps its bytes."""
+    assert psoas("history", "import", str(_write(tmp_path / "ok.json", good_export())))[0] == 0
+    before = fingerprint(history_path())
+    data = good_export()
+    edit(data)
+    path = _write(tmp_path / "bad.json", data)
+    code, out, err = psoas("history", "import", str(path))
+    assert (code, out) == (1, "")
+    assert err.startswith(f"Error: {path}: {message}"), err
+    assert len(err.splitlines()) == 1, err
+    assert "Traceback" not in err
+    assert fingerprint(history_path()) == before
+
+
+def _write(path: Path, data: dict[str, Any]) -> Path:
+    path.write_text(_dumped(data), encoding="utf-8")
+    return path
+
+
+def test_import_refuses_a_file_over_the_size_limit_without_reading_it(tmp_path: Path) -> None:
+    """A file past 50 MB is refused by its size; nothing is created."""
+    path = tmp_path / "huge.json"
+    with path.open("wb") as file:
+        file.truncate(MAX_IMPORT_BYTES + 1)
+    code, _, err = psoas("history", "import", str(path))
+    assert (code, err) == (
+        1,
+        f"Error: {path}: larger than 50 MB, far more than any psoas export; "
+        "is it the right file?\n",
+    )
+    assert not history_path().exists()
+
+
+def test_import_refuses_deep_nesting_and_bad_utf8_with_one_message(tmp_path: Path) -> None:
+    """Nesting past what an export has, and bytes that are not UTF-8, are named, not raised."""
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"psoas_history": 1, "sessions": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    code, _, err = psoas("history", "import", str(deep))
+    assert (code, err) == (
+        1,
+        f"Error: {deep}: lists or mappings nested deeper than a psoas export ever is\n",
+    )
+    latin = tmp_path / "latin.json"
+    latin.write_bytes(b'{"psoas_history": 1,\n "sessions": ["caf\xe9"]}')
+    code, _, err = psoas("history", "import", str(latin))
+    assert (code, err) == (1, f"Error: {latin}:2:19: not valid UTF-8 (byte 0xe9)\n")
+    assert not history_path().exists()
