@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -194,3 +196,57 @@ def test_import_refuses_deep_nesting_and_bad_utf8_with_one_message(tmp_path: Pat
     code, _, err = psoas("history", "import", str(latin))
     assert (code, err) == (1, f"Error: {latin}:2:19: not valid UTF-8 (byte 0xe9)\n")
     assert not history_path().exists()
+
+
+def _foreign_database(path: Path, *, user_version: int) -> None:
+    """Somebody else's SQLite file: a table of its own, in rollback-journal mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+        db.execute("INSERT INTO notes (body) VALUES ('mine')")
+        db.execute(f"PRAGMA user_version = {user_version}")
+        db.commit()
+    path.chmod(0o640)
+
+
+@pytest.mark.parametrize("user_version", [0, 1, 3])
+def test_somebody_elses_database_is_refused_and_left_exactly_as_it_was(
+    tmp_path: Path, user_version: int
+) -> None:
+    """Every history command exits 1 with one message; bytes, mode and folder stay the same."""
+    path = history_path()
+    _foreign_database(path, user_version=user_version)
+    before = fingerprint(path)
+    folder = sorted(path.parent.iterdir())
+    export = _write(tmp_path / "good.json", good_export())
+    message = (
+        f"Error: the history file {path} is not a psoas history (it holds other tables: "
+        "notes). psoas leaves it as it is; move it aside to start a new history.\n"
+    )
+    for args in (
+        ["history"],
+        ["history", "--json"],
+        ["stats"],
+        ["history", "export", str(tmp_path / "out.json")],
+        ["history", "delete", "1", "-y"],
+        ["history", "import", str(export)],
+    ):
+        assert psoas(*args)[::2] == (1, message), args
+    assert fingerprint(path) == before
+    assert sorted(path.parent.iterdir()) == folder
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_an_empty_database_is_read_as_no_history_and_only_a_write_sets_it_up() -> None:
+    """Reading an empty SQLite file changes nothing; recording into it makes it a history."""
+    path = history_path()
+    path.parent.mkdir(parents=True)
+    path.touch(mode=0o600)
+    before = fingerprint(path)
+    assert psoas("history")[0] == 0
+    assert psoas("stats", "--json")[0] == 0
+    assert fingerprint(path) == before
+    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
+    export = _write(path.parent / "good.json", good_export())
+    assert psoas("history", "import", str(export))[0] == 0
+    assert len(json.loads(psoas("history", "--json")[1])) == 4

@@ -355,6 +355,10 @@ class History:
             # A folder the user may not write: SQLite cannot make the files WAL needs even to
             # read, so read the file as a snapshot; no psoas can be writing to it there.
             history = cls._connected(path, "mode=ro&immutable=1")
+        if not history._tables():
+            # An empty file becomes a history when something is recorded, not when read.
+            history.close()
+            return None
         return cls._migrated(history)
 
     @classmethod
@@ -380,7 +384,7 @@ class History:
             with history._reading() as db:
                 db.execute("PRAGMA foreign_keys = ON")
                 db.execute("PRAGMA synchronous = NORMAL")
-                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                history._refuse_foreign()
                 history._version()
         except HistoryError:
             connection.close()
@@ -548,6 +552,27 @@ class History:
                 raise
             self._db.execute("COMMIT")
 
+    def _tables(self) -> frozenset[str]:
+        """The names of the file's own tables; SQLite's internal ones are not counted."""
+        return frozenset(
+            name
+            for (name,) in self._db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+            )
+        )
+
+    def _refuse_foreign(self) -> None:
+        """Refuse a file that holds somebody else's tables before anything is written to it:
+        adding psoas's tables, or switching it to WAL, would change a file that is not ours."""
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        others = foreign_tables(version, self._tables())
+        if others:
+            raise HistoryError(
+                f"the history file {self.path} is not a psoas history (it holds other tables: "
+                f"{', '.join(others)}). psoas leaves it as it is; move it aside to start a new "
+                "history."
+            )
+
     def _version(self) -> int:
         """The schema version, refusing one newer than this psoas knows."""
         version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
@@ -572,6 +597,21 @@ class History:
                 for statement in _statements(script):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number}")
+
+
+PSOAS_TABLES = frozenset({"sessions", "self_checks"})
+"""The tables psoas makes; MIGRATIONS creates each of them."""
+
+
+def foreign_tables(version: int, tables: frozenset[str]) -> list[str]:
+    """The tables that show a database is not psoas's, or none when it is psoas's or empty.
+
+    psoas sets user_version with its first table, so tables at version 0 are somebody
+    else's, and so is a numbered file without psoas's sessions table.
+    """
+    if not tables or (version > 0 and "sessions" in tables):
+        return []
+    return sorted(tables - PSOAS_TABLES) or sorted(tables)
 
 
 def _fetch_row(db: sqlite3.Connection, record_id: int) -> _RecordRow | None:
