@@ -759,7 +759,7 @@ def _import_history(path: Path, source: str) -> None:
 def _export_history(records: list[RunRecord], target: str) -> None:
     from datetime import datetime  # noqa: PLC0415
 
-    from psoas_cli.history.files import export_text  # noqa: PLC0415
+    from psoas_cli.history.files import export_text, write_new_file  # noqa: PLC0415
 
     text = export_text(records, datetime.now().astimezone())
     if target == "-":
@@ -770,11 +770,7 @@ def _export_history(records: list[RunRecord], target: str) -> None:
     path = Path(target)
     if path.exists():
         raise click.UsageError(f"{path} already exists; choose another name or remove it first.")
-    try:
-        with path.open("x", encoding="utf-8") as file:
-            file.write(text)
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
+    write_new_file(path, text)
     click.echo(f"Exported {len(records)} sessions to {path}.", err=True)
 
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import resource
+import signal
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from contextlib import closing
 from datetime import datetime, timedelta, timezone
@@ -250,3 +254,41 @@ def test_an_empty_database_is_read_as_no_history_and_only_a_write_sets_it_up() -
     export = _write(path.parent / "good.json", good_export())
     assert psoas("history", "import", str(export))[0] == 0
     assert len(json.loads(psoas("history", "--json")[1])) == 4
+
+
+def _limit_file_size() -> None:
+    """In the child: writes past 1,000 bytes fail, as on a nearly full disk."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))
+
+
+def test_an_export_that_cannot_be_finished_leaves_no_file(tmp_path: Path) -> None:
+    """A write that fails half-way exits 1 with one message and leaves nothing behind."""
+    assert psoas("history", "import", str(_write(tmp_path / "in.json", good_export())))[0] == 0
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    target = folder / "backup.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "psoas_cli", "history", "export", str(target)],
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=_limit_file_size,
+        timeout=60,
+    )
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"Error: cannot write {target}: File too large\n",
+    )
+    assert list(folder.iterdir()) == []
+
+
+def test_an_export_never_replaces_an_existing_file(tmp_path: Path) -> None:
+    """An existing FILE is a usage error and keeps its bytes and mode."""
+    target = tmp_path / "backup.json"
+    target.write_text("mine\n", encoding="utf-8")
+    before = fingerprint(target)
+    code, _, err = psoas("history", "export", str(target))
+    assert code == 2
+    assert f"{target} already exists" in err
+    assert fingerprint(target) == before

@@ -11,6 +11,8 @@ import csv
 import io
 import json
 import math
+import os
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -105,6 +107,57 @@ def export_text(records: Sequence[RunRecord], exported: datetime) -> str:
         "sessions": [record_data(r, with_id=False) for r in reversed(records)],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_new_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``, which must not exist, whole or not at all.
+
+    The text goes to a temporary file in the same folder and is put in place only once it is
+    on disk, so a full disk or a crash leaves no half-written export.
+    """
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w",
+            encoding="utf-8",
+            dir=path.parent,
+            prefix=f".{path.name}.",
+            suffix=".tmp",
+            delete=False,
+        ) as file:
+            temporary = Path(file.name)
+            try:
+                file.write(text)
+                file.flush()
+                os.fsync(file.fileno())
+                os.fchmod(file.fileno(), 0o666 & ~_umask())
+                _put_in_place(temporary, path)
+            finally:
+                temporary.unlink(missing_ok=True)
+    except FileExistsError:
+        raise HistoryFileError(f"{path} already exists; it is left as it is.") from None
+    except OSError as exc:
+        raise HistoryFileError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _put_in_place(temporary: Path, path: Path) -> None:
+    """Give the finished file its name without ever replacing a file that appeared meanwhile:
+    a hard link fails if the name is taken, where a rename would overwrite it. A file system
+    without hard links gets a rename after one last look."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if path.exists():
+            raise FileExistsError(path) from None
+        temporary.rename(path)
+
+
+def _umask() -> int:
+    """The process's umask, which a temporary file ignores but a new export should follow."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def csv_text(records: Sequence[RunRecord]) -> str:
