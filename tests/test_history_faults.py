@@ -292,3 +292,41 @@ def test_an_export_never_replaces_an_existing_file(tmp_path: Path) -> None:
     assert code == 2
     assert f"{target} already exists" in err
     assert fingerprint(target) == before
+
+
+def _hand_edit(statement: str) -> None:
+    """Change the history as a person with the sqlite3 shell might, checks off."""
+    with closing(sqlite3.connect(history_path())) as db:
+        db.execute("PRAGMA ignore_check_constraints = ON")
+        db.execute(statement)
+        db.commit()
+
+
+def test_rows_that_cannot_be_read_are_skipped_by_name_and_can_be_deleted(tmp_path: Path) -> None:
+    """history, stats and export show the rest and name each bad row once; delete removes it."""
+    assert psoas("history", "import", str(_write(tmp_path / "in.json", good_export())))[0] == 0
+    _hand_edit("UPDATE sessions SET outcome = 'aborted' WHERE id = 1")
+    _hand_edit("UPDATE sessions SET started = 'yesterday' WHERE id = 2")
+    _hand_edit("UPDATE sessions SET ended = 1e300 WHERE id = 3")
+    skipped = [
+        f"skipped session {n}: its stored values cannot be read; "
+        f"remove it with: psoas history delete {n}"
+        for n in (1, 2, 3)
+    ]
+    for args in (["history", "--json"], ["stats", "--json"], ["history"], ["stats"]):
+        code, out, err = psoas(*args)
+        assert (code, err.splitlines()) == (0, skipped), args
+        assert "Traceback" not in out
+    assert len(json.loads(psoas("history", "--json")[1])) == 1
+    code, _, err = psoas("history", "export", str(tmp_path / "out.json"))
+    assert (code, err.splitlines()) == (
+        0,
+        [*skipped, f"Exported 1 sessions to {tmp_path / 'out.json'}."],
+    )
+    for n in (1, 2, 3):
+        assert psoas("history", "delete", str(n), "-y")[::2] == (
+            0,
+            "",
+        ), n
+    assert psoas("history", "--json")[2] == ""
+    assert len(json.loads(psoas("history", "--json")[1])) == 1

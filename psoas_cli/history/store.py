@@ -330,6 +330,8 @@ class History:
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
         self.path = path
         self._db = connection
+        self.unreadable: set[int] = set()
+        """Ids of rows skipped by reads so far because they could not be made into records."""
 
     @classmethod
     def open(cls, path: Path) -> History:
@@ -483,14 +485,11 @@ class History:
         cls._insert_checks(db, record_id, record.checks)
         return record_id
 
-    def delete(self, record_id: int) -> RunRecord | None:
-        """Remove one record; returns what was removed, or None if there was no such id."""
+    def delete(self, record_id: int) -> bool:
+        """Remove one record, readable or not; returns whether there was such an id."""
         with self._transaction() as db:
-            row = _fetch_row(db, record_id)
-            if row is None:
-                return None
-            db.execute("DELETE FROM sessions WHERE id = ?", (record_id,))
-        return _record(row)
+            deleted = db.execute("DELETE FROM sessions WHERE id = ?", (record_id,)).rowcount
+        return deleted > 0
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -512,18 +511,28 @@ class History:
                 _RecordRow._make(values)
                 for values in db.execute(f"SELECT {_RECORD_FIELDS} {newest_first}", params)
             ]
-            checks: dict[int, list[CheckResult]] = {}
+            checks: dict[int, list[_CheckRow]] = {}
             if rows:
                 for check in _fetch_checks(db, f"session_id IN (SELECT id {newest_first})", params):
-                    checks.setdefault(check.session_id, []).append(_check(check))
-        return [_record(row, checks.get(row.id, ())) for row in rows]
+                    checks.setdefault(check.session_id, []).append(check)
+        readable = (self._readable(row, checks.get(row.id, ())) for row in rows)
+        return [record for record in readable if record is not None]
 
     def record(self, record_id: int) -> RunRecord | None:
-        """One record by id, with its self-checks."""
+        """One record by id, with its self-checks; None if there is none or it is unreadable."""
         with self._reading() as db:
             row = _fetch_row(db, record_id)
-            checks = [_check(check) for check in _fetch_checks(db, "session_id = ?", (record_id,))]
-        return None if row is None else _record(row, checks)
+            checks = _fetch_checks(db, "session_id = ?", (record_id,))
+        return None if row is None else self._readable(row, checks)
+
+    def _readable(self, row: _RecordRow, checks: Sequence[_CheckRow]) -> RunRecord | None:
+        """A row as a record, or None after noting its id in ``unreadable``: one row edited
+        by hand (an unknown outcome, text where a time belongs) must not hide the others."""
+        try:
+            return _record(row, [_check(check) for check in checks])
+        except (KeyError, TypeError, ValueError, OverflowError, OSError):
+            self.unreadable.add(row.id)
+            return None
 
     def count(self, *, since: date | None = None, routine: str | None = None) -> int:
         """How many records ``records`` would return without a limit."""
