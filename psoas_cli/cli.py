@@ -734,7 +734,19 @@ def _read_history(
         return [], 0
     with history:
         records = history.records(since=since, routine=routine, limit=limit or None)
-        return records, history.count(since=since, routine=routine)
+        total = history.count(since=since, routine=routine)
+        _warn_unreadable(history.unreadable)
+        return records, total
+
+
+def _warn_unreadable(ids: set[int]) -> None:
+    """One line for each stored session that was skipped, with how to get rid of it."""
+    for record_id in sorted(ids):
+        click.echo(
+            f"skipped session {record_id}: its stored values cannot be read; "
+            f"remove it with: psoas history delete {record_id}",
+            err=True,
+        )
 
 
 def _print_history_table(*, since: date | None, routine: str | None, limit: int | None) -> None:
@@ -764,7 +776,7 @@ def _import_history(path: Path, source: str) -> None:
 def _export_history(records: list[RunRecord], target: str) -> None:
     from datetime import datetime  # noqa: PLC0415
 
-    from psoas_cli.history.files import export_text  # noqa: PLC0415
+    from psoas_cli.history.files import export_text, write_new_file  # noqa: PLC0415
 
     text = export_text(records, datetime.now().astimezone())
     if target == "-":
@@ -777,11 +789,7 @@ def _export_history(records: list[RunRecord], target: str) -> None:
         raise click.UsageError(
             visible(f"{path} already exists; choose another name or remove it first.")
         )
-    try:
-        with path.open("x", encoding="utf-8") as file:
-            file.write(text)
-    except OSError as exc:
-        raise click.ClickException(visible(f"cannot write {path}: {exc.strerror or exc}")) from None
+    write_new_file(path, text)
     click.echo(f"Exported {len(records)} sessions to {path}.", err=True)
 
 
@@ -789,13 +797,18 @@ def _delete_record(path: Path, record_id: int, *, ask: bool) -> None:
     from psoas_cli.history.store import History  # noqa: PLC0415
 
     history = History.read(path)
-    found = None
+    what = None
     if history is not None:
         with history:
             found = history.record(record_id)
-    if found is None:
+            if found is not None:
+                what = visible(
+                    f"session {found.id}: {found.routine}, {found.started:%Y-%m-%d %H:%M}"
+                )
+            elif record_id in history.unreadable:
+                what = f"session {record_id}, whose stored values cannot be read"
+    if what is None:
         raise click.ClickException(f"there is no session {record_id}; see psoas history.")
-    what = visible(f"session {found.id}: {found.routine}, {found.started:%Y-%m-%d %H:%M}")
     if ask and _at_keyboard() and not click.confirm(f"Delete {what}?"):
         click.echo("Kept it.")
         return

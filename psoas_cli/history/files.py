@@ -10,8 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
+import os
+import tempfile
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +33,17 @@ from psoas_cli.history.store import (
 FORMAT_KEY = "psoas_history"
 FORMAT_VERSION = 1
 MAX_PROBLEMS = 20
+
+MAX_IMPORT_BYTES = 50 * 2**20
+"""The largest file import reads: 50 MB, ten times a decade of daily sessions."""
+
+SQLITE_INT_MAX = 2**63 - 1
+"""The largest whole number SQLite stores as one; a larger one would come back as a float."""
+
+MAX_INT_DIGITS = len(str(SQLITE_INT_MAX))
+
+MAX_SHOWN = 80
+"""The most characters of a wrong value a message repeats."""
 
 CSV_COLUMNS = (
     "id",
@@ -108,6 +123,57 @@ def spreadsheet_cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def write_new_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``, which must not exist, whole or not at all.
+
+    The text goes to a temporary file in the same folder and is put in place only once it is
+    on disk, so a full disk or a crash leaves no half-written export.
+    """
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w",
+            encoding="utf-8",
+            dir=path.parent,
+            prefix=f".{path.name}.",
+            suffix=".tmp",
+            delete=False,
+        ) as file:
+            temporary = Path(file.name)
+            try:
+                file.write(text)
+                file.flush()
+                os.fsync(file.fileno())
+                os.fchmod(file.fileno(), 0o666 & ~_umask())
+                _put_in_place(temporary, path)
+            finally:
+                temporary.unlink(missing_ok=True)
+    except FileExistsError:
+        raise HistoryFileError(f"{path} already exists; it is left as it is.") from None
+    except OSError as exc:
+        raise HistoryFileError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _put_in_place(temporary: Path, path: Path) -> None:
+    """Give the finished file its name without ever replacing a file that appeared meanwhile:
+    a hard link fails if the name is taken, where a rename would overwrite it. A file system
+    without hard links gets a rename after one last look."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if path.exists():
+            raise FileExistsError(path) from None
+        temporary.rename(path)
+
+
+def _umask() -> int:
+    """The process's umask, which a temporary file ignores but a new export should follow."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def csv_text(records: Sequence[RunRecord]) -> str:
     """Records as CSV with a header row, one row per record; text cells are never formulas."""
     out = io.StringIO(newline="")
@@ -142,17 +208,20 @@ def csv_text(records: Sequence[RunRecord]) -> str:
 
 def read_export(path: Path) -> list[RunRecord]:
     """The records in an export file, all checked before any is returned."""
+    text = _export_text(path)
+    reader = _Reader(str(path))
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise HistoryFileError(f"cannot read {path}: {exc}") from None
-    try:
-        document = json.loads(text)
+        document = json.loads(
+            text, parse_constant=_non_finite, parse_int=_bounded_int, parse_float=float
+        )
     except json.JSONDecodeError as exc:
         raise HistoryFileError(
             f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}"
         ) from None
-    reader = _Reader(str(path))
+    except RecursionError:
+        raise HistoryFileError(
+            f"{path}: lists or mappings nested deeper than a psoas export ever is"
+        ) from None
     records = reader.document(document)
     if reader.problems:
         shown = reader.problems[:MAX_PROBLEMS]
@@ -161,6 +230,58 @@ def read_export(path: Path) -> list[RunRecord]:
             shown.append(f"... and {more} more")
         raise HistoryFileError("\n".join(shown))
     return records
+
+
+def _export_text(path: Path) -> str:
+    """The text of an export file, refused unread past MAX_IMPORT_BYTES or when not UTF-8.
+
+    Reading one byte past the limit, rather than trusting the file's size, also bounds what
+    is read from a file whose size the OS does not know.
+    """
+    too_big = (
+        f"{path}: larger than {MAX_IMPORT_BYTES // 2**20} MB, far more than any psoas export; "
+        "is it the right file?"
+    )
+    try:
+        if path.stat().st_size > MAX_IMPORT_BYTES:
+            raise HistoryFileError(too_big)
+        with path.open("rb") as file:
+            data = file.read(MAX_IMPORT_BYTES + 1)
+    except OSError as exc:
+        raise HistoryFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_IMPORT_BYTES:
+        raise HistoryFileError(too_big)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise HistoryFileError(
+            f"{path}:{line}:{column}: not valid UTF-8 (byte 0x{data[exc.start]:02x})"
+        ) from None
+
+
+def _non_finite(name: str) -> float:
+    """NaN and Infinity, which JSON does not allow but Python's reader takes: kept as floats
+    so the field check that meets one can name its place and refuse it."""
+    return float(name)
+
+
+@dataclass(frozen=True)
+class _LongNumber:
+    """A whole number too long for any count in a history, kept unconverted only to be
+    refused: Python will not even convert one past 4,300 digits."""
+
+    digits: int
+
+    def __str__(self) -> str:
+        return f"a number of {self.digits} digits"
+
+
+def _bounded_int(text: str) -> int | _LongNumber:
+    """A JSON whole number; one too long for SQLite is marked, not converted."""
+    digits = len(text.lstrip("-"))
+    return int(text) if digits <= MAX_INT_DIGITS else _LongNumber(digits)
 
 
 Check = Callable[[object], tuple[object, str]]
@@ -190,7 +311,25 @@ class _Reader:
             self.report("sessions", "expected a list of sessions")
             return []
         records = [self.record(item, f"sessions[{i}]") for i, item in enumerate(entries)]
+        self.duplicate_uids(entries)
         return [r for r in records if r is not None]
+
+    def duplicate_uids(self, entries: list[Any]) -> None:
+        """Name each session whose uid an earlier one has: import would keep only the first,
+        so the file is not the export it claims to be."""
+        first: dict[str, int] = {}
+        for i, item in enumerate(entries):
+            uid = item.get("uid") if isinstance(item, dict) else None
+            if not isinstance(uid, str):
+                continue
+            if uid in first:
+                self.report(
+                    f"sessions[{i}].uid",
+                    f"the same uid as sessions[{first[uid]}]; each session appears once "
+                    "in an export",
+                )
+            else:
+                first[uid] = i
 
     def record(self, item: object, where: str) -> RunRecord | None:
         if not isinstance(item, dict):
@@ -219,7 +358,18 @@ class _Reader:
             note=get("note", _note, optional=True) or "",
             checks=tuple(self.checks(item.get("self_checks", []), f"{where}.self_checks")),
         )
+        self.in_order(record, where)
         return record if len(self.problems) == before else None
+
+    def in_order(self, record: RunRecord, where: str) -> None:
+        """Report a record that ends before it starts, which no clock could have written."""
+        started: datetime | None = record.started
+        ended: datetime | None = record.ended
+        if started is not None and ended is not None and ended < started:
+            self.report(
+                f"{where}.ended",
+                f"ends before it started ({started.isoformat()}), got {ended.isoformat()}",
+            )
 
     def checks(self, items: object, where: str) -> list[CheckResult]:
         if not isinstance(items, list):
@@ -253,24 +403,48 @@ class _Reader:
             return None
         value, problem = check(item[name])
         if problem:
-            self.report(f"{where}.{name}", f"{problem}, got {json.dumps(item[name])}")
+            self.report(f"{where}.{name}", f"{problem}, got {_shown(item[name])}")
             return None
         return value
 
 
+def _shown(value: object) -> str:
+    """A value as the file wrote it, for a message: escaped, and cut short if long."""
+    if isinstance(value, _LongNumber):
+        return str(value)
+    text = json.dumps(value, default=str)
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 3] + "..."
+
+
+def _is_text(value: object) -> bool:
+    """Text SQLite can keep: a string that is valid Unicode, so no lone surrogate escape."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _text(value: object) -> tuple[object, str]:
-    ok = isinstance(value, str) and value.strip() != ""
+    ok = _is_text(value) and str(value).strip() != ""
     return value, "" if ok else "expected text"
 
 
 def _seconds(value: object) -> tuple[object, str]:
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and value >= 0
-    return value, "" if ok else "expected a number of seconds, 0 or more"
+    ok = (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and 0 <= value <= SQLITE_INT_MAX
+    )
+    return value, "" if ok else "expected a finite number of seconds, 0 or more"
 
 
 def _count(value: object) -> tuple[object, str]:
-    ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    return value, "" if ok else "expected a whole number, 0 or more"
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= SQLITE_INT_MAX
+    return value, "" if ok else f"expected a whole number from 0 to {SQLITE_INT_MAX}"
 
 
 def _pain(value: object) -> tuple[object, str]:
@@ -286,11 +460,25 @@ def _time(value: object) -> tuple[object, str]:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return None, problem
-    return (moment, "") if moment.utcoffset() is not None else (None, problem)
+    if moment.utcoffset() is None:
+        return None, problem
+    if not in_calendar(moment):
+        return None, "expected a time between the years 1 and 9999 both as written and in UTC"
+    return moment, ""
+
+
+def in_calendar(moment: datetime) -> bool:
+    """Whether a time's UTC form is a date too: history stores UTC, and reading a time whose
+    UTC form falls in year 0 or 10000 back would fail."""
+    try:
+        moment.astimezone(timezone.utc)
+    except OverflowError:
+        return False
+    return True
 
 
 def _note(value: object) -> tuple[object, str]:
-    return value, "" if isinstance(value, str) else "expected text"
+    return value, "" if _is_text(value) else "expected text"
 
 
 def _outcome(value: object) -> tuple[object, str]:

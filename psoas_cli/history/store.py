@@ -330,6 +330,8 @@ class History:
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
         self.path = path
         self._db = connection
+        self.unreadable: set[int] = set()
+        """Ids of rows skipped by reads so far because they could not be made into records."""
 
     @classmethod
     def open(cls, path: Path) -> History:
@@ -355,6 +357,10 @@ class History:
             # A folder the user may not write: SQLite cannot make the files WAL needs even to
             # read, so read the file as a snapshot; no psoas can be writing to it there.
             history = cls._connected(path, "mode=ro&immutable=1")
+        if not history._tables():
+            # An empty file becomes a history when something is recorded, not when read.
+            history.close()
+            return None
         return cls._migrated(history)
 
     @classmethod
@@ -380,7 +386,7 @@ class History:
             with history._reading() as db:
                 db.execute("PRAGMA foreign_keys = ON")
                 db.execute("PRAGMA synchronous = NORMAL")
-                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+                history._refuse_foreign()
                 history._version()
         except HistoryError:
             connection.close()
@@ -479,14 +485,11 @@ class History:
         cls._insert_checks(db, record_id, record.checks)
         return record_id
 
-    def delete(self, record_id: int) -> RunRecord | None:
-        """Remove one record; returns what was removed, or None if there was no such id."""
+    def delete(self, record_id: int) -> bool:
+        """Remove one record, readable or not; returns whether there was such an id."""
         with self._transaction() as db:
-            row = _fetch_row(db, record_id)
-            if row is None:
-                return None
-            db.execute("DELETE FROM sessions WHERE id = ?", (record_id,))
-        return _record(row)
+            deleted = db.execute("DELETE FROM sessions WHERE id = ?", (record_id,)).rowcount
+        return deleted > 0
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -508,18 +511,28 @@ class History:
                 _RecordRow._make(values)
                 for values in db.execute(f"SELECT {_RECORD_FIELDS} {newest_first}", params)
             ]
-            checks: dict[int, list[CheckResult]] = {}
+            checks: dict[int, list[_CheckRow]] = {}
             if rows:
                 for check in _fetch_checks(db, f"session_id IN (SELECT id {newest_first})", params):
-                    checks.setdefault(check.session_id, []).append(_check(check))
-        return [_record(row, checks.get(row.id, ())) for row in rows]
+                    checks.setdefault(check.session_id, []).append(check)
+        readable = (self._readable(row, checks.get(row.id, ())) for row in rows)
+        return [record for record in readable if record is not None]
 
     def record(self, record_id: int) -> RunRecord | None:
-        """One record by id, with its self-checks."""
+        """One record by id, with its self-checks; None if there is none or it is unreadable."""
         with self._reading() as db:
             row = _fetch_row(db, record_id)
-            checks = [_check(check) for check in _fetch_checks(db, "session_id = ?", (record_id,))]
-        return None if row is None else _record(row, checks)
+            checks = _fetch_checks(db, "session_id = ?", (record_id,))
+        return None if row is None else self._readable(row, checks)
+
+    def _readable(self, row: _RecordRow, checks: Sequence[_CheckRow]) -> RunRecord | None:
+        """A row as a record, or None after noting its id in ``unreadable``: one row edited
+        by hand (an unknown outcome, text where a time belongs) must not hide the others."""
+        try:
+            return _record(row, [_check(check) for check in checks])
+        except (KeyError, TypeError, ValueError, OverflowError, OSError):
+            self.unreadable.add(row.id)
+            return None
 
     def count(self, *, since: date | None = None, routine: str | None = None) -> int:
         """How many records ``records`` would return without a limit."""
@@ -548,6 +561,27 @@ class History:
                 raise
             self._db.execute("COMMIT")
 
+    def _tables(self) -> frozenset[str]:
+        """The names of the file's own tables; SQLite's internal ones are not counted."""
+        return frozenset(
+            name
+            for (name,) in self._db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+            )
+        )
+
+    def _refuse_foreign(self) -> None:
+        """Refuse a file that holds somebody else's tables before anything is written to it:
+        adding psoas's tables, or switching it to WAL, would change a file that is not ours."""
+        version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        others = foreign_tables(version, self._tables())
+        if others:
+            raise HistoryError(
+                f"the history file {self.path} is not a psoas history (it holds other tables: "
+                f"{', '.join(others)}). psoas leaves it as it is; move it aside to start a new "
+                "history."
+            )
+
     def _version(self) -> int:
         """The schema version, refusing one newer than this psoas knows."""
         version = int(self._db.execute("PRAGMA user_version").fetchone()[0])
@@ -572,6 +606,21 @@ class History:
                 for statement in _statements(script):
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version = {number}")
+
+
+PSOAS_TABLES = frozenset({"sessions", "self_checks"})
+"""The tables psoas makes; MIGRATIONS creates each of them."""
+
+
+def foreign_tables(version: int, tables: frozenset[str]) -> list[str]:
+    """The tables that show a database is not psoas's, or none when it is psoas's or empty.
+
+    psoas sets user_version with its first table, so tables at version 0 are somebody
+    else's, and so is a numbered file without psoas's sessions table.
+    """
+    if not tables or (version > 0 and "sessions" in tables):
+        return []
+    return sorted(tables - PSOAS_TABLES) or sorted(tables)
 
 
 def _fetch_row(db: sqlite3.Connection, record_id: int) -> _RecordRow | None:
