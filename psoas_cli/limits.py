@@ -11,3 +11,9 @@ MAX_SPEED = 1000
 
 MAX_WEEKLY_GOAL = 14
 """The most runs a week a goal may ask for: two a day."""
+
+MAX_PLAN_SEGMENTS = 100_000
+"""The most segments a routine's plan may hold; a real one has a few hundred."""
+
+MAX_PLAN_SECONDS = 24 * 3600.0
+"""The longest a routine may take in all: a day."""
