@@ -14,7 +14,14 @@ import click
 from psoas_cli import __version__
 from psoas_cli.durations import written_duration
 from psoas_cli.errors import ExitCode, PsoasError
-from psoas_cli.limits import MAX_CUE_SECONDS, MAX_SPEED, MAX_WEEKLY_GOAL
+from psoas_cli.limits import (
+    MAX_COLUMNS,
+    MAX_CUE_SECONDS,
+    MAX_SPEED,
+    MAX_WEEKLY_GOAL,
+    MIN_COLUMNS,
+    clamped_setting,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,10 +41,12 @@ CONFIGURABLE = frozenset({"run", "stats"})
 
 def _terminal_width() -> int:
     """The help width, found without click's shutil import, which costs more than the rest."""
-    try:
-        columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size().columns
-    except (ValueError, OSError):
-        columns = 80
+    columns = clamped_setting(os.environ.get("COLUMNS"), MIN_COLUMNS, MAX_COLUMNS)
+    if columns is None:
+        try:
+            columns = os.get_terminal_size().columns
+        except OSError:
+            columns = 80
     return max(min(columns, MAX_HELP_WIDTH) - 2, 50)
 
 

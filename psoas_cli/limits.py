@@ -17,3 +17,30 @@ MAX_PLAN_SEGMENTS = 100_000
 
 MAX_PLAN_SECONDS = 24 * 3600.0
 """The longest a routine may take in all: a day."""
+
+MIN_COLUMNS = 20
+MAX_COLUMNS = 1000
+"""The range COLUMNS is held to: 0 or a negative width would print nothing, and a huge one
+would pad every line to megabytes."""
+
+MIN_LINES = 5
+MAX_LINES = 1000
+"""The range LINES is held to, for the same reasons."""
+
+
+def clamped_setting(setting: str | None, least: int, most: int) -> int | None:
+    """A whole number from the environment held to ``least``..``most``; None when it is unset
+    or not a whole number in ASCII digits, so the terminal's own size is used.
+
+    Counted by its digits before ``int`` is called, so 5,000 digits are simply too many.
+    """
+    text = (setting or "").strip()
+    negative = text[:1] == "-"
+    digits = text[1:] if negative else text
+    if not (digits.isascii() and digits.isdigit()):
+        return None
+    if negative:
+        return least
+    if len(digits.lstrip("0")) > len(str(most)):
+        return most
+    return min(max(int(digits), least), most)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from psoas_cli.cli import cli
+from psoas_cli.cli import _terminal_width, cli
+from psoas_cli.display.console import make_console
+from psoas_cli.display.live import make_live_console
 from psoas_cli.errors import RoutineFileError
 from psoas_cli.library.catalog import Catalog
 from psoas_cli.library.loader import parse_routine
@@ -98,3 +104,55 @@ def test_show_is_linear_in_steps(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["show", str(path), "--json"])
     assert result.exit_code == 0, result.output
     assert time.perf_counter() - start < 1.5
+
+
+def run_psoas(*args: str, timeout: float = 20) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "psoas_cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (("validate",), "fifo.yaml"),
+        (("show",), "fifo.yaml"),
+        (("run", "--dry-run", "--file"), "fifo.yaml"),
+        (("history", "import"), "fifo.json"),
+    ],
+)
+def test_a_fifo_is_refused_not_read_forever(
+    tmp_path: Path, args: tuple[str, ...], name: str
+) -> None:
+    """A named pipe given as a routine or import file is refused at once, never waited on."""
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    result = run_psoas(*args, str(fifo), timeout=10)
+    assert result.returncode == 1, result.stderr
+    assert f"{fifo}" in result.stdout + result.stderr
+    assert "not a regular file" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("columns", "width"), [("0", 20), ("5", 20), ("-3", 20), ("1" * 5000, 1000), ("60", 60)]
+)
+def test_columns_is_clamped(monkeypatch: pytest.MonkeyPatch, columns: str, width: int) -> None:
+    """COLUMNS outside 20 to 1000 is taken as the nearest bound, never as nothing or a mile."""
+    monkeypatch.setenv("COLUMNS", columns)
+    assert make_console(io.StringIO()).width == width
+    assert make_live_console(io.StringIO()).width == width
+    assert 48 <= _terminal_width() <= 98
+
+
+def test_list_at_columns_zero_prints_the_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """COLUMNS=0 used to print nothing at all; now it is the narrowest layout."""
+    monkeypatch.setenv("COLUMNS", "0")
+    result = CliRunner().invoke(cli, ["list"])
+    assert result.exit_code == 0, result.output
+    assert "daily-10min" in result.output

@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "psoas_cli.paths",
                 "psoas_cli.durations",
                 "psoas_cli.limits",
+                "psoas_cli.reading",
             }
         ),
     ),

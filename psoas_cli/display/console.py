@@ -1,10 +1,33 @@
-"""The console the printed (not live) views share, so they all treat terminals alike."""
+"""The consoles every view shares, so they all treat terminals and COLUMNS alike."""
 
 from __future__ import annotations
 
+import os
+from typing import IO
+
 from rich.console import Console
 
+from psoas_cli.limits import MAX_COLUMNS, MAX_LINES, MIN_COLUMNS, MIN_LINES, clamped_setting
 
-def make_console() -> Console:
+SIZE_SETTINGS = (("COLUMNS", MIN_COLUMNS, MAX_COLUMNS), ("LINES", MIN_LINES, MAX_LINES))
+
+
+def make_console(file: IO[str] | None = None) -> Console:
     """A console that follows the terminal, NO_COLOR and TERM=dumb, and never highlights."""
-    return Console(highlight=False)
+    return Console(file=file, highlight=False, _environ=sane_environment())
+
+
+def sane_environment() -> dict[str, str]:
+    """The environment with COLUMNS and LINES held to a sane range, or left out when they
+    are not numbers.
+
+    rich reads them itself, on every measure: at 0 it prints nothing, at a billion it pads
+    each line to a gigabyte, and past 4,300 digits it fails. Its ``_environ`` parameter is
+    the one way to give it other values while it still follows a resized terminal.
+    """
+    environment = dict(os.environ)
+    for name, least, most in SIZE_SETTINGS:
+        value = clamped_setting(environment.pop(name, None), least, most)
+        if value is not None:
+            environment[name] = str(value)
+    return environment

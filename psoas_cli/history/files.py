@@ -25,6 +25,7 @@ from psoas_cli.history.store import (
     side_code,
     side_from_code,
 )
+from psoas_cli.reading import read_regular
 
 FORMAT_KEY = "psoas_history"
 FORMAT_VERSION = 1
@@ -127,7 +128,7 @@ def csv_text(records: Sequence[RunRecord]) -> str:
 def read_export(path: Path) -> list[RunRecord]:
     """The records in an export file, all checked before any is returned."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular(path).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise HistoryFileError(f"cannot read {path}: {exc}") from None
     try:

@@ -37,6 +37,7 @@ from psoas_cli.library.model import (
 from psoas_cli.library.plan import PlanOptions, step_size
 from psoas_cli.library.yaml_reader import MAX_BYTES, Node, read_yaml
 from psoas_cli.limits import MAX_PLAN_SECONDS, MAX_PLAN_SEGMENTS
+from psoas_cli.reading import read_regular
 
 E = TypeVar("E", bound=Enum)
 T = TypeVar("T")
@@ -338,13 +339,11 @@ def is_exercise_file(data: bytes, filename: str) -> bool:
 def read_file(path: Path, shown_as: str) -> bytes:
     """A file's bytes, or a RoutineFileError that says why it cannot be read."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(_MAX_READ)
+        return read_regular(path, _MAX_READ)
     except OSError as exc:
         raise RoutineFileError(
-            [Problem(shown_as, 1, 1, "", f"cannot read: {exc.strerror}")]
+            [Problem(shown_as, 1, 1, "", f"cannot read: {exc.strerror or exc}")]
         ) from None
-    return data
 
 
 def _parse(data: bytes, filename: str, read: Callable[[FieldReader, Node], T | None]) -> T:
