@@ -9,6 +9,15 @@ MAX_CUE_SECONDS = 600.0
 MAX_SPEED = 1000
 """The fastest preview, as a multiple of real time."""
 
+MIN_SPEED = 0.1
+"""The slowest run, as a multiple of real time: ten times slower; less would stall a run."""
+
+MAX_RECORD_ID = 2**63 - 1
+"""The largest session ID or count SQLite can hold; a larger one is a typing mistake."""
+
+MAX_STEP_DIGITS = 6
+"""More digits than any step number or day count has; longer text is not turned into an int."""
+
 MAX_WEEKLY_GOAL = 14
 """The most runs a week a goal may ask for: two a day."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from typing import IO
 
@@ -14,7 +15,16 @@ SIZE_SETTINGS = (("COLUMNS", MIN_COLUMNS, MAX_COLUMNS), ("LINES", MIN_LINES, MAX
 
 def make_console(file: IO[str] | None = None) -> Console:
     """A console that follows the terminal, NO_COLOR and TERM=dumb, and never highlights."""
-    return Console(file=file, highlight=False, _environ=sane_environment())
+    return _Console(file=file, highlight=False, _environ=sane_environment())
+
+
+class _Console(Console):
+    """rich's console, leaving a closed pipe to the command line, which ends every command
+    alike (exit 141, nothing on stderr), where rich would exit 1 on its own."""
+
+    def on_broken_pipe(self) -> None:
+        """Raise the closed pipe on, to the one place that handles it."""
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
 def sane_environment() -> dict[str, str]:
