@@ -18,6 +18,7 @@ from psoas_cli.errors import ExitCode, PsoasError
 from psoas_cli.limits import (
     MAX_COLUMNS,
     MAX_CUE_SECONDS,
+    MAX_LIST_LIMIT,
     MAX_RECORD_ID,
     MAX_SPEED,
     MAX_STEP_DIGITS,
@@ -620,7 +621,7 @@ LIST_SIZE = 20
 @click.option("--routine", metavar="NAME", help=ROUTINE_HELP)
 @click.option(
     "--limit",
-    type=click.IntRange(min=0, max=MAX_RECORD_ID),
+    type=click.IntRange(min=0, max=MAX_LIST_LIMIT),
     metavar="N",
     help=f"Show N sessions (default {LIST_SIZE} in the table, all with --json/--csv; 0 for all).",
 )

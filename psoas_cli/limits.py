@@ -15,6 +15,9 @@ MIN_SPEED = 0.1
 MAX_RECORD_ID = 2**63 - 1
 """The largest session ID or count SQLite can hold; a larger one is a typing mistake."""
 
+MAX_LIST_LIMIT = 1_000_000
+"""The most sessions --limit may ask for; more than anyone records, and readable in --help."""
+
 MAX_STEP_DIGITS = 6
 """More digits than any step number or day count has; longer text is not turned into an int."""
 
