@@ -6,6 +6,7 @@ inside the command that needs it, so ``psoas --help`` starts as fast as click it
 
 from __future__ import annotations
 
+import errno
 import os
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +15,18 @@ import click
 from psoas_cli import __version__
 from psoas_cli.durations import written_duration
 from psoas_cli.errors import ExitCode, PsoasError
-from psoas_cli.limits import MAX_CUE_SECONDS, MAX_SPEED, MAX_WEEKLY_GOAL
+from psoas_cli.limits import (
+    MAX_COLUMNS,
+    MAX_CUE_SECONDS,
+    MAX_LIST_LIMIT,
+    MAX_RECORD_ID,
+    MAX_SPEED,
+    MAX_STEP_DIGITS,
+    MAX_WEEKLY_GOAL,
+    MIN_COLUMNS,
+    MIN_SPEED,
+    clamped_setting,
+)
 from psoas_cli.text import visible
 
 if TYPE_CHECKING:
@@ -35,10 +47,12 @@ CONFIGURABLE = frozenset({"run", "stats"})
 
 def _terminal_width() -> int:
     """The help width, found without click's shutil import, which costs more than the rest."""
-    try:
-        columns = int(os.environ.get("COLUMNS", "")) or os.get_terminal_size().columns
-    except (ValueError, OSError):
-        columns = 80
+    columns = clamped_setting(os.environ.get("COLUMNS"), MIN_COLUMNS, MAX_COLUMNS)
+    if columns is None:
+        try:
+            columns = os.get_terminal_size().columns
+        except OSError:
+            columns = 80
     return max(min(columns, MAX_HELP_WIDTH) - 2, 50)
 
 
@@ -65,6 +79,33 @@ class PsoasGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             raise click.exceptions.Exit(ExitCode.INTERRUPTED) from None
+        except BrokenPipeError:
+            _drop_stdout()
+            raise click.exceptions.Exit(ExitCode.PIPE_CLOSED) from None
+        except OSError as exc:
+            if exc.errno not in OUTPUT_ERRORS:
+                raise
+            _drop_stdout()
+            click.echo(f"Error: cannot write the output: {exc.strerror or exc}", err=True)
+            raise click.exceptions.Exit(ExitCode.ERROR) from None
+
+
+OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+"""Errors writing standard output (stdout on /dev/full, a full disk). Files psoas writes
+itself turn their own errors into messages, so one of these reaching the command line is
+the output failing, said once instead of a traceback."""
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device, so Python's flush at exit cannot fail
+    again with "Exception ignored" after the one message already given."""
+    import sys  # noqa: PLC0415
+
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, sys.stdout.fileno())
+    finally:
+        os.close(null)
 
 
 class DurationType(click.ParamType[float]):
@@ -104,9 +145,23 @@ class RecordIdType(click.ParamType[int]):
         if isinstance(value, int):
             return value
         text = str(value).strip()
-        if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        fits = len(text) <= len(str(MAX_RECORD_ID))
+        if not (text.isascii() and text.isdigit() and fits and 1 <= int(text) <= MAX_RECORD_ID):
             self.fail(f"{value!r} is not a session ID (a whole number, as psoas history shows)")
         return int(text)
+
+
+class SpeedType(click.FloatRange):
+    """A --speed from MIN_SPEED to MAX_SPEED; FloatRange alone lets nan through, since no
+    comparison with nan is ever true."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import math  # noqa: PLC0415
+
+        speed = super().convert(value, param, ctx)
+        if not math.isfinite(speed):
+            self.fail(f"{value!r} is not a number from {MIN_SPEED} to {MAX_SPEED}.", param, ctx)
+        return speed
 
 
 def _local_today() -> date:
@@ -416,7 +471,7 @@ def schema_command(exercise: bool) -> None:
 @click.option("--file", "file_path", metavar="PATH", help="Run the routine in this file.")
 @click.option(
     "--speed",
-    type=click.FloatRange(min=0, max=MAX_SPEED, min_open=True),
+    type=SpeedType(min=MIN_SPEED, max=MAX_SPEED),
     default=1.0,
     show_default=True,
     help="Divide every duration by this (10 = ten times faster), for previews.",
@@ -571,13 +626,15 @@ LIST_SIZE = 20
 @click.option("--routine", metavar="NAME", help=ROUTINE_HELP)
 @click.option(
     "--limit",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=MAX_LIST_LIMIT),
     metavar="N",
     help=f"Show N sessions (default {LIST_SIZE} in the table, all with --json/--csv; 0 for all).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.option("--csv", "as_csv", is_flag=True, help="Print CSV for spreadsheets.")
-@click.option("--delete", "delete_id", type=int, hidden=True, help="Old form of: delete ID.")
+@click.option(
+    "--delete", "delete_id", type=RecordIdType(), hidden=True, help="Old form of: delete ID."
+)
 @click.option("-y", "--yes", is_flag=True, hidden=True, help="With --delete: do not ask.")
 @click.option("--export", "export_to", hidden=True, help="Old form of: export FILE.")
 @click.option("--import", "import_from", hidden=True, help="Old form of: import FILE.")
@@ -867,8 +924,9 @@ def _step_index(routine: Routine, start: str) -> int:
     from psoas_cli.library.describe import step_name  # noqa: PLC0415
 
     count = len(routine.steps)
-    if start.strip().isdigit():
-        number = int(start)
+    text = start.strip()
+    if text.isascii() and text.isdigit():
+        number = int(text) if len(text) <= MAX_STEP_DIGITS else 0
         if 1 <= number <= count:
             return number - 1
         raise click.BadParameter(f"{routine.name} has steps 1 to {count}.", param_hint="--from")

@@ -17,6 +17,9 @@ class ExitCode(IntEnum):
     ERROR = 1
     USAGE = 2
     INTERRUPTED = 130
+    PIPE_CLOSED = 141
+    """Output cut short by its reader (``psoas list | head -1``): 128 + SIGPIPE, as the shell
+    reports for any Unix tool that a closed pipe stops."""
 
 
 @dataclass(frozen=True)

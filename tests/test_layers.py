@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "psoas_cli.durations",
                 "psoas_cli.limits",
                 "psoas_cli.text",
+                "psoas_cli.reading",
             }
         ),
     ),

@@ -1,14 +1,47 @@
-"""The console the printed (not live) views share, so they all treat terminals alike."""
+"""The consoles every view shares, so they all treat terminals and COLUMNS alike."""
 
 from __future__ import annotations
 
+import errno
+import os
+from typing import IO
+
 from rich.console import Console
 
+from psoas_cli.limits import MAX_COLUMNS, MAX_LINES, MIN_COLUMNS, MIN_LINES, clamped_setting
 
-def make_console() -> Console:
+SIZE_SETTINGS = (("COLUMNS", MIN_COLUMNS, MAX_COLUMNS), ("LINES", MIN_LINES, MAX_LINES))
+
+
+def make_console(file: IO[str] | None = None) -> Console:
     """A console that follows the terminal, NO_COLOR and TERM=dumb, and never highlights.
 
     Markup is off: square brackets in a routine or a note are text, and ``[link=...]`` in a
     shared file must not become a terminal hyperlink.
     """
-    return Console(highlight=False, markup=False)
+    return _Console(file=file, highlight=False, markup=False, _environ=sane_environment())
+
+
+class _Console(Console):
+    """rich's console, leaving a closed pipe to the command line, which ends every command
+    alike (exit 141, nothing on stderr), where rich would exit 1 on its own."""
+
+    def on_broken_pipe(self) -> None:
+        """Raise the closed pipe on, to the one place that handles it."""
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
+def sane_environment() -> dict[str, str]:
+    """The environment with COLUMNS and LINES held to a sane range, or left out when they
+    are not numbers.
+
+    rich reads them itself, on every measure: at 0 it prints nothing, at a billion it pads
+    each line to a gigabyte, and past 4,300 digits it fails. Its ``_environ`` parameter is
+    the one way to give it other values while it still follows a resized terminal.
+    """
+    environment = dict(os.environ)
+    for name, least, most in SIZE_SETTINGS:
+        value = clamped_setting(environment.pop(name, None), least, most)
+        if value is not None:
+            environment[name] = str(value)
+    return environment

@@ -15,6 +15,7 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.text import Text
 
+from psoas_cli.display.console import make_console
 from psoas_cli.durations import format_clock
 from psoas_cli.library.plan import Plan, Segment, SegmentKind
 from psoas_cli.run.engine import (
@@ -91,7 +92,7 @@ _STYLES = {
 
 def make_live_console(stream: IO[str]) -> Console:
     """A console on the run's output that follows its size, NO_COLOR and TERM."""
-    return Console(file=stream, highlight=False, markup=False)
+    return make_console(stream)
 
 
 def big(text: str) -> list[str]:

@@ -29,6 +29,7 @@ from psoas_cli.history.store import (
     side_code,
     side_from_code,
 )
+from psoas_cli.reading import read_regular
 
 FORMAT_KEY = "psoas_history"
 FORMAT_VERSION = 1
@@ -245,8 +246,7 @@ def _export_text(path: Path) -> str:
     try:
         if path.stat().st_size > MAX_IMPORT_BYTES:
             raise HistoryFileError(too_big)
-        with path.open("rb") as file:
-            data = file.read(MAX_IMPORT_BYTES + 1)
+        data = read_regular(path, MAX_IMPORT_BYTES + 1)
     except OSError as exc:
         raise HistoryFileError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(data) > MAX_IMPORT_BYTES:

@@ -13,7 +13,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TypeAlias, TypedDict, TypeVar
 
-from psoas_cli.durations import format_duration, parse_duration
+from psoas_cli.durations import format_clock, format_duration, parse_duration
 from psoas_cli.errors import Problem, RoutineFileError
 from psoas_cli.library.model import (
     DEFAULT_ACTION,
@@ -34,7 +34,10 @@ from psoas_cli.library.model import (
     Step,
     StepKind,
 )
+from psoas_cli.library.plan import PlanOptions, step_size
 from psoas_cli.library.yaml_reader import MAX_BYTES, Node, read_yaml
+from psoas_cli.limits import MAX_PLAN_SECONDS, MAX_PLAN_SEGMENTS
+from psoas_cli.reading import read_regular
 
 E = TypeVar("E", bound=Enum)
 T = TypeVar("T")
@@ -336,13 +339,11 @@ def is_exercise_file(data: bytes, filename: str) -> bool:
 def read_file(path: Path, shown_as: str) -> bytes:
     """A file's bytes, or a RoutineFileError that says why it cannot be read."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(_MAX_READ)
+        return read_regular(path, _MAX_READ)
     except OSError as exc:
         raise RoutineFileError(
-            [Problem(shown_as, 1, 1, "", f"cannot read: {exc.strerror}")]
+            [Problem(shown_as, 1, 1, "", f"cannot read: {exc.strerror or exc}")]
         ) from None
-    return data
 
 
 def _parse(data: bytes, filename: str, read: Callable[[FieldReader, Node], T | None]) -> T:
@@ -435,7 +436,36 @@ def _steps(
         return None
     read = [_step(reader, item, f"{path}[{i}]", exercises) for i, item in enumerate(node.items)]
     steps = tuple(step for step in read if step is not None)
-    return steps if len(steps) == len(read) else None
+    if len(steps) != len(read):
+        return None
+    return steps if _within_limits(reader, node, path, steps) else None
+
+
+def _within_limits(reader: FieldReader, node: Node, path: str, steps: tuple[Step, ...]) -> bool:
+    """Whether the steps' plan stays within MAX_PLAN_SEGMENTS and MAX_PLAN_SECONDS.
+
+    Counted step by step, without building a segment, so a small file whose aliases repeat a
+    big step is refused at the step that crosses a limit before any command builds its plan.
+    """
+    whole = Routine(name="", title="", steps=steps)
+    options = PlanOptions()
+    segments = 0
+    seconds = 0.0
+    for index, item in enumerate(node.items or ()):
+        size = step_size(whole, index, options)
+        segments += size.segments
+        seconds += size.seconds
+        if segments > MAX_PLAN_SEGMENTS:
+            limit = f"have more than {MAX_PLAN_SEGMENTS:,} segments"
+        elif seconds > MAX_PLAN_SECONDS:
+            limit = f"take more than {format_clock(MAX_PLAN_SECONDS)} in all"
+        else:
+            continue
+        reader.report(
+            item, f"{path}[{index}]", f"the plan would {limit}; split the routine into smaller ones"
+        )
+        return False
+    return True
 
 
 def _step_kind(reader: FieldReader, node: Node, path: str) -> StepKind | None:

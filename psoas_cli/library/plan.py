@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from enum import Enum
+from functools import cached_property
 
 from psoas_cli.library.model import (
     BreathStep,
@@ -113,11 +114,17 @@ class Plan:
 
     def step_seconds(self, index: int) -> float:
         """Seconds spent in one step's own work, without the cues around it."""
-        return sum(
-            s.duration
-            for s in self.segments
-            if s.step == index and s.kind not in (SegmentKind.PREP, SegmentKind.TRANSITION)
-        )
+        return self._work_by_step.get(index, 0.0)
+
+    @cached_property
+    def _work_by_step(self) -> dict[int, float]:
+        """Every step's own work, summed in one pass: ``show`` asks for each step in turn,
+        and a pass per step would take time in the square of the routine's length."""
+        totals: dict[int, float] = {}
+        for s in self.segments:
+            if s.kind not in (SegmentKind.PREP, SegmentKind.TRANSITION):
+                totals[s.step] = totals.get(s.step, 0.0) + s.duration
+        return totals
 
 
 def build_plan(
@@ -207,6 +214,63 @@ def routine_seconds(routine: Routine, options: PlanOptions | None = None) -> tup
         total += step_seconds(step, opts) + (cue[1] if cue is not None else 0.0)
         approximate = approximate or (isinstance(step, RepsStep) and step.tempo is None)
     return total, approximate
+
+
+@dataclass(frozen=True)
+class PlanSize:
+    """How many segments a plan holds and how long it takes, worked out without building it."""
+
+    segments: int
+    seconds: float
+
+
+def plan_size(routine: Routine, options: PlanOptions | None = None) -> PlanSize:
+    """The largest plan ``routine`` can build under ``options``: each step as the larger of
+    itself and its alternative, with the cue before it.
+
+    With the default options every cue is on, so this bounds the plan under any options a
+    person sets; the loader refuses a routine by it before anything is built.
+    """
+    opts = options or PlanOptions()
+    segments = 0
+    seconds = 0.0
+    for index in range(len(routine.steps)):
+        size = step_size(routine, index, opts)
+        segments += size.segments
+        seconds += size.seconds
+    return PlanSize(segments, seconds)
+
+
+def step_size(routine: Routine, index: int, opts: PlanOptions) -> PlanSize:
+    """Routine step ``index`` with the cue before it, as the larger of its two options."""
+    step = routine.steps[index]
+    cue = get_ready(routine, index, opts)
+    options: tuple[Step, ...] = (step,)
+    if not isinstance(step, RestStep | NoteStep) and step.alternative is not None:
+        options = (step, step.alternative.step)
+    before = 0 if cue is None else 1
+    return PlanSize(
+        before + max(step_segments(s, opts) for s in options),
+        (0.0 if cue is None else cue[1]) + max(step_seconds(s, opts) for s in options),
+    )
+
+
+def step_segments(step: Step, opts: PlanOptions) -> int:
+    """How many segments ``_expand`` makes of one step, counted rather than made."""
+    if isinstance(step, RestStep | NoteStep):
+        return 1
+    sides = len(_sides(step.sides))
+    switches = sides - 1 if opts.switch > 0 else 0
+    if isinstance(step, BreathStep):
+        pattern = step.pattern
+        phases = sum(
+            1 for s in (pattern.inhale, pattern.hold_in, pattern.exhale, pattern.hold_out) if s > 0
+        )
+        return sides * breath_cycles(step) * phases + switches
+    per_side = 1
+    if isinstance(step, RepsStep) and step.tempo is not None:
+        per_side = step.reps * (2 if step.sides is Sides.ALTERNATE else 1)
+    return step.sets * (sides * per_side + switches) + step.sets - 1
 
 
 def step_seconds(step: Step, opts: PlanOptions) -> float:

@@ -10,7 +10,7 @@ from psoas_cli.durations import format_clock
 from psoas_cli.errors import Problem, RoutineFileError
 from psoas_cli.library.catalog import YAML_SUFFIXES, file_stem, load_catalog
 from psoas_cli.library.loader import is_exercise_file, parse_exercise, parse_routine, read_file
-from psoas_cli.library.plan import build_plan
+from psoas_cli.library.plan import routine_seconds
 
 
 @dataclass(frozen=True)
@@ -55,8 +55,8 @@ def validate_files(paths: Iterable[Path]) -> ValidationReport:
             failed.add(path)
             continue
         names[routine.name] = path
-        plan = build_plan(routine)
-        total = ("about " if plan.approximate else "") + format_clock(plan.total)
+        seconds, approximate = routine_seconds(routine)
+        total = ("about " if approximate else "") + format_clock(seconds)
         steps = f"{len(routine.steps)} step{'s' if len(routine.steps) != 1 else ''}"
         results[path] = [f"{path}: ok, routine {routine.name} ({steps}, {total})"]
     lines = [*missing, *(line for path in files for line in results[path])]
