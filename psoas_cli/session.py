@@ -82,6 +82,10 @@ class Display(Protocol):
         ...
 
 
+SAVING_NOTICE_SECONDS = 0.5
+"""A final save that takes longer than this is waiting for a lock, and the person is told."""
+
+
 @dataclass(frozen=True)
 class RunSettings:
     """How to run: cue lengths, speed, where to start, how to sound and what to record."""
@@ -299,6 +303,9 @@ class Session:
             recorder.add_checks([answer for answer in answers if answer is not None])
         if pain_after is not None:
             recorder.add_pain_after(pain_after)
+        if not recorder.written(SAVING_NOTICE_SECONDS):
+            display.lines(["", "Saving to your history, which another program has locked..."])
+        recorder.finish()
         if recorder.partly_recorded:
             display.lines(
                 [

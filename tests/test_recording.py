@@ -7,7 +7,10 @@ import hashlib
 import io
 import os
 import signal
+import sqlite3
 import threading
+import time
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from itertools import accumulate
 
@@ -20,6 +23,7 @@ from psoas_cli.library.catalog import Catalog
 from psoas_cli.library.plan import Plan, build_plan
 from psoas_cli.outcome import Outcome
 from psoas_cli.paths import history_path
+from psoas_cli.run import recorder
 from psoas_cli.run.engine import Command, Event, SegmentStarted
 from psoas_cli.session import RunSettings, Session
 
@@ -63,6 +67,17 @@ def recorded() -> list[RunRecord]:
         return []
     with history:
         return history.records()
+
+
+def written_soon(wanted: Callable[[RunRecord], bool]) -> tuple[Outcome, int]:
+    """The one record's outcome and steps once ``wanted`` holds (the writer thread has caught
+    up), or as they are after two seconds."""
+    deadline = time.monotonic() + 2.0
+    while True:
+        sessions = recorded()
+        if sessions and (wanted(sessions[0]) or time.monotonic() > deadline):
+            return sessions[0].outcome, sessions[0].steps_done
+        time.sleep(0.01)
 
 
 def step_ends(plan: Plan) -> list[float]:
@@ -134,8 +149,7 @@ def test_the_record_is_kept_up_to_date_during_the_run(daily: Plan) -> None:
     class Peeking(ScriptedCommands):
         def next_command(self, timeout: float) -> Command | None:
             if not seen and self.clock.now >= self.start + third_step_done + 1:
-                (session,) = recorded()
-                seen.append((session.outcome, session.steps_done))
+                seen.append(written_soon(lambda s: s.steps_done == 3))
             return super().next_command(timeout)
 
     run(daily, Peeking(FakeClock(), interactive=False), RunSettings(plain=True))
@@ -276,3 +290,59 @@ def test_a_crash_in_the_display_still_leaves_a_record(
     (session,) = recorded()
     assert (session.outcome, session.steps_done) == (Outcome.INTERRUPTED, 2)
     assert session.active_seconds == pytest.approx(step_ends(daily)[1])
+
+
+class Timed(ScriptedCommands):
+    """Notes the real time of every wait the engine makes, to show the clock never stalls."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__(clock, interactive=False)
+        self.waits: list[float] = []
+
+    def next_command(self, timeout: float) -> Command | None:
+        self.waits.append(time.monotonic())
+        return super().next_command(timeout)
+
+
+@pytest.fixture
+def locked() -> Iterator[Callable[[], None]]:
+    """A history that another program holds with BEGIN EXCLUSIVE; yields the release."""
+    History.open(history_path()).close()
+    other = sqlite3.connect(history_path(), isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN EXCLUSIVE")
+    yield other.close
+    other.close()
+
+
+def test_a_locked_history_never_stalls_the_run(daily: Plan, locked: Callable[[], None]) -> None:
+    """Held for 1.5 s from the start: the run goes on at once and is stored whole afterwards."""
+    threading.Timer(1.5, locked).start()
+    keys = Timed(FakeClock())
+    began = time.monotonic()
+    out = run(daily, keys)
+    assert keys.waits[-1] - began < 1.0
+    assert out.rstrip().endswith("Saved as session 1: see psoas history, psoas stats.")
+    (session,) = recorded()
+    assert session.outcome is Outcome.COMPLETED
+    assert session.active_seconds == pytest.approx(daily.total)
+    assert session.steps_done == 5
+
+
+def test_a_history_locked_past_the_run_is_reported_plainly(
+    daily: Plan, locked: Callable[[], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Held throughout: the run is not slowed, waits a bounded time after, and says why."""
+    monkeypatch.setattr(recorder, "FINAL_WAIT_SECONDS", 1.0)
+    keys = Timed(FakeClock())
+    began = time.monotonic()
+    out = run(daily, keys)
+    ended = time.monotonic()
+    assert keys.waits[-1] - began < 0.5
+    assert ended - began < 4.0
+    assert "Saving to your history, which another program has locked..." in out
+    assert out.rstrip().endswith(
+        f"Not recorded in your history: the history file {history_path()} stayed locked by "
+        "another program until 1 s after the run, so psoas stopped waiting to save it."
+    )
+    locked()
+    assert recorded() == []

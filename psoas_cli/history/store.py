@@ -76,6 +76,11 @@ class HistoryError(PsoasError):
     """The history database cannot be used; the text says which file and what to do."""
 
 
+class HistoryBusy(HistoryError):
+    """Another program held the file for longer than the busy timeout: unlike the other
+    faults, trying the same write again later may well work."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class NewRecord:
     """What is known when a run starts."""
@@ -322,7 +327,23 @@ def _explaining_faults(path: Path) -> Iterator[None]:
     try:
         yield
     except (sqlite3.Error, OSError) as exc:
-        raise HistoryError(describe_fault(path, exc)) from None
+        message = describe_fault(path, exc)
+        if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+            raise HistoryBusy(message) from None
+        raise HistoryError(message) from None
+
+
+_BUSY_CODES = (5, 6)
+"""SQLITE_BUSY and SQLITE_LOCKED, whose names the sqlite3 module has only from Python 3.11."""
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    """Whether SQLite gave up waiting for another connection's lock."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _BUSY_CODES
+    lowered = str(error).lower()
+    return "locked" in lowered or "busy" in lowered
 
 
 class History:
@@ -335,14 +356,16 @@ class History:
         """Ids of rows skipped by reads so far because they could not be made into records."""
 
     @classmethod
-    def open(cls, path: Path) -> History:
+    def open(cls, path: Path, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> History:
         """The history at ``path`` for writing, created or migrated to the current schema.
 
         A file from a newer psoas, or one SQLite cannot read, is an error and is left as it is.
+        ``busy_timeout`` is how long each write waits for another program's lock before
+        :class:`HistoryBusy`; a run's recorder waits briefly and tries again itself.
         """
         with _explaining_faults(path):
             path.parent.mkdir(parents=True, exist_ok=True)
-        return cls._migrated(cls._connected(path, "mode=rwc"))
+        return cls._migrated(cls._connected(path, "mode=rwc", busy_timeout))
 
     @classmethod
     def read(cls, path: Path) -> History | None:
@@ -374,12 +397,14 @@ class History:
         return history
 
     @classmethod
-    def _connected(cls, path: Path, query: str) -> History:
+    def _connected(
+        cls, path: Path, query: str, busy_timeout: float = BUSY_TIMEOUT_SECONDS
+    ) -> History:
         with _explaining_faults(path):
             connection = sqlite3.connect(
                 f"{path.resolve().as_uri()}?{query}",
                 uri=True,
-                timeout=BUSY_TIMEOUT_SECONDS,
+                timeout=busy_timeout,
                 isolation_level=None,
             )
         history = cls(path, connection)
