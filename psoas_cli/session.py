@@ -1,8 +1,9 @@
 """One guided run from the safety screen to the summary, with the terminal always given back.
 
 Wires the plan, the engine, a display (live or plain), the keyboard and the cues together.
-Every exit, whether finished, quit, "this hurts", Ctrl-C, SIGTERM or an exception, leaves
-through the same ``with`` blocks, which restore the terminal and keep the report.
+Every exit, whether finished, quit, "this hurts", Ctrl-C, SIGTERM, SIGHUP, SIGQUIT or an
+exception, leaves through the same ``with`` blocks, which restore the terminal and keep the
+report.
 """
 
 from __future__ import annotations
@@ -53,9 +54,9 @@ from psoas_cli.run.questions import (
 from psoas_cli.run.terminal import (
     KeySource,
     NoKeyboard,
+    ending_signals_interrupt,
     is_terminal,
     raw_keys,
-    sigterm_interrupts,
 )
 
 if TYPE_CHECKING:
@@ -164,7 +165,7 @@ class Session:
             keys: KeySource = self.keys or NoKeyboard(self.sleep)
             if self.keys is None and is_terminal(self.stdin):
                 keys = stack.enter_context(raw_keys(self.stdin))
-            stack.enter_context(sigterm_interrupts())
+            stack.enter_context(ending_signals_interrupt())
             recorder = None
             if settings.recorded:
                 from psoas_cli.run.recorder import Recorder  # noqa: PLC0415 - sqlite only if used

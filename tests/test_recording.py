@@ -24,7 +24,7 @@ from psoas_cli.library.plan import Plan, build_plan
 from psoas_cli.outcome import Outcome
 from psoas_cli.paths import history_path
 from psoas_cli.run import recorder
-from psoas_cli.run.engine import Command, Event, SegmentStarted
+from psoas_cli.run.engine import Command, Event, RunReport, SegmentStarted
 from psoas_cli.session import RunSettings, Session
 
 C = Command
@@ -261,10 +261,13 @@ def test_nothing_is_asked_after_ctrl_c(daily: Plan) -> None:
     assert recorded()[0].outcome is Outcome.INTERRUPTED
 
 
-def test_sigterm_during_a_real_run_leaves_an_interrupted_record(builtin_catalog: Catalog) -> None:
-    """A real clock and a real SIGTERM a moment in: the record says interrupted at that time."""
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])
+def test_an_ending_signal_during_a_real_run_leaves_an_interrupted_record(
+    builtin_catalog: Catalog, signum: signal.Signals
+) -> None:
+    """A real clock and a real SIGTERM, SIGHUP or SIGQUIT a moment in: interrupted then."""
     plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
-    timer = threading.Timer(0.3, os.kill, args=(os.getpid(), signal.SIGTERM))
+    timer = threading.Timer(0.3, os.kill, args=(os.getpid(), signum))
     timer.start()
     report = Session(io.StringIO(), io.StringIO(), io.StringIO()).run(plan, RunSettings(plain=True))
     timer.join()
@@ -346,3 +349,35 @@ def test_a_history_locked_past_the_run_is_reported_plainly(
     )
     locked()
     assert recorded() == []
+
+
+def test_a_burst_of_sigterms_still_saves_the_record(
+    daily: Plan, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More SIGTERMs arriving while the final record is saved do not interrupt the saving."""
+    real_save = recorder.Recorder.save
+
+    def save_under_fire(self: recorder.Recorder, report: RunReport) -> None:
+        if sent.is_set():
+            for _ in range(3):
+                os.kill(os.getpid(), signal.SIGTERM)
+        real_save(self, report)
+
+    monkeypatch.setattr(recorder.Recorder, "save", save_under_fire)
+    sent = threading.Event()
+
+    def terminate() -> None:
+        sent.set()
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    timer = threading.Timer(0.3, terminate)
+    timer.start()
+    out = io.StringIO()
+    report = Session(io.StringIO(), out, io.StringIO()).run(daily, RunSettings(plain=True))
+    timer.join()
+    assert report.outcome is Outcome.INTERRUPTED
+    (session,) = recorded()
+    assert session.outcome is Outcome.INTERRUPTED
+    assert session.active_seconds == pytest.approx(report.active_seconds, abs=0.01)
+    assert 0.2 < session.active_seconds < 2.0
+    assert "Saved as session 1" in out.getvalue()

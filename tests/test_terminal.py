@@ -153,11 +153,12 @@ def test_quit_and_this_hurts_give_the_terminal_back(
     assert lines[-1] == STOP_ADVICE
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])
 def test_signals_interrupt_cleanly(
     pty_pair: Pty, builtin_catalog: Catalog, signum: signal.Signals
 ) -> None:
-    """Ctrl-C and SIGTERM end the run as interrupted, keep the report and restore the terminal."""
+    """Ctrl-C, SIGTERM, SIGHUP and SIGQUIT end the run as interrupted, keep the report and
+    restore the terminal."""
     before = pty_pair.settings()
     plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
     timer = threading.Timer(0.1, os.kill, args=(os.getpid(), signum))
@@ -169,6 +170,7 @@ def test_signals_interrupt_cleanly(
     assert 0.05 < report.active_seconds < 2
     assert pty_pair.settings() == before
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+    assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL
 
 
 def test_an_exception_in_the_display_still_restores_the_terminal(

@@ -2,8 +2,8 @@
 
 POSIX uses termios (cbreak: no echo, no line buffering, Ctrl-C still interrupts); Windows
 uses msvcrt. With no keyboard, waiting is plain sleeping, so a run works in a pipe or a
-cron job. SIGTERM is turned into the same interrupt as Ctrl-C, so every way out passes
-through the same ``finally`` blocks.
+cron job. SIGTERM, SIGHUP and SIGQUIT are turned into the same interrupt as Ctrl-C, so
+every way out passes through the same ``finally`` blocks.
 """
 
 from __future__ import annotations
@@ -138,19 +138,32 @@ def raw_keys(stream: IO[str]) -> Iterator[Keyboard]:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    del signum, frame
-    raise KeyboardInterrupt
+ENDING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT")
+"""Signals that mean "stop now" (kill, a closed window, Ctrl-\\): each ends a run like Ctrl-C.
+Named, since Windows has only SIGTERM."""
 
 
 @contextmanager
-def sigterm_interrupts() -> Iterator[None]:
-    """Within the block, SIGTERM ends the run like Ctrl-C: cleanly, keeping what was done."""
-    if not hasattr(signal, "SIGTERM"):
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _interrupt)
+def ending_signals_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM, SIGHUP and SIGQUIT end the run like Ctrl-C: cleanly,
+    keeping what was done.
+
+    Only the first one interrupts: a burst (kill sent again, a shell sending HUP then TERM)
+    must not interrupt the ``finally`` blocks that restore the terminal and save the record.
+    """
+    signums = [getattr(signal, name) for name in ENDING_SIGNALS if hasattr(signal, name)]
+    interrupted = False
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        del signum, frame
+        nonlocal interrupted
+        if not interrupted:
+            interrupted = True
+            raise KeyboardInterrupt
+
+    previous = {signum: signal.signal(signum, interrupt) for signum in signums}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
