@@ -135,6 +135,22 @@ def test_keys_come_without_echo_and_settings_return(
     assert pty_pair.settings() == before
 
 
+def test_ctrl_s_does_not_freeze_the_run(pty_pair: Pty, builtin_catalog: Catalog) -> None:
+    """Flow control is off during a run, so Ctrl-S cannot stop the screen; on again after."""
+    import termios  # noqa: PLC0415
+
+    assert int(pty_pair.settings()[0]) & termios.IXON  # type: ignore[call-overload]
+    seen: list[int] = []
+
+    def look() -> None:
+        seen.append(int(pty_pair.settings()[0]))  # type: ignore[call-overload]
+
+    threading.Timer(0.05, look).start()
+    assert run_in_pty(pty_pair, builtin_catalog, "\x13", at=0.1) is Outcome.COMPLETED
+    assert seen and not seen[0] & termios.IXON
+    assert int(pty_pair.settings()[0]) & termios.IXON  # type: ignore[call-overload]
+
+
 def test_quit_and_this_hurts_give_the_terminal_back(
     pty_pair: Pty, builtin_catalog: Catalog
 ) -> None:

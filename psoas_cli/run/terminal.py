@@ -122,7 +122,8 @@ def is_terminal(stream: IO[str]) -> bool:
 
 @contextmanager
 def raw_keys(stream: IO[str]) -> Iterator[Keyboard]:
-    """Single keys without echo for the duration of the block, then the settings as they were."""
+    """Single keys without echo or flow control (Ctrl-S) for the duration of the block, then
+    the settings as they were."""
     if sys.platform == "win32":
         yield Keyboard(stream)
         return
@@ -133,6 +134,10 @@ def raw_keys(stream: IO[str]) -> Iterator[Keyboard]:
     saved = termios.tcgetattr(fd)
     try:
         tty.setcbreak(fd, termios.TCSANOW)
+        # Ctrl-S would otherwise stop all output (XOFF) and freeze the countdown on screen.
+        mode = termios.tcgetattr(fd)
+        mode[0] &= ~termios.IXON
+        termios.tcsetattr(fd, termios.TCSANOW, mode)
         yield Keyboard(stream)
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
