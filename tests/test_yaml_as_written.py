@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 import time
+from pathlib import Path
 from textwrap import dedent
 
 import pytest
 
+from psoas_cli.durations import misread_number, parse_duration
 from psoas_cli.errors import RoutineFileError
 from psoas_cli.library.loader import parse_routine
 from psoas_cli.library.model import Exercise, HoldStep, Routine, Sides
+from psoas_cli.library.schema import routine_schema
 
 
 def load(text: str, exercises: dict[str, Exercise]) -> Routine:
@@ -74,3 +78,70 @@ def test_merged_values_count_against_the_budget(exercises: dict[str, Exercise]) 
         load("\n".join(lines) + "\n", exercises)
     assert time.perf_counter() - start < 2.0
     assert "merge keys copy more than" in str(caught.value)
+
+
+def hold_problems(hold: str, exercises: dict[str, Exercise]) -> list[str]:
+    return problems(f"title: T\nsteps:\n  - {{exercise: couch-stretch, hold: {hold}}}\n", exercises)
+
+
+@pytest.mark.parametrize(
+    ("hold", "why"),
+    [
+        ("030", "030 starts with 0, which YAML reads as an octal number (030 is 24)"),
+        ("0x1E", "0x1E is a hexadecimal number"),
+        ("0o17", "0o17 is an octal number"),
+        ("1_000", "1_000 has an underscore, which YAML drops (1_000 is 1000)"),
+        ('"030"', "030 starts with 0, which YAML reads as an octal number (030 is 24)"),
+    ],
+)
+def test_numbers_yaml_misreads_are_refused_as_durations(
+    hold: str, why: str, exercises: dict[str, Exercise]
+) -> None:
+    """A duration YAML 1.1 would read as another number is refused, saying why."""
+    assert hold_problems(hold, exercises) == [
+        f"my.yaml:3:37: steps[0].hold: {why}; write seconds in decimal, like 30 or 30s"
+    ]
+
+
+@pytest.mark.parametrize(("hold", "seconds"), [("1:30", 90.0), ("0:45", 45.0), ('"1:30"', 90.0)])
+def test_minutes_and_seconds_read_alike_quoted_or_not(
+    hold: str, seconds: float, exercises: dict[str, Exercise]
+) -> None:
+    """m:ss is minutes and seconds however it is written, not YAML 1.1's base 60 guess."""
+    routine = load(f"title: T\nsteps:\n  - {{exercise: couch-stretch, hold: {hold}}}\n", exercises)
+    step = routine.steps[0]
+    assert isinstance(step, HoldStep) and step.hold == seconds
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "45",
+        "4.5",
+        "45s",
+        "2m",
+        "1m30s",
+        "1h",
+        "1:30",
+        "0:45",
+        "1:02:03",
+        "030",
+        "0x1E",
+        "1_000",
+        "0o17",
+        "1:5",
+        "1:75",
+        "thirty",
+    ],
+)
+def test_parser_and_schema_agree_on_duration_text(text: str) -> None:
+    """The schema's duration pattern accepts exactly the text the loader reads as a duration."""
+    pattern = routine_schema()["$defs"]["duration"]["oneOf"][1]["pattern"]
+    read = parse_duration(text) is not None and misread_number(text) is None
+    assert (re.search(pattern, text) is not None) == read
+
+
+def test_readme_names_the_clock_form() -> None:
+    """The README's list of duration forms includes m:ss, with its meaning."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "`1:30` (1 min 30 s, quoted or not)" in " ".join(readme.split())

@@ -13,7 +13,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TypeAlias, TypedDict, TypeVar
 
-from psoas_cli.durations import format_clock, format_duration, parse_duration
+from psoas_cli.durations import format_clock, format_duration, misread_number, parse_duration
 from psoas_cli.errors import Problem, RoutineFileError
 from psoas_cli.library.model import (
     DEFAULT_ACTION,
@@ -240,9 +240,17 @@ class FieldReader:
     def duration(
         self, node: Node, path: str, *, most: float, zero_ok: bool = False
     ) -> float | None:
-        """Seconds from 30, 30s or 1m30s: above 0 (or 0 where ``zero_ok``), at most ``most``."""
+        """Seconds from 30, 30s, 1m30s or 1:30: above 0 (or 0 where ``zero_ok``), at most ``most``.
+
+        Read from the text as written, so YAML 1.1's own reading of 030 or 1:30 never counts.
+        """
         self.visit(node)
-        seconds = parse_duration(node.value) if node.items is None and node.pairs is None else None
+        written = node.value if node.written is None else node.written
+        why = misread_number(written) if isinstance(written, str) else None
+        if why is not None:
+            self.report(node, path, f"{why}; write seconds in decimal, like 30 or 30s")
+            return None
+        seconds = parse_duration(written) if node.items is None and node.pairs is None else None
         if seconds is None:
             self.report(node, path, f"expected a duration like 30s or 2m, got {describe(node)}")
             return None
@@ -295,6 +303,8 @@ def describe(node: Node) -> str:
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return '"' + shown.replace('"', '\\"') + '"'
+    if node.written is not None:
+        return node.written if len(node.written) <= 40 else node.written[:37] + "..."
     return str(value)
 
 

@@ -61,6 +61,12 @@ class Node(NamedTuple):
     value: object = None
     items: list[Node] | None = None
     pairs: list[tuple[Node, Node]] | None = None
+    written: str | None = None
+    """For a plain scalar YAML read as a number, true/false or null: the text as written.
+
+    YAML 1.1 reads 030 as 24, 1:30 as 90 and yes as true; readers look at the text to
+    refuse what was misread and to name the value as the person wrote it.
+    """
 
 
 class _Builder:
@@ -325,7 +331,7 @@ def _scalar(loader: Any, tag: str, event: Any, mark: Any) -> Node:
     if tag in (_STR, "tag:yaml.org,2002:timestamp"):
         return Node(line, column, event.value)
     value = loader.construct_object(yaml.ScalarNode(tag, event.value), deep=True)
-    return Node(line, column, value)
+    return Node(line, column, value, written=event.value)
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
