@@ -9,6 +9,7 @@ from textwrap import dedent
 
 import pytest
 
+from psoas_cli.config import load_defaults
 from psoas_cli.durations import misread_number, parse_duration
 from psoas_cli.errors import RoutineFileError
 from psoas_cli.library.loader import parse_routine
@@ -111,6 +112,42 @@ def test_minutes_and_seconds_read_alike_quoted_or_not(
     routine = load(f"title: T\nsteps:\n  - {{exercise: couch-stretch, hold: {hold}}}\n", exercises)
     step = routine.steps[0]
     assert isinstance(step, HoldStep) and step.hold == seconds
+
+
+@pytest.mark.parametrize(
+    ("field", "word", "meaning"),
+    [("tip", "yes", "true"), ("sides", "off", "false"), ("tip", "On", "true")],
+)
+def test_yaml_11_booleans_in_words_say_to_quote(
+    field: str, word: str, meaning: str, exercises: dict[str, Exercise]
+) -> None:
+    """A word YAML reads as true or false says so and how to keep it a word."""
+    found = problems(
+        f"title: T\nsteps:\n  - exercise: couch-stretch\n    hold: 30s\n    {field}: {word}\n",
+        exercises,
+    )
+    assert len(found) == 1
+    assert found[0].startswith(f"my.yaml:5:{7 + len(field)}: steps[0].{field}: expected ")
+    assert found[0].endswith(
+        f'got {word}, which YAML reads as {meaning}; put it in quotes ("{word}") to mean the word'
+    )
+
+
+def test_y_and_n_stay_words(exercises: dict[str, Exercise]) -> None:
+    """y and n are words here: the reader does not take them for true and false."""
+    routine = load("title: T\nsteps:\n  - {rest: 5s, tip: n}\n  - {rest: 5s, tip: y}\n", exercises)
+    assert [step.tip for step in routine.steps] == ["n", "y"]  # type: ignore[union-attr]
+
+
+def test_readme_config_example_works_as_pasted(tmp_path: Path) -> None:
+    """The README's config.yaml, with `yes: false` under run, loads as written."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```yaml\nrun:\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "config.yaml"
+    path.write_text("run:\n" + example, encoding="utf-8")
+    defaults = load_defaults(path)
+    assert defaults["run"]["yes"] is False
+    assert defaults["run"]["history"] is True
 
 
 @pytest.mark.parametrize(

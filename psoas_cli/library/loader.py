@@ -299,13 +299,23 @@ def describe(node: Node) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return _boolean_word(node.written, value)
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return '"' + shown.replace('"', '\\"') + '"'
     if node.written is not None:
         return node.written if len(node.written) <= 40 else node.written[:37] + "..."
     return str(value)
+
+
+def _boolean_word(written: str | None, value: bool) -> str:
+    """Name a true or false; a word YAML 1.1 took for one (yes, off) says so and how to keep it."""
+    meaning = "true" if value else "false"
+    if written is None or written.lower() == meaning:
+        return meaning
+    return (
+        f'{written}, which YAML reads as {meaning}; put it in quotes ("{written}") to mean the word'
+    )
 
 
 def did_you_mean(word: str, choices: Collection[str]) -> str:

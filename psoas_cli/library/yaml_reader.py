@@ -36,6 +36,8 @@ _SCALAR_TAGS = {
 }
 _COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_BOOL = "tag:yaml.org,2002:bool"
+"""A key YAML reads as true or false (yes: under run in config.yaml) keeps its text."""
 _IMPLICIT_STARTS = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)
 
 
@@ -262,6 +264,8 @@ def _apply(builder: _Builder, loader: Any, event: Any) -> None:
             raise builder.fail(mark, _unsupported(str(event.tag)))
         if tag == _MERGE_TAG:
             node = Node(mark.line + 1, mark.column + 1, MERGE_KEY if builder.at_key() else "<<")
+        elif tag == _BOOL and builder.at_key():
+            node = Node(mark.line + 1, mark.column + 1, event.value)
         else:
             node = _scalar(loader, tag, event, mark)
         builder.add(node, event.anchor, mark)
