@@ -15,6 +15,7 @@ from psoas_cli.errors import RoutineFileError
 from psoas_cli.library.loader import parse_routine
 from psoas_cli.library.model import Exercise, HoldStep, Routine, Sides
 from psoas_cli.library.schema import routine_schema
+from psoas_cli.library.yaml_reader import read_yaml
 
 
 def load(text: str, exercises: dict[str, Exercise]) -> Routine:
@@ -182,3 +183,20 @@ def test_readme_names_the_clock_form() -> None:
     """The README's list of duration forms includes m:ss, with its meaning."""
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     assert "`1:30` (1 min 30 s, quoted or not)" in " ".join(readme.split())
+
+
+@pytest.mark.parametrize("style", ["|", ">"])
+def test_a_tab_inside_a_block_scalar_is_text(style: str) -> None:
+    """A tab that starts a line of block text, after its indentation, is read as text."""
+    root = read_yaml(f"note: {style}\n  \tindented\n".encode(), "my.yaml")
+    assert root is not None and root.pairs is not None
+    assert root.pairs[0][1].value == "\tindented\n"
+
+
+def test_a_tab_before_block_text_is_still_indentation() -> None:
+    """A tab where the block's indentation should be is still named as indentation."""
+    with pytest.raises(RoutineFileError) as caught:
+        read_yaml(b"note: |\n\tindented\n", "my.yaml")
+    assert str(caught.value) == (
+        "my.yaml:2:1: a tab character is used for indentation; YAML needs spaces"
+    )

@@ -210,18 +210,41 @@ def read_yaml(data: bytes, filename: str) -> Node | None:
         message = "not a UTF-8 text file (is it a YAML routine?)"
         raise RoutineFileError([Problem(filename, line, column, "", message)]) from None
     _refuse_raw_control(text, filename)
+    try:
+        return _compose(text, filename, _Loader)
+    except _TabInBlockText:
+        return _compose(text, filename, yaml.SafeLoader)
+
+
+class _TabInBlockText(Exception):
+    """libyaml refused a tab that starts a line of block text (| or >), after its indentation.
+
+    The YAML spec allows it and PyYAML's own parser reads it as text, so the file is read
+    again with that parser rather than told it is indented with a tab; that costs time only
+    for the few files with such a tab.
+    """
+
+
+def _compose(text: str, filename: str, loader_class: Any) -> Node | None:
+    """Drive one parser over ``text``, building nodes; errors become RoutineFileError."""
     builder = _Builder(filename)
-    loader = _Loader(text)
+    loader = loader_class(text)
     try:
         while loader.check_event():
             _apply(builder, loader, loader.get_event())
     except yaml.MarkedYAMLError as exc:
+        if loader_class is not yaml.SafeLoader and _is_tab_in_block_text(exc):
+            raise _TabInBlockText from None
         raise builder.fail(exc.problem_mark, _syntax_message(exc, text)) from None
     except yaml.YAMLError as exc:
         raise builder.fail(None, f"not valid YAML: {exc}") from None
     finally:
         loader.dispose()
     return builder.root
+
+
+def _is_tab_in_block_text(exc: yaml.MarkedYAMLError) -> bool:
+    return exc.context == "while scanning a block scalar" and "tab" in (exc.problem or "")
 
 
 def _refuse_raw_control(text: str, filename: str) -> None:
