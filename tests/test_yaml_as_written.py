@@ -13,7 +13,7 @@ from psoas_cli.config import load_defaults
 from psoas_cli.durations import misread_number, parse_duration
 from psoas_cli.errors import RoutineFileError
 from psoas_cli.library.loader import parse_routine
-from psoas_cli.library.model import Exercise, HoldStep, Routine, Sides
+from psoas_cli.library.model import Exercise, HoldStep, Routine, Sides, StepKind
 from psoas_cli.library.schema import routine_schema
 from psoas_cli.library.yaml_reader import read_yaml
 
@@ -200,3 +200,14 @@ def test_a_tab_before_block_text_is_still_indentation() -> None:
     assert str(caught.value) == (
         "my.yaml:2:1: a tab character is used for indentation; YAML needs spaces"
     )
+
+
+def test_schema_steps_and_durations_carry_titles() -> None:
+    """Editors name a wrong step or duration by its title, not only "Expected number"."""
+    defs = routine_schema()["$defs"]
+    steps = ["step", "alternative", *(f"{kind.value}Step" for kind in StepKind)]
+    assert all(defs[name].get("title") for name in steps)
+    duration = defs["duration"]
+    assert duration["title"] == "a duration: 30, 30s, 2m or 1:30"
+    assert all(branch["title"] == duration["title"] for branch in duration["oneOf"])
+    assert "30, 30s, 2m or 1:30" in duration["description"]
