@@ -211,3 +211,16 @@ def test_schema_steps_and_durations_carry_titles() -> None:
     assert duration["title"] == "a duration: 30, 30s, 2m or 1:30"
     assert all(branch["title"] == duration["title"] for branch in duration["oneOf"])
     assert "30, 30s, 2m or 1:30" in duration["description"]
+
+
+@pytest.mark.parametrize(("reps", "why"), [("010", "010 starts with 0"), ("0x0A", "0x0A is a")])
+def test_counts_yaml_misreads_are_refused(
+    reps: str, why: str, exercises: dict[str, Exercise]
+) -> None:
+    """A count YAML 1.1 would read as another number (010 is 8) is refused too."""
+    found = problems(
+        f"title: T\nsteps:\n  - {{exercise: couch-stretch, reps: {reps}}}\n", exercises
+    )
+    assert len(found) == 1
+    assert found[0].startswith(f"my.yaml:3:37: steps[0].reps: {why}")
+    assert found[0].endswith("; write it in decimal, like 10")

@@ -267,9 +267,16 @@ class FieldReader:
         return seconds
 
     def count(self, node: Node, path: str, *, most: int) -> int | None:
-        """A whole number from 1 to ``most``; true and false are not numbers here."""
+        """A whole number from 1 to ``most``; true and false are not numbers here.
+
+        A number YAML 1.1 misread (010 as 8, 0x0A as 10) is refused, as for durations.
+        """
         self.visit(node)
         value = node.value
+        why = misread_number(node.written) if node.written is not None else None
+        if why is not None:
+            self.report(node, path, f"{why}; write it in decimal, like 10")
+            return None
         if not isinstance(value, int) or isinstance(value, bool) or node.items is not None:
             self.report(node, path, f"expected a whole number, got {describe(node)}")
             return None
