@@ -224,3 +224,10 @@ def test_counts_yaml_misreads_are_refused(
     assert len(found) == 1
     assert found[0].startswith(f"my.yaml:3:37: steps[0].reps: {why}")
     assert found[0].endswith("; write it in decimal, like 10")
+
+
+def test_a_wrong_duration_names_every_form(exercises: dict[str, Exercise]) -> None:
+    """The message for a wrong duration lists the same forms as the schema's title."""
+    assert hold_problems("thirty", exercises) == [
+        'my.yaml:3:37: steps[0].hold: expected a duration like 30, 30s, 2m or 1:30, got "thirty"'
+    ]

@@ -252,7 +252,9 @@ class FieldReader:
             return None
         seconds = parse_duration(written) if node.items is None and node.pairs is None else None
         if seconds is None:
-            self.report(node, path, f"expected a duration like 30s or 2m, got {describe(node)}")
+            self.report(
+                node, path, f"expected a duration like 30, 30s, 2m or 1:30, got {describe(node)}"
+            )
             return None
         if seconds < 0 or (seconds == 0 and not zero_ok):
             self.report(node, path, f"must be more than 0 s, got {describe(node)}")
