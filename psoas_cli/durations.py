@@ -1,4 +1,9 @@
-"""Durations as people write them in routine files (45, 45s, 2m, 1m30s) and as we print them."""
+"""Durations as people write them in routine files (45, 45s, 2m, 1m30s, 1:30) and as we print them.
+
+A clock form like 1:30 is always minutes and seconds (1:02:03 adds hours), whether YAML saw
+it quoted or not: YAML 1.1 would read an unquoted 1:30 as the base-60 number 90 but 0:45 as
+text, and one rule for both is what people expect.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,44 @@ _DURATION = re.compile(
     r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m(?:in)?)?(?:(?P<s>\d+(?:\.\d+)?)s(?:ec)?)?$"
 )
 
+_CLOCK = re.compile(r"^(?:(?P<h>\d+):(?=[0-5]\d:))?(?P<m>\d+):(?P<s>[0-5]\d(?:\.\d+)?)$")
+_HEX = re.compile(r"^[-+]?0x[0-9a-f_]+$")
+_OCTAL = re.compile(r"^[-+]?0o[0-7_]+$")
+_BINARY = re.compile(r"^[-+]?0b[01_]+$")
+_LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
+_UNDERSCORE = re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?$")
+
+
+def misread_number(text: str) -> str | None:
+    """Why ``text`` is not a plain decimal number although it looks like one, or None.
+
+    YAML 1.1 reads 030 as octal 24, 0x1E as 30 and 1_000 as 1000, so an unquoted value in a
+    routine file would silently mean another number; quoted, the same text is refused too,
+    so that quoting never changes what a duration means.
+    """
+    word = text.strip()
+    lower = word.lower()
+    if _HEX.match(lower):
+        return f"{word} is a hexadecimal number"
+    if _OCTAL.match(lower):
+        return f"{word} is an octal number"
+    if _BINARY.match(lower):
+        return f"{word} is a binary number"
+    if _LEADING_ZERO.match(lower):
+        digits = lower.lstrip("+-").replace("_", "")
+        octal = f" ({word} is {int(digits, 8)})" if set(digits) <= set("01234567") else ""
+        return f"{word} starts with 0, which YAML reads as an octal number{octal}"
+    if "_" in lower and _UNDERSCORE.match(lower):
+        return f"{word} has an underscore, which YAML drops ({word} is {word.replace('_', '')})"
+    return None
+
 
 def parse_duration(value: object) -> float | None:
-    """Seconds for a duration value, or None when it is not one (the caller words the error)."""
+    """Seconds for a duration value, or None when it is not one (the caller words the error).
+
+    Numbers are seconds; text may also be 45s, 2m, 1m30s, 1h5m, or the clock forms 1:30
+    (minutes:seconds) and 1:02:03.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
@@ -23,6 +63,10 @@ def parse_duration(value: object) -> float | None:
         return float(text) if text and math.isfinite(float(text)) else None
     except ValueError:
         pass
+    clock = _CLOCK.match(text)
+    if clock is not None:
+        hours, minutes, seconds = (clock.group(k) for k in ("h", "m", "s"))
+        return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
     match = _DURATION.match(text)
     if not text or match is None or not any(match.groupdict().values()):
         return None

@@ -227,7 +227,7 @@ def test_validate_reports_everything(tmp_path: Path) -> None:
         f"{tmp_path / 'missing.yaml'}: no such file",
         f"{good}: ok, routine good (1 step, 0:35)",
         f"{bad}:2:1: levl: unknown field for a routine; did you mean 'level'?",
-        f'{bad}:4:11: steps[0].rest: expected a duration like 30s or 2m, got "never"',
+        f'{bad}:4:11: steps[0].rest: expected a duration like 30, 30s, 2m or 1:30, got "never"',
         "3 files checked, 2 with problems.",
     ]
 

@@ -260,7 +260,7 @@ def test_error_format_matches_the_documented_example(exercises: dict[str, Exerci
         hold: thirty
     """
     assert problems(text, exercises) == [
-        'my.yaml:6:11: steps[2].hold: expected a duration like 30s or 2m, got "thirty"'
+        'my.yaml:6:11: steps[2].hold: expected a duration like 30, 30s, 2m or 1:30, got "thirty"'
     ]
 
 
@@ -328,7 +328,7 @@ def test_unknown_exercise_suggests_closest_id(exercises: dict[str, Exercise]) ->
     ("hold", "message"),
     [
         ("0", "must be more than 0 s, got 0"),
-        ("-5s", 'expected a duration like 30s or 2m, got "-5s"'),
+        ("-5s", 'expected a duration like 30, 30s, 2m or 1:30, got "-5s"'),
         ("-5", "must be more than 0 s, got -5"),
         ("3h", "3 h is too long; the most here is 1 h"),
         ("61m", "1 h 1 min is too long; the most here is 1 h"),

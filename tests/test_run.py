@@ -261,7 +261,8 @@ def test_config_file_mistakes_name_file_line_and_field(psoas_home: Path) -> None
     result = CliRunner().invoke(cli, ["run", "daily-10min", "--dry-run"])
     assert result.exit_code == 1
     assert (
-        f'{config}:2:9: run.prep: expected a duration like 30s or 2m, got "soon"' in result.output
+        f'{config}:2:9: run.prep: expected a duration like 30, 30s, 2m or 1:30, got "soon"'
+        in result.output
     )
     assert f"{config}:3:3: run.loud: unknown field for 'run' settings" in result.output
     assert result.output.index(":2:9:") < result.output.index(":3:3:")

@@ -13,7 +13,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TypeAlias, TypedDict, TypeVar
 
-from psoas_cli.durations import format_clock, format_duration, parse_duration
+from psoas_cli.durations import format_clock, format_duration, misread_number, parse_duration
 from psoas_cli.errors import Problem, RoutineFileError
 from psoas_cli.library.model import (
     DEFAULT_ACTION,
@@ -240,11 +240,21 @@ class FieldReader:
     def duration(
         self, node: Node, path: str, *, most: float, zero_ok: bool = False
     ) -> float | None:
-        """Seconds from 30, 30s or 1m30s: above 0 (or 0 where ``zero_ok``), at most ``most``."""
+        """Seconds from 30, 30s, 1m30s or 1:30: above 0 (or 0 where ``zero_ok``), at most ``most``.
+
+        Read from the text as written, so YAML 1.1's own reading of 030 or 1:30 never counts.
+        """
         self.visit(node)
-        seconds = parse_duration(node.value) if node.items is None and node.pairs is None else None
+        written = node.value if node.written is None else node.written
+        why = misread_number(written) if isinstance(written, str) else None
+        if why is not None:
+            self.report(node, path, f"{why}; write seconds in decimal, like 30 or 30s")
+            return None
+        seconds = parse_duration(written) if node.items is None and node.pairs is None else None
         if seconds is None:
-            self.report(node, path, f"expected a duration like 30s or 2m, got {describe(node)}")
+            self.report(
+                node, path, f"expected a duration like 30, 30s, 2m or 1:30, got {describe(node)}"
+            )
             return None
         if seconds < 0 or (seconds == 0 and not zero_ok):
             self.report(node, path, f"must be more than 0 s, got {describe(node)}")
@@ -259,9 +269,16 @@ class FieldReader:
         return seconds
 
     def count(self, node: Node, path: str, *, most: int) -> int | None:
-        """A whole number from 1 to ``most``; true and false are not numbers here."""
+        """A whole number from 1 to ``most``; true and false are not numbers here.
+
+        A number YAML 1.1 misread (010 as 8, 0x0A as 10) is refused, as for durations.
+        """
         self.visit(node)
         value = node.value
+        why = misread_number(node.written) if node.written is not None else None
+        if why is not None:
+            self.report(node, path, f"{why}; write it in decimal, like 10")
+            return None
         if not isinstance(value, int) or isinstance(value, bool) or node.items is not None:
             self.report(node, path, f"expected a whole number, got {describe(node)}")
             return None
@@ -291,11 +308,23 @@ def describe(node: Node) -> str:
     if value is None:
         return "nothing"
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return _boolean_word(node.written, value)
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
         return '"' + shown.replace('"', '\\"') + '"'
+    if node.written is not None:
+        return node.written if len(node.written) <= 40 else node.written[:37] + "..."
     return str(value)
+
+
+def _boolean_word(written: str | None, value: bool) -> str:
+    """Name a true or false; a word YAML 1.1 took for one (yes, off) says so and how to keep it."""
+    meaning = "true" if value else "false"
+    if written is None or written.lower() == meaning:
+        return meaning
+    return (
+        f'{written}, which YAML reads as {meaning}; put it in quotes ("{written}") to mean the word'
+    )
 
 
 def did_you_mean(word: str, choices: Collection[str]) -> str:

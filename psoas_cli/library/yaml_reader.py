@@ -4,9 +4,10 @@ The composer is driven by parser events rather than ``yaml.compose`` so that dee
 huge files and alias bombs are refused with a clear message before any recursion or
 expansion happens, and so that every value keeps its line and column for error messages.
 Only plain scalars, lists and mappings are accepted; any explicit tag that would build a
-Python object is an error and is never executed. Control characters are refused, written
-raw or as YAML escapes ("\\e", "\\x9b"), since every text in these files ends up on a
-terminal, which would obey them.
+Python object is an error and is never executed. Merge keys (``<<: *base``) are resolved
+here, as each mapping closes, so later readers see plain mappings. Control characters are
+refused, written raw or as YAML escapes ("\\e", "\\x9b"), since every text in these files
+ends up on a terminal, which would obey them.
 """
 
 from __future__ import annotations
@@ -34,7 +35,20 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:timestamp",
 }
 _COLLECTION_TAGS = {"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_BOOL = "tag:yaml.org,2002:bool"
+"""A key YAML reads as true or false (yes: under run in config.yaml) keeps its text."""
 _IMPLICIT_STARTS = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)
+
+
+class _MergeKey:
+    """The value of a ``<<`` key until its mapping closes and the merge replaces it."""
+
+    def __str__(self) -> str:
+        return "<<"
+
+
+MERGE_KEY = _MergeKey()
 
 
 class Node(NamedTuple):
@@ -49,12 +63,18 @@ class Node(NamedTuple):
     value: object = None
     items: list[Node] | None = None
     pairs: list[tuple[Node, Node]] | None = None
+    written: str | None = None
+    """For a plain scalar YAML read as a number, true/false or null: the text as written.
+
+    YAML 1.1 reads 030 as 24, 1:30 as 90 and yes as true; readers look at the text to
+    refuse what was misread and to name the value as the person wrote it.
+    """
 
 
 class _Builder:
     """The state of one event-driven compose: open containers, anchors and counts."""
 
-    __slots__ = ("anchors", "documents", "filename", "nodes", "root", "stack")
+    __slots__ = ("anchors", "documents", "filename", "merged", "nodes", "root", "stack")
 
     def __init__(self, filename: str) -> None:
         self.filename = filename
@@ -62,6 +82,7 @@ class _Builder:
         self.anchors: dict[str, Node] = {}
         self.root: Node | None = None
         self.nodes = 0
+        self.merged = 0
         self.documents = 0
 
     def fail(self, mark: Any, message: str) -> RoutineFileError:
@@ -107,6 +128,65 @@ class _Builder:
         else:
             pending_key.append(node)
 
+    def at_key(self) -> bool:
+        """Whether the next value is a mapping's key: only there is ``<<`` a merge key."""
+        if not self.stack:
+            return False
+        parent, pending_key = self.stack[-1]
+        return parent.pairs is not None and not pending_key
+
+    def close(self) -> None:
+        """End the innermost open list or mapping, resolving any merge keys in a mapping."""
+        node, _ = self.stack[-1]
+        if node.pairs is not None and any(key.value is MERGE_KEY for key, _ in node.pairs):
+            self.merge(node)
+        self.stack.pop()
+
+    def merge(self, node: Node) -> None:
+        """Put the merged mappings' fields in place of each ``<<`` key, as YAML's merge does.
+
+        Keys written in the mapping win, then earlier merged mappings over later ones, so
+        the result never holds a key twice that the file did not. Copied fields count
+        against a budget: a chain of merges could otherwise copy quadratically many.
+        """
+        assert node.pairs is not None
+        seen = {_key(key) for key, _ in node.pairs if key.value is not MERGE_KEY}
+        merged: list[tuple[Node, Node]] = []
+        for key, value in node.pairs:
+            if key.value is not MERGE_KEY:
+                merged.append((key, value))
+                continue
+            for source in self.merge_sources(value):
+                for pair in source.pairs or ():
+                    identity = _key(pair[0])
+                    if pair[0].value is MERGE_KEY or (identity is not None and identity in seen):
+                        continue
+                    seen.add(identity)
+                    merged.append(pair)
+                    self.merged += 1
+                    if self.merged > MAX_NODES:
+                        raise self.fail_at(
+                            value,
+                            f"merge keys copy more than {MAX_NODES:,} values; "
+                            "a routine file is far smaller",
+                        )
+        node.pairs[:] = merged
+
+    def merge_sources(self, value: Node) -> list[Node]:
+        """The mappings a ``<<`` key names: one mapping, or a list of them."""
+        sources = value.items if value.items is not None else [value]
+        if all(source.pairs is not None for source in sources):
+            return sources
+        raise self.fail_at(
+            value,
+            "a merge key (<<) takes a mapping or a list of mappings, like <<: *base; "
+            f"got {_kind(value)}",
+            self.path(str(MERGE_KEY)),
+        )
+
+    def fail_at(self, node: Node, message: str, path: str = "") -> RoutineFileError:
+        return RoutineFileError([Problem(self.filename, node.line, node.column, path, message)])
+
     def open(self, node: Node, anchor: str | None, mark: Any) -> None:
         if len(self.stack) >= MAX_DEPTH:
             raise self.fail(mark, f"values are nested more than {MAX_DEPTH} levels deep")
@@ -130,18 +210,41 @@ def read_yaml(data: bytes, filename: str) -> Node | None:
         message = "not a UTF-8 text file (is it a YAML routine?)"
         raise RoutineFileError([Problem(filename, line, column, "", message)]) from None
     _refuse_raw_control(text, filename)
+    try:
+        return _compose(text, filename, _Loader)
+    except _TabInBlockText:
+        return _compose(text, filename, yaml.SafeLoader)
+
+
+class _TabInBlockText(Exception):
+    """libyaml refused a tab that starts a line of block text (| or >), after its indentation.
+
+    The YAML spec allows it and PyYAML's own parser reads it as text, so the file is read
+    again with that parser rather than told it is indented with a tab; that costs time only
+    for the few files with such a tab.
+    """
+
+
+def _compose(text: str, filename: str, loader_class: Any) -> Node | None:
+    """Drive one parser over ``text``, building nodes; errors become RoutineFileError."""
     builder = _Builder(filename)
-    loader = _Loader(text)
+    loader = loader_class(text)
     try:
         while loader.check_event():
             _apply(builder, loader, loader.get_event())
     except yaml.MarkedYAMLError as exc:
+        if loader_class is not yaml.SafeLoader and _is_tab_in_block_text(exc):
+            raise _TabInBlockText from None
         raise builder.fail(exc.problem_mark, _syntax_message(exc, text)) from None
     except yaml.YAMLError as exc:
         raise builder.fail(None, f"not valid YAML: {exc}") from None
     finally:
         loader.dispose()
     return builder.root
+
+
+def _is_tab_in_block_text(exc: yaml.MarkedYAMLError) -> bool:
+    return exc.context == "while scanning a block scalar" and "tab" in (exc.problem or "")
 
 
 def _refuse_raw_control(text: str, filename: str) -> None:
@@ -180,9 +283,15 @@ def _apply(builder: _Builder, loader: Any, event: Any) -> None:
             )
             raise RoutineFileError([problem])
         tag = _tag(loader, yaml.ScalarNode, event, event.value)
-        if tag not in _SCALAR_TAGS:
+        if tag not in _SCALAR_TAGS and tag != _MERGE_TAG:
             raise builder.fail(mark, _unsupported(str(event.tag)))
-        builder.add(_scalar(loader, tag, event, mark), event.anchor, mark)
+        if tag == _MERGE_TAG:
+            node = Node(mark.line + 1, mark.column + 1, MERGE_KEY if builder.at_key() else "<<")
+        elif tag == _BOOL and builder.at_key():
+            node = Node(mark.line + 1, mark.column + 1, event.value)
+        else:
+            node = _scalar(loader, tag, event, mark)
+        builder.add(node, event.anchor, mark)
     elif isinstance(event, yaml.DocumentStartEvent):
         builder.documents += 1
         if builder.documents > 1:
@@ -200,12 +309,30 @@ def _apply(builder: _Builder, loader: Any, event: Any) -> None:
         )
         builder.open(node, event.anchor, mark)
     elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-        builder.stack.pop()
+        builder.close()
     elif isinstance(event, yaml.AliasEvent):
         target = builder.anchors.get(str(event.anchor))
         if target is None:
             raise builder.fail(mark, f"alias *{event.anchor} names no anchor defined before it")
         builder.add(target, None, mark)
+
+
+def _key(node: Node) -> tuple[type, object] | None:
+    """What makes two keys the same key (1 and true differ); None for a list or mapping key."""
+    if node.items is not None or node.pairs is not None:
+        return None
+    return (type(node.value), node.value)
+
+
+def _kind(node: Node) -> str:
+    """A value's kind, as a message names it."""
+    if node.pairs is not None:
+        return "a mapping"
+    if node.items is not None:
+        return "a list of other values"
+    if node.value is None:
+        return "nothing"
+    return "text" if isinstance(node.value, str) else f"the single value {node.value}"
 
 
 def _unsupported(tag: str) -> str:
@@ -231,7 +358,7 @@ def _scalar(loader: Any, tag: str, event: Any, mark: Any) -> Node:
     if tag in (_STR, "tag:yaml.org,2002:timestamp"):
         return Node(line, column, event.value)
     value = loader.construct_object(yaml.ScalarNode(tag, event.value), deep=True)
-    return Node(line, column, value)
+    return Node(line, column, value, written=event.value)
 
 
 def _syntax_message(exc: yaml.MarkedYAMLError, text: str) -> str:
