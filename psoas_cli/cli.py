@@ -501,7 +501,12 @@ def schema_command(exercise: bool) -> None:
 )
 @click.option("--quiet/--bells", default=False, help="No terminal bells.  [default: bells]")
 @click.option("--voice/--no-voice", default=False, help="Speak the cues (espeak-ng, say…).")
-@click.option("-y", "--yes", is_flag=True, help="Start without waiting for a key.")
+@click.option(
+    "-y",
+    "--yes",
+    is_flag=True,
+    help="Start at once; ask nothing before or after.",
+)
 @click.option(
     "--plain/--live", default=False, help="One line per event, for logs and screen readers."
 )
@@ -759,7 +764,8 @@ def history_import(source: str) -> None:
 def history_delete(record_id: int, yes: bool) -> None:
     """Delete one session, by the ID that `psoas history` shows.
 
-    At a keyboard you are asked first; -y deletes without asking.
+    You are asked first; -y deletes without asking, and is needed without a terminal
+    (in a script or a pipe), where nobody could answer.
 
     \b
     Examples:
@@ -866,7 +872,11 @@ def _delete_record(path: Path, record_id: int, *, ask: bool) -> None:
                 what = f"session {record_id}, whose stored values cannot be read"
     if what is None:
         raise click.ClickException(f"there is no session {record_id}; see psoas history.")
-    if ask and _at_keyboard() and not click.confirm(f"Delete {what}?"):
+    if ask and not _at_keyboard():
+        raise click.UsageError(
+            f"no terminal to ask at: add -y to delete session {record_id} without asking."
+        )
+    if ask and not click.confirm(f"Delete {what}?"):
         click.echo("Kept it.")
         return
     with History.open(path) as history:

@@ -288,10 +288,12 @@ class Session:
     ) -> None:
         """Ask (at a keyboard) how it feels and how the self-checks came out; keep it all.
 
-        Not after Ctrl-C or SIGTERM: whoever sent it wants psoas gone, not a question.
+        Not after Ctrl-C or SIGTERM: whoever sent it wants psoas gone, not a question; nor
+        with --yes, which promises an unattended run that nobody has to answer.
         """
         pain_after = settings.pain_after
-        if keys.interactive and report.outcome is not Outcome.INTERRUPTED:
+        asking = keys.interactive and not settings.yes
+        if asking and report.outcome is not Outcome.INTERRUPTED:
             display.lines([""])
             if pain_after is None:
                 pain_after = ask_pain(keys, self.stdout, PAIN_AFTER_PROMPT).value

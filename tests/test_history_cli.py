@@ -244,3 +244,18 @@ def test_every_config_setting_names_an_option_of_its_command() -> None:
     for command, settings in SETTINGS.items():
         params = {p.name for p in cli.commands[command].params}
         assert set(settings) <= params, command
+
+
+def test_delete_without_a_terminal_needs_yes() -> None:
+    """Nobody can answer "Delete?" through a pipe: a usage error says to add -y; nothing goes."""
+    two_runs()
+    code, _, err = psoas("history", "delete", "1")
+    assert code == 2
+    assert "no terminal to ask at: add -y to delete session 1 without asking." in err
+    assert [d["id"] for d in json.loads(psoas("history", "--json")[1])] == [2, 1]
+
+
+def test_run_help_says_yes_asks_nothing() -> None:
+    """The --yes help says it skips the questions after the run too."""
+    help_text = " ".join(psoas("run", "--help")[1].split())
+    assert "-y, --yes Start at once; ask nothing before or after." in help_text

@@ -276,3 +276,15 @@ def test_a_crash_in_the_display_still_leaves_a_record(
     (session,) = recorded()
     assert (session.outcome, session.steps_done) == (Outcome.INTERRUPTED, 2)
     assert session.active_seconds == pytest.approx(step_ends(daily)[1])
+
+
+def test_yes_at_a_keyboard_asks_nothing_after_the_run(builtin_catalog: Catalog) -> None:
+    """--yes is for unattended runs: no pain question and no self-check wait for an answer."""
+    plan = build_plan(builtin_catalog.routines["hang-test"].routine)
+    keys = ScriptedCommands(FakeClock(), typed=["1", "3"])
+    out = run(plan, keys, RunSettings(plain=True, yes=True))
+    assert "Pain now" not in out
+    assert "Where did the hanging thigh settle?" not in out
+    (session,) = recorded()
+    assert (session.outcome, session.pain_after, session.checks) == (Outcome.COMPLETED, None, ())
+    assert keys.typed == ["1", "3"]
