@@ -421,3 +421,17 @@ def test_show_dry_run_and_json_name_the_other_option() -> None:
     assert kneeling["alternative"]["when"] == "the kneeling stretch makes your low back arch"
     assert kneeling["alternative"]["seconds"] == 85.0
     assert "Overhead kneeling psoas stretch" in run("show", "release-20min", "--markdown").output
+
+
+def test_a_broken_user_routine_asked_for_by_name_says_what_is_wrong(
+    user_routine: Callable[[str, str], Path],
+) -> None:
+    """show and run name the file's problem instead of "no routine named"."""
+    path = user_routine("my-flow.yaml", "title: T\nsteps: []\n")
+    for command in ("show", "run"):
+        result = CliRunner().invoke(cli, [command, "my-flow"])
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"Error: the routine my-flow in {path} cannot be used:\n"
+            f"{path}:2:8: steps: a routine needs at least one step\n"
+        )
