@@ -818,7 +818,15 @@ def _print_history_table(*, since: date | None, routine: str | None, limit: int 
 
     wanted = LIST_SIZE if limit is None else limit
     records, total = _read_history(since=since, routine=routine, limit=wanted)
-    print_history(make_console(), records, total)
+    print_history(make_console(), records, total, _filter_words(since=since, routine=routine))
+
+
+def _filter_words(*, since: date | None, routine: str | None) -> str:
+    """The options that chose which sessions to list, written as they could be typed."""
+    words = [] if since is None else [f"--since {since.isoformat()}"]
+    if routine is not None:
+        words.append(f"--routine {routine}")
+    return " ".join(words)
 
 
 def _import_history(path: Path, source: str) -> None:

@@ -259,3 +259,11 @@ def test_run_help_says_yes_asks_nothing() -> None:
     """The --yes help says it skips the questions after the run too."""
     help_text = " ".join(psoas("run", "--help")[1].split())
     assert "-y, --yes Start at once; ask nothing before or after." in help_text
+
+
+def test_a_filter_that_matches_nothing_says_so() -> None:
+    """With sessions recorded, an empty filtered list names the filter, not "recorded yet"."""
+    two_runs()
+    assert psoas("history", "--routine", "nope") == (0, "No sessions match --routine nope.\n", "")
+    filtered = psoas("history", "--since", "2026-01-01", "--routine", "nope")
+    assert filtered[1] == "No sessions match --since 2026-01-01 --routine nope.\n"

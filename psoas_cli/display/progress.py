@@ -62,13 +62,20 @@ def _outcome(outcome: Outcome) -> str:
     return outcome.value
 
 
-def print_history(console: Console, records: Sequence[RunRecord], total: int) -> None:
+def print_history(
+    console: Console, records: Sequence[RunRecord], total: int, filters: str = ""
+) -> None:
     """Sessions newest first: a table, or two lines each on a narrow terminal.
 
-    Names and notes may come from an imported file, so they are printed ``visible``.
+    ``filters`` are the options that chose them, as typed; an empty list under a filter
+    names it, so nobody reads "no sessions yet" and thinks their history is gone. Names
+    and notes may come from an imported file, so they are printed ``visible``.
     """
     if not records:
-        console.print("No sessions recorded yet. Start one with: psoas run daily-10min")
+        if filters:
+            console.print(Text(visible(f"No sessions match {filters}.")))
+        else:
+            console.print("No sessions recorded yet. Start one with: psoas run daily-10min")
         return
     if console.width < NARROW:
         for r in records:
