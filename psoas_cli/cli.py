@@ -27,7 +27,7 @@ from psoas_cli.limits import (
     MIN_SPEED,
     clamped_setting,
 )
-from psoas_cli.text import visible
+from psoas_cli.text import counted, visible
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -841,7 +841,11 @@ def _import_history(path: Path, source: str) -> None:
         added = history.import_records(records)
     skipped = len(records) - added
     already = f"; {skipped} {'was' if skipped == 1 else 'were'} already here" if skipped else ""
-    click.echo(visible(f"Imported {added} of {len(records)} sessions from {source_file}{already}."))
+    click.echo(
+        visible(
+            f"Imported {added} of {counted(len(records), 'session')} from {source_file}{already}."
+        )
+    )
 
 
 def _export_history(records: list[RunRecord], target: str) -> None:
@@ -861,7 +865,7 @@ def _export_history(records: list[RunRecord], target: str) -> None:
             visible(f"{path} already exists; choose another name or remove it first.")
         )
     write_new_file(path, text)
-    click.echo(f"Exported {len(records)} sessions to {path}.", err=True)
+    click.echo(f"Exported {counted(len(records), 'session')} to {path}.", err=True)
 
 
 def _delete_record(path: Path, record_id: int, *, ask: bool) -> None:

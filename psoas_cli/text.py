@@ -23,3 +23,9 @@ def escaped(char: str) -> str:
 def visible(text: str) -> str:
     """``text`` with each control character replaced by its escaped form; tab and newline stay."""
     return CONTROL.sub(lambda match: escaped(match.group()), text)
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless n is 1: the one place that rule lives, so no
+    message says "1 sessions" or "2 step"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -267,3 +267,16 @@ def test_a_filter_that_matches_nothing_says_so() -> None:
     assert psoas("history", "--routine", "nope") == (0, "No sessions match --routine nope.\n", "")
     filtered = psoas("history", "--since", "2026-01-01", "--routine", "nope")
     assert filtered[1] == "No sessions match --since 2026-01-01 --routine nope.\n"
+
+
+def test_one_session_is_counted_in_the_singular(tmp_path: Path) -> None:
+    """Export, import and stats say "1 session", not "1 sessions"."""
+    assert psoas("run", "breathing-minute", "--no-prep")[0] == 0
+    target = tmp_path / "one.json"
+    assert psoas("history", "export", str(target))[2] == f"Exported 1 session to {target}.\n"
+    assert psoas("history", "import", str(target))[1] == (
+        f"Imported 0 of 1 session from {target}; 1 was already here.\n"
+    )
+    stats = psoas("stats", "--goal", "1")[1]
+    assert "This week: 1 of 1 session " in stats
+    assert "In all: 1 session, 1 min" in stats

@@ -23,6 +23,7 @@ from psoas_cli.library.model import (
     Step,
 )
 from psoas_cli.library.plan import Plan, PlanOptions, breath_cycles, step_seconds
+from psoas_cli.text import counted
 
 _SIDES = {
     Sides.NONE: "",
@@ -77,11 +78,11 @@ def dose_text(step: Step) -> str:
         amount = (
             f"{format_duration(step.duration)} ({cycles} breaths)"
             if step.duration is not None
-            else f"{cycles} breath{'s' if cycles != 1 else ''}"
+            else counted(cycles, "breath")
         )
         parts = [breath_text(step.pattern), amount]
     else:
-        parts = [f"{step.reps} rep{'s' if step.reps != 1 else ''}"]
+        parts = [counted(step.reps, "rep")]
     if _SIDES[step.sides]:
         parts.append(_SIDES[step.sides])
     if isinstance(step, HoldStep | MoveStep | RepsStep) and step.sets > 1:

@@ -21,6 +21,7 @@ from psoas_cli.library.model import Exercise, ExerciseStep, RepsStep, Sides, Ste
 from psoas_cli.library.plan import SECONDS_PER_SELF_PACED_REP, Plan, Segment, SegmentKind
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import GET_READY, RunReport
+from psoas_cli.text import counted
 
 K = SegmentKind
 
@@ -255,7 +256,7 @@ def safety_lines(plan: Plan, speed: float = 1.0) -> list[str]:
     routine = plan.routine
     about = "about " if plan.approximate else ""
     count = len(plan.step_indices)
-    steps = f"{count} step{'s' if count != 1 else ''}"
+    steps = counted(count, "step")
     lines = [f"{routine.title}: {steps}, {about}{format_clock(plan.total)}"]
     if speed != 1:
         lines.append(f"At {speed:g}x speed: {about}{format_clock(plan.total / speed)}")
