@@ -435,3 +435,10 @@ def test_a_broken_user_routine_asked_for_by_name_says_what_is_wrong(
             f"Error: the routine my-flow in {path} cannot be used:\n"
             f"{path}:2:8: steps: a routine needs at least one step\n"
         )
+
+
+def test_piped_show_has_no_trailing_padding() -> None:
+    """A routine and an exercise printed into a pipe end each line at its last character."""
+    for name in ("daily-10min", "couch-stretch"):
+        output = run("show", name).output
+        assert [line for line in output.splitlines() if line != line.rstrip()] == []

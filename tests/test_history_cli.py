@@ -280,3 +280,12 @@ def test_one_session_is_counted_in_the_singular(tmp_path: Path) -> None:
     stats = psoas("stats", "--goal", "1")[1]
     assert "This week: 1 of 1 session " in stats
     assert "In all: 1 session, 1 min" in stats
+
+
+def test_piped_stats_and_history_have_no_trailing_padding() -> None:
+    """stats and the history table printed into a pipe end each line at its last character."""
+    two_runs()
+    for command in ("stats", "history"):
+        output = psoas(command)[1]
+        assert output.strip()
+        assert [line for line in output.splitlines() if line != line.rstrip()] == []
