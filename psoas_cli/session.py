@@ -57,6 +57,7 @@ from psoas_cli.run.terminal import (
     is_terminal,
     raw_keys,
     sigterm_interrupts,
+    terminal_columns,
 )
 
 if TYPE_CHECKING:
@@ -334,7 +335,8 @@ class Session:
         if wants_plain(self.stdout, settings.plain):
             from psoas_cli.display.plain import PlainDisplay  # noqa: PLC0415
 
-            return PlainDisplay(self.stdout, plan, interactive=interactive)
+            width = terminal_columns(self.stdout)
+            return PlainDisplay(self.stdout, plan, interactive=interactive, width=width)
         from psoas_cli.display.live import LiveDisplay, make_live_console  # noqa: PLC0415
 
         console = make_live_console(self.stdout)

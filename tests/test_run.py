@@ -12,11 +12,13 @@ from rich.console import Console
 
 from psoas_cli.cli import cli
 from psoas_cli.display.live import LiveDisplay, big
+from psoas_cli.display.plain import PlainDisplay
 from psoas_cli.library.catalog import Catalog, load_catalog
 from psoas_cli.library.guidance import BEFORE_YOU_START, RED_FLAGS
 from psoas_cli.library.plan import Plan, SegmentKind, build_plan
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import Command, Moment, Paused, RunReport, SegmentStarted, Tick
+from psoas_cli.run.narration import safety_lines
 from psoas_cli.session import RunSettings
 
 K = SegmentKind
@@ -370,3 +372,43 @@ def test_without_a_keyboard_the_other_option_is_named_with_its_dose() -> None:
         "(breathe in 4 s, out 6 s, 4 breaths, each side) is the other option; it can be chosen "
         "at a keyboard, so this run times the main one."
     ) in text
+
+
+def assert_bullets_hang(lines: list[str], width: int) -> None:
+    """Every line fits, and each line after a bullet's first is indented under its text."""
+    assert all(len(line) <= width for line in lines)
+    in_bullet = False
+    for line in lines:
+        if line.startswith("  • "):
+            in_bullet = True
+        elif in_bullet and line:
+            assert line.startswith("    ") and not line.startswith("     "), line
+        else:
+            in_bullet = False
+
+
+def test_wrapped_safety_bullets_keep_their_indent_on_the_live_screen(
+    builtin_catalog: Catalog,
+) -> None:
+    """At 40 columns each safety bullet wraps under its own text, not the screen's edge."""
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    console = Console(file=io.StringIO(), width=40, height=30, color_system=None, record=True)
+    LiveDisplay(console, plan, interactive=True).lines(safety_lines(plan))
+    lines = console.export_text().splitlines()
+    assert sum(line.startswith("    ") for line in lines) > 5
+    assert_bullets_hang(lines, 40)
+
+
+def test_wrapped_safety_bullets_keep_their_indent_in_plain_lines(
+    builtin_catalog: Catalog,
+) -> None:
+    """Plain lines at a 40-column terminal wrap the same way; into a pipe they stay whole."""
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    out = io.StringIO()
+    PlainDisplay(out, plan, interactive=False, width=40).lines(safety_lines(plan))
+    lines = out.getvalue().splitlines()
+    assert sum(line.startswith("    ") for line in lines) > 5
+    assert_bullets_hang(lines, 40)
+    piped = io.StringIO()
+    PlainDisplay(piped, plan, interactive=False).lines(safety_lines(plan))
+    assert piped.getvalue().splitlines() == safety_lines(plan)
