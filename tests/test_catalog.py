@@ -122,3 +122,16 @@ def test_names_and_paths() -> None:
     assert (
         looks_like_path("my.yaml") and looks_like_path("./x") and not looks_like_path("daily-10min")
     )
+
+
+def test_a_part_of_a_name_suggests_the_names_it_begins_or_is_in() -> None:
+    """'couch' suggests couch-stretch and wall-couch-stretch; names starting with it come first."""
+    with pytest.raises(NotFoundError) as caught:
+        load_catalog().find("couch")
+    assert str(caught.value) == (
+        "no routine or exercise named 'couch'; did you mean 'couch-stretch' or "
+        "'wall-couch-stretch'?"
+    )
+    with pytest.raises(NotFoundError) as caught:
+        load_catalog().find("bridge")
+    assert caught.value.suggestions == ("bridge-stretch", "block-bridge", "glute-bridge-stretch")

@@ -304,14 +304,29 @@ def did_you_mean(word: str, choices: Collection[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+MAX_SUGGESTIONS = 3
+"""Names a "did you mean" offers at most: enough to choose from, short enough to read."""
+
+MIN_PART = 3
+"""Letters a name needs before it is looked for inside other names; 'a' is in most."""
+
+
 def suggest(name: str, candidates: Iterable[str]) -> list[str]:
-    """The closest known name, if any is close enough to be what was meant.
+    """The names that were probably meant: those starting with ``name``, then those holding
+    it, since people type the first word ('couch' for couch-stretch); failing that, the one
+    closest in spelling.
 
     difflib is imported only when a name is wrong: it is slow to import for the common case.
     """
+    known = sorted(set(candidates))
+    if len(name) >= MIN_PART:
+        starting = [c for c in known if c.startswith(name)]
+        holding = [c for c in known if name in c and c not in starting]
+        if starting or holding:
+            return [*starting, *holding][:MAX_SUGGESTIONS]
     import difflib  # noqa: PLC0415
 
-    return difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return difflib.get_close_matches(name, known, n=1, cutoff=0.6)
 
 
 def parse_exercise(data: bytes, filename: str) -> Exercise:
