@@ -442,3 +442,20 @@ def test_piped_show_has_no_trailing_padding() -> None:
     for name in ("daily-10min", "couch-stretch"):
         output = run("show", name).output
         assert [line for line in output.splitlines() if line != line.rstrip()] == []
+
+
+def test_a_routine_without_equipment_lists_what_its_exercises_need(
+    user_routine: Callable[[str, str], Path],
+) -> None:
+    """No equipment field: the exercises' equipment, each once; an explicit [] means none."""
+    steps = (
+        "steps:\n  - {exercise: couch-stretch, hold: 30}\n  - {exercise: band-marching, reps: 8}\n"
+    )
+    user_routine("mine.yaml", "title: Mine\n" + steps)
+    user_routine("bare.yaml", "title: Bare\nequipment: []\n" + steps)
+    data = {r["name"]: r for r in json.loads(run("list", "--json").output)}
+    assert data["mine"]["equipment"] == ["mat", "knee pad", "wall or couch", "loop band"]
+    assert data["bare"]["equipment"] == []
+    assert "Equipment: mat, knee pad, wall or couch, loop band" in " ".join(
+        run("show", "mine").output.split()
+    )

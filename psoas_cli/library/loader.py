@@ -413,7 +413,7 @@ def _routine(
     steps = _steps(reader, *found["steps"], exercises) if "steps" in found else None
     if reader.problems or name is None or title is None or steps is None or level is None:
         return None
-    return Routine(
+    routine = Routine(
         name=name,
         title=title,
         steps=steps,
@@ -425,6 +425,16 @@ def _routine(
         tags=lists.get("tags") or (),
         safety=lists.get("safety") or (),
     )
+    if "equipment" in found:
+        return routine
+    return replace(routine, equipment=equipment_used(routine))
+
+
+def equipment_used(routine: Routine) -> tuple[str, ...]:
+    """What a routine's exercises need, each once in order of first use: the equipment of a
+    routine that names none, so list and show still say what to get out before starting.
+    (An explicit ``equipment: []`` is the writer saying none is needed.)"""
+    return tuple(dict.fromkeys(item for ex in routine.exercises for item in ex.equipment))
 
 
 def _default_slug(reader: FieldReader, root: Node, default_name: str) -> str | None:
