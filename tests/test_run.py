@@ -19,7 +19,7 @@ from psoas_cli.library.plan import Plan, SegmentKind, build_plan
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import Command, Moment, Paused, RunReport, SegmentStarted, Tick
 from psoas_cli.run.narration import safety_lines
-from psoas_cli.session import RunSettings
+from psoas_cli.session import RunSettings, make_plan
 
 K = SegmentKind
 
@@ -412,3 +412,15 @@ def test_wrapped_safety_bullets_keep_their_indent_in_plain_lines(
     piped = io.StringIO()
     PlainDisplay(piped, plan, interactive=False).lines(safety_lines(plan))
     assert piped.getvalue().splitlines() == safety_lines(plan)
+
+
+def test_from_a_later_step_the_summary_numbers_steps_as_the_screen_does(
+    builtin_catalog: Catalog,
+) -> None:
+    """After --from 4 of 5 the opening and the summary say steps 4 to 5 of 5, as each step does."""
+    settings = RunSettings(start_step=3, history_wanted=False)
+    plan = make_plan(builtin_catalog.routines["daily-10min"].routine, settings)
+    text = plain_run(plan, settings)[0]
+    assert "Step 4 of 5: Band hip flexion" in text
+    assert "Daily 10-minute psoas routine: steps 4 to 5 of 5, about 5:24\n" in text
+    assert "Steps done: 2 of 2 (steps 4 to 5 of 5).\n" in text

@@ -251,13 +251,26 @@ def progress_text(position: float, total: float, step: tuple[int, int]) -> str:
     return f"{format_clock(position)} of {format_clock(total)} · step {step[0]} of {step[1]}"
 
 
+def started_later(plan: Plan) -> bool:
+    """Whether the plan begins after the routine's first step (a run with --from)."""
+    return bool(plan.step_indices) and plan.step_indices[0] > 0
+
+
+def steps_covered(plan: Plan) -> str:
+    """The steps a plan covers, numbered as each step's own line numbers them: '5 steps',
+    or after --from 'steps 4 to 5 of 5', never '2 steps' that the screen calls 4 and 5."""
+    if not started_later(plan):
+        return counted(len(plan.step_indices), "step")
+    first, last = plan.step_indices[0] + 1, plan.step_indices[-1] + 1
+    total = len(plan.routine.steps)
+    return f"step {last} of {total}" if first == last else f"steps {first} to {last} of {total}"
+
+
 def safety_lines(plan: Plan, speed: float = 1.0) -> list[str]:
     """What to read before starting: have pain assessed, the routine's notes, when to stop."""
     routine = plan.routine
     about = "about " if plan.approximate else ""
-    count = len(plan.step_indices)
-    steps = counted(count, "step")
-    lines = [f"{routine.title}: {steps}, {about}{format_clock(plan.total)}"]
+    lines = [f"{routine.title}: {steps_covered(plan)}, {about}{format_clock(plan.total)}"]
     if speed != 1:
         lines.append(f"At {speed:g}x speed: {about}{format_clock(plan.total / speed)}")
     lines += ["", "Before you start:"]
@@ -310,6 +323,8 @@ def summary(plan: Plan, report: RunReport) -> Summary:
         Outcome.INTERRUPTED: f"Interrupted {plan.routine.name} after {time_done}.",
     }
     detail = f"Steps done: {done} of {report.steps_total}"
+    if started_later(plan):
+        detail += f" ({steps_covered(plan)})"
     if report.steps_skipped:
         skipped = ", ".join(step_name(plan.step(i)) for i in report.steps_skipped)
         detail += f"; skipped: {skipped}"
