@@ -14,7 +14,9 @@ from psoas_cli.cli import cli
 from psoas_cli.display.live import LiveDisplay, big
 from psoas_cli.display.plain import PlainDisplay
 from psoas_cli.library.catalog import Catalog, load_catalog
+from psoas_cli.library.describe import step_name
 from psoas_cli.library.guidance import BEFORE_YOU_START, RED_FLAGS
+from psoas_cli.library.model import NoteStep
 from psoas_cli.library.plan import Plan, SegmentKind, build_plan
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import Command, Moment, Paused, RunReport, SegmentStarted, Tick
@@ -424,3 +426,35 @@ def test_from_a_later_step_the_summary_numbers_steps_as_the_screen_does(
     assert "Step 4 of 5: Band hip flexion" in text
     assert "Daily 10-minute psoas routine: steps 4 to 5 of 5, about 5:24\n" in text
     assert "Steps done: 2 of 2 (steps 4 to 5 of 5).\n" in text
+
+
+def test_a_note_step_is_called_by_what_it_says(builtin_catalog: Catalog) -> None:
+    """The hang test's first step is named by its note, in show and in the run, not "Note"."""
+    plan = build_plan(builtin_catalog.routines["hang-test"].routine)
+    text = plain_run(plan, RunSettings(history_wanted=False))[0]
+    assert (
+        "Step 1 of 2: Sit on the end of a firm bench or bed, then lie back with your hips near "
+        "the edge.\n"
+    ) in text
+    shown = CliRunner().invoke(cli, ["show", "hang-test"]).output
+    assert "1  Sit on the end of a firm bench or bed" in shown
+    assert "Note" not in shown.replace("Note where", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Stand up.", "Stand up"),
+        (
+            "Sit on the end of a firm bench or bed, then lie back.",
+            "Sit on the end of a firm bench or bed",
+        ),
+        (
+            "Kneel down slowly and carefully in front of the wall with a cushion under the knee",
+            "Kneel down slowly and carefully in…",
+        ),
+    ],
+)
+def test_a_note_title_is_its_first_clause_shortened(text: str, title: str) -> None:
+    """A note's title is its text up to the first clause break, at most 40 characters."""
+    assert step_name(NoteStep(text=text, duration=5.0)) == title

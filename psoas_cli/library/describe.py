@@ -6,6 +6,7 @@ all describe a dose the same way.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from psoas_cli.durations import format_duration
@@ -39,8 +40,25 @@ def step_name(step: Step) -> str:
     if isinstance(step, RestStep):
         return "Rest"
     if isinstance(step, NoteStep):
-        return "Note"
+        return note_title(step.text)
     return step.exercise.name
+
+
+NOTE_TITLE_WIDTH = 40
+"""Characters a note's title may take: a table column or a "skipped:" list, not a paragraph."""
+
+CLAUSE_END = re.compile(r"[,;:.!?](?:\s|$)")
+
+
+def note_title(text: str) -> str:
+    """A note named by what it says, as a step list needs: its first clause ("Sit on the end
+    of a firm bench or bed"), cut at a word with an ellipsis when still too long. "Note" for
+    every such step told nobody which one it was."""
+    end = CLAUSE_END.search(text)
+    clause = (text[: end.start()] if end else text).strip()
+    if len(clause) <= NOTE_TITLE_WIDTH:
+        return clause
+    return clause[: NOTE_TITLE_WIDTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def alternative_text(step: Step) -> str | None:

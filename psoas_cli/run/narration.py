@@ -17,7 +17,7 @@ from psoas_cli.library.guidance import (
     STOP_ADVICE,
     STOP_SIGNS,
 )
-from psoas_cli.library.model import Exercise, ExerciseStep, RepsStep, Sides, Step
+from psoas_cli.library.model import Exercise, ExerciseStep, NoteStep, RepsStep, Sides, Step
 from psoas_cli.library.plan import SECONDS_PER_SELF_PACED_REP, Plan, Segment, SegmentKind
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import GET_READY, RunReport
@@ -196,7 +196,10 @@ def introduction(plan: Plan, segment: Segment) -> list[str]:
     """A step's opening lines: its name and dose, key cues and its own stop signs."""
     step = step_of(plan, segment)
     number, count = step_number(plan, segment)
-    lines = [f"Step {number} of {count}: {step_name(step)}: {dose_text(step)}"]
+    what = (
+        dose_text(step) if isinstance(step, NoteStep) else f"{step_name(step)}: {dose_text(step)}"
+    )
+    lines = [f"Step {number} of {count}: {what}"]
     exercise = exercise_of(plan, segment)
     if exercise is not None:
         lines += [f"  Keep in mind: {cue}" for cue in key_cues(plan, segment)]
