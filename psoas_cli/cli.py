@@ -225,17 +225,39 @@ class LevelType(click.ParamType["Level"]):
         return [CompletionItem(name) for name in self._names() if name.startswith(incomplete)]
 
 
+def _completion_catalog() -> Catalog | None:
+    """The catalog for shell completion, or None when it cannot load: completion stays
+    silent rather than print an error into the middle of a command line."""
+    from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
+
+    try:
+        return load_catalog()
+    except PsoasError:
+        return None
+
+
+def _complete_file(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Leave a path to the shell's own file completion, which knows the folders."""
+    from click.shell_completion import CompletionItem  # noqa: PLC0415
+
+    return [CompletionItem(incomplete, type="file")]
+
+
 def _complete_names(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
-    """Routine and exercise names for shell completion; silent when anything is wrong."""
+    """Routine and exercise names for shell completion, or files once the word looks like a
+    path (NAME may be one); silent when anything is wrong."""
     from click.shell_completion import CompletionItem  # noqa: PLC0415
 
-    try:
-        from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
+    from psoas_cli.library.catalog import looks_like_path  # noqa: PLC0415
 
-        catalog = load_catalog()
-    except PsoasError:
+    if looks_like_path(incomplete) or incomplete.startswith(("~", ".")):
+        return _complete_file(ctx, param, incomplete)
+    catalog = _completion_catalog()
+    if catalog is None:
         return []
     items = [CompletionItem(name, help=e.routine.title) for name, e in catalog.routines.items()]
     items += [
@@ -243,6 +265,55 @@ def _complete_names(
         for ident, e in catalog.exercises.items()
         if ident not in catalog.routines
     ]
+    return [item for item in items if item.value.startswith(incomplete)]
+
+
+def _complete_routines(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Routine names, for --routine filters."""
+    from click.shell_completion import CompletionItem  # noqa: PLC0415
+
+    catalog = _completion_catalog()
+    names = sorted(catalog.routines) if catalog is not None else []
+    return [CompletionItem(name) for name in names if name.startswith(incomplete)]
+
+
+def _first_word(ctx: click.Context) -> str | None:
+    """The NAME typed before an option still waiting for its value: completing that value,
+    click stops parsing at the option and leaves NAME among the unparsed words."""
+    return next((word for word in ctx.args if not word.startswith("-")), None)
+
+
+def _complete_steps(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """--from's choices for the routine already named: step numbers, then exercise ids, as
+    _step_index accepts them; nothing while no routine can be found."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from click.shell_completion import CompletionItem  # noqa: PLC0415
+
+    from psoas_cli.library.catalog import RoutineEntry, looks_like_path  # noqa: PLC0415
+    from psoas_cli.library.describe import step_name  # noqa: PLC0415
+
+    catalog = _completion_catalog()
+    file_path, name = ctx.params.get("file_path"), ctx.params.get("name") or _first_word(ctx)
+    target = file_path or name
+    if catalog is None or not isinstance(target, str):
+        return []
+    try:
+        if file_path or looks_like_path(target):
+            entry = catalog.with_file(Path(target))
+        else:
+            entry = catalog.find(target)
+    except PsoasError:
+        return []
+    if not isinstance(entry, RoutineEntry):
+        return []
+    steps = entry.routine.steps
+    items = [CompletionItem(str(i + 1), help=step_name(s)) for i, s in enumerate(steps)]
+    items += [CompletionItem(e.id, help=e.name) for e in entry.routine.exercises]
     return [item for item in items if item.value.startswith(incomplete)]
 
 
@@ -468,7 +539,13 @@ def schema_command(exercise: bool) -> None:
 
 @cli.command("run")
 @click.argument("name", required=False, shell_complete=_complete_names)
-@click.option("--file", "file_path", metavar="PATH", help="Run the routine in this file.")
+@click.option(
+    "--file",
+    "file_path",
+    metavar="PATH",
+    shell_complete=_complete_file,
+    help="Run the routine in this file.",
+)
 @click.option(
     "--speed",
     type=SpeedType(min=MIN_SPEED, max=MAX_SPEED),
@@ -476,7 +553,13 @@ def schema_command(exercise: bool) -> None:
     show_default=True,
     help="Divide every duration by this (10 = ten times faster), for previews.",
 )
-@click.option("--from", "start", metavar="STEP", help="Start at this step: its number or exercise.")
+@click.option(
+    "--from",
+    "start",
+    metavar="STEP",
+    shell_complete=_complete_steps,
+    help="Start at this step: its number or exercise.",
+)
 @click.option(
     "--prep",
     default="5s",
@@ -628,7 +711,7 @@ LIST_SIZE = 20
 
 @cli.group("history", invoke_without_command=True)
 @click.option("--since", type=SinceDateType(), metavar="DATE", help=SINCE_HELP)
-@click.option("--routine", metavar="NAME", help=ROUTINE_HELP)
+@click.option("--routine", metavar="NAME", shell_complete=_complete_routines, help=ROUTINE_HELP)
 @click.option(
     "--limit",
     type=click.IntRange(min=0, max=MAX_LIST_LIMIT),
@@ -730,7 +813,7 @@ def _old_history_flags(
 @history_group.command("export", short_help="Write the history to a JSON file.")
 @click.argument("target", metavar="FILE")
 @click.option("--since", type=SinceDateType(), metavar="DATE", help=SINCE_HELP)
-@click.option("--routine", metavar="NAME", help=ROUTINE_HELP)
+@click.option("--routine", metavar="NAME", shell_complete=_complete_routines, help=ROUTINE_HELP)
 def history_export(target: str, since: date | None, routine: str | None) -> None:
     """Write sessions with their ratings and self-checks to FILE as JSON ('-': standard output).
 

@@ -459,3 +459,38 @@ def test_a_routine_without_equipment_lists_what_its_exercises_need(
     assert "Equipment: mat, knee pad, wall or couch, loop band" in " ".join(
         run("show", "mine").output.split()
     )
+
+
+def completed(words: str) -> list[tuple[str, str]]:
+    """(type, value) pairs bash completion offers for the last word of ``psoas WORDS``."""
+    line = f"psoas {words}"
+    env = {
+        "_PSOAS_COMPLETE": "bash_complete",
+        "COMP_WORDS": line,
+        "COMP_CWORD": str(len(line.split()) - (0 if line.endswith(" ") else 1)),
+    }
+    output = CliRunner().invoke(cli, [], env=env, prog_name="psoas").output
+    rows = [row.split(",", 1) for row in output.splitlines() if row]
+    return [(kind, value) for kind, value in rows]
+
+
+def test_a_name_that_is_a_path_completes_as_a_file() -> None:
+    """show, run and run --file hand a path-like word to the shell's own file completion."""
+    assert completed("show ./my") == [("file", "./my")]
+    assert completed("run routines/da") == [("file", "routines/da")]
+    assert completed("run --file my") == [("file", "my")]
+    assert ("plain", "daily-10min") in completed("run dai")
+
+
+def test_from_completes_the_named_routines_steps() -> None:
+    """--from offers the routine's step numbers, then its exercises by what was typed."""
+    offered = [value for _, value in completed("run daily-10min --from ")]
+    assert offered[:5] == ["1", "2", "3", "4", "5"]
+    assert "couch-stretch" in offered
+    assert completed("run daily-10min --from cou") == [("plain", "couch-stretch")]
+    assert completed("run nonsense --from ") == []
+
+
+def test_history_routine_completes_routine_names() -> None:
+    """history --routine offers routine names."""
+    assert completed("history --routine daily") == [("plain", "daily-10min")]
