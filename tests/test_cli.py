@@ -494,3 +494,14 @@ def test_from_completes_the_named_routines_steps() -> None:
 def test_history_routine_completes_routine_names() -> None:
     """history --routine offers routine names."""
     assert completed("history --routine daily") == [("plain", "daily-10min")]
+
+
+def test_a_file_that_is_not_a_routine_is_not_printed(tmp_path: Path) -> None:
+    """show and validate name what the file holds, never its text (it may be anything)."""
+    path = tmp_path / "notes.txt"
+    path.write_text("db password=hunter2\nsecond line\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["show", str(path)])
+    assert result.stderr == (
+        f"Error: {path}:1:1: the top level must be a mapping of fields, got text\n"
+    )
+    assert "hunter2" not in CliRunner().invoke(cli, ["validate", str(path)]).output

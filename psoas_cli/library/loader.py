@@ -281,6 +281,20 @@ class FieldReader:
         return None
 
 
+def kind(node: Node) -> str:
+    """What sort of value a node holds, without its text: for a file that is not a routine
+    at all, whose text (notes, a key, a password) is none of the message's business."""
+    if node.pairs is not None:
+        return "a mapping"
+    if node.items is not None:
+        return "a list"
+    if node.value is None:
+        return "nothing"
+    if isinstance(node.value, bool):
+        return "true or false"
+    return "text" if isinstance(node.value, str) else "a number"
+
+
 def describe(node: Node) -> str:
     """How a wrong value is named in a message."""
     if node.pairs is not None:
@@ -387,7 +401,7 @@ def _root(reader: FieldReader, root: Node | None) -> Node:
         reader.problems.append(Problem(reader.filename, 1, 1, "", "the file is empty"))
         raise _StopReading
     if root.pairs is None:
-        reader.report(root, "", f"the top level must be a mapping of fields, got {describe(root)}")
+        reader.report(root, "", f"the top level must be a mapping of fields, got {kind(root)}")
         raise _StopReading
     return root
 
