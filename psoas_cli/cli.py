@@ -27,7 +27,7 @@ from psoas_cli.limits import (
     MIN_SPEED,
     clamped_setting,
 )
-from psoas_cli.text import visible
+from psoas_cli.text import counted, visible
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -225,17 +225,39 @@ class LevelType(click.ParamType["Level"]):
         return [CompletionItem(name) for name in self._names() if name.startswith(incomplete)]
 
 
+def _completion_catalog() -> Catalog | None:
+    """The catalog for shell completion, or None when it cannot load: completion stays
+    silent rather than print an error into the middle of a command line."""
+    from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
+
+    try:
+        return load_catalog()
+    except PsoasError:
+        return None
+
+
+def _complete_file(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Leave a path to the shell's own file completion, which knows the folders."""
+    from click.shell_completion import CompletionItem  # noqa: PLC0415
+
+    return [CompletionItem(incomplete, type="file")]
+
+
 def _complete_names(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[CompletionItem]:
-    """Routine and exercise names for shell completion; silent when anything is wrong."""
+    """Routine and exercise names for shell completion, or files once the word looks like a
+    path (NAME may be one); silent when anything is wrong."""
     from click.shell_completion import CompletionItem  # noqa: PLC0415
 
-    try:
-        from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
+    from psoas_cli.library.catalog import looks_like_path  # noqa: PLC0415
 
-        catalog = load_catalog()
-    except PsoasError:
+    if looks_like_path(incomplete) or incomplete.startswith(("~", ".")):
+        return _complete_file(ctx, param, incomplete)
+    catalog = _completion_catalog()
+    if catalog is None:
         return []
     items = [CompletionItem(name, help=e.routine.title) for name, e in catalog.routines.items()]
     items += [
@@ -243,6 +265,55 @@ def _complete_names(
         for ident, e in catalog.exercises.items()
         if ident not in catalog.routines
     ]
+    return [item for item in items if item.value.startswith(incomplete)]
+
+
+def _complete_routines(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Routine names, for --routine filters."""
+    from click.shell_completion import CompletionItem  # noqa: PLC0415
+
+    catalog = _completion_catalog()
+    names = sorted(catalog.routines) if catalog is not None else []
+    return [CompletionItem(name) for name in names if name.startswith(incomplete)]
+
+
+def _first_word(ctx: click.Context) -> str | None:
+    """The NAME typed before an option still waiting for its value: completing that value,
+    click stops parsing at the option and leaves NAME among the unparsed words."""
+    return next((word for word in ctx.args if not word.startswith("-")), None)
+
+
+def _complete_steps(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """--from's choices for the routine already named: step numbers, then exercise ids, as
+    _step_index accepts them; nothing while no routine can be found."""
+    from pathlib import Path  # noqa: PLC0415
+
+    from click.shell_completion import CompletionItem  # noqa: PLC0415
+
+    from psoas_cli.library.catalog import RoutineEntry, looks_like_path  # noqa: PLC0415
+    from psoas_cli.library.describe import step_name  # noqa: PLC0415
+
+    catalog = _completion_catalog()
+    file_path, name = ctx.params.get("file_path"), ctx.params.get("name") or _first_word(ctx)
+    target = file_path or name
+    if catalog is None or not isinstance(target, str):
+        return []
+    try:
+        if file_path or looks_like_path(target):
+            entry = catalog.with_file(Path(target))
+        else:
+            entry = catalog.find(target)
+    except PsoasError:
+        return []
+    if not isinstance(entry, RoutineEntry):
+        return []
+    steps = entry.routine.steps
+    items = [CompletionItem(str(i + 1), help=step_name(s)) for i, s in enumerate(steps)]
+    items += [CompletionItem(e.id, help=e.name) for e in entry.routine.exercises]
     return [item for item in items if item.value.startswith(incomplete)]
 
 
@@ -468,7 +539,13 @@ def schema_command(exercise: bool) -> None:
 
 @cli.command("run")
 @click.argument("name", required=False, shell_complete=_complete_names)
-@click.option("--file", "file_path", metavar="PATH", help="Run the routine in this file.")
+@click.option(
+    "--file",
+    "file_path",
+    metavar="PATH",
+    shell_complete=_complete_file,
+    help="Run the routine in this file.",
+)
 @click.option(
     "--speed",
     type=SpeedType(min=MIN_SPEED, max=MAX_SPEED),
@@ -476,7 +553,13 @@ def schema_command(exercise: bool) -> None:
     show_default=True,
     help="Divide every duration by this (10 = ten times faster), for previews.",
 )
-@click.option("--from", "start", metavar="STEP", help="Start at this step: its number or exercise.")
+@click.option(
+    "--from",
+    "start",
+    metavar="STEP",
+    shell_complete=_complete_steps,
+    help="Start at this step: its number or exercise.",
+)
 @click.option(
     "--prep",
     default="5s",
@@ -501,7 +584,12 @@ def schema_command(exercise: bool) -> None:
 )
 @click.option("--quiet/--bells", default=False, help="No terminal bells.  [default: bells]")
 @click.option("--voice/--no-voice", default=False, help="Speak the cues (espeak-ng, say…).")
-@click.option("-y", "--yes", is_flag=True, help="Start without waiting for a key.")
+@click.option(
+    "-y",
+    "--yes",
+    is_flag=True,
+    help="Start at once; ask nothing before or after.",
+)
 @click.option(
     "--plain/--live", default=False, help="One line per event, for logs and screen readers."
 )
@@ -623,7 +711,7 @@ LIST_SIZE = 20
 
 @cli.group("history", invoke_without_command=True)
 @click.option("--since", type=SinceDateType(), metavar="DATE", help=SINCE_HELP)
-@click.option("--routine", metavar="NAME", help=ROUTINE_HELP)
+@click.option("--routine", metavar="NAME", shell_complete=_complete_routines, help=ROUTINE_HELP)
 @click.option(
     "--limit",
     type=click.IntRange(min=0, max=MAX_LIST_LIMIT),
@@ -725,7 +813,7 @@ def _old_history_flags(
 @history_group.command("export", short_help="Write the history to a JSON file.")
 @click.argument("target", metavar="FILE")
 @click.option("--since", type=SinceDateType(), metavar="DATE", help=SINCE_HELP)
-@click.option("--routine", metavar="NAME", help=ROUTINE_HELP)
+@click.option("--routine", metavar="NAME", shell_complete=_complete_routines, help=ROUTINE_HELP)
 def history_export(target: str, since: date | None, routine: str | None) -> None:
     """Write sessions with their ratings and self-checks to FILE as JSON ('-': standard output).
 
@@ -759,7 +847,8 @@ def history_import(source: str) -> None:
 def history_delete(record_id: int, yes: bool) -> None:
     """Delete one session, by the ID that `psoas history` shows.
 
-    At a keyboard you are asked first; -y deletes without asking.
+    You are asked first; -y deletes without asking, and is needed without a terminal
+    (in a script or a pipe), where nobody could answer.
 
     \b
     Examples:
@@ -812,7 +901,15 @@ def _print_history_table(*, since: date | None, routine: str | None, limit: int 
 
     wanted = LIST_SIZE if limit is None else limit
     records, total = _read_history(since=since, routine=routine, limit=wanted)
-    print_history(make_console(), records, total)
+    print_history(make_console(), records, total, _filter_words(since=since, routine=routine))
+
+
+def _filter_words(*, since: date | None, routine: str | None) -> str:
+    """The options that chose which sessions to list, written as they could be typed."""
+    words = [] if since is None else [f"--since {since.isoformat()}"]
+    if routine is not None:
+        words.append(f"--routine {routine}")
+    return " ".join(words)
 
 
 def _import_history(path: Path, source: str) -> None:
@@ -827,7 +924,11 @@ def _import_history(path: Path, source: str) -> None:
         added = history.import_records(records)
     skipped = len(records) - added
     already = f"; {skipped} {'was' if skipped == 1 else 'were'} already here" if skipped else ""
-    click.echo(visible(f"Imported {added} of {len(records)} sessions from {source_file}{already}."))
+    click.echo(
+        visible(
+            f"Imported {added} of {counted(len(records), 'session')} from {source_file}{already}."
+        )
+    )
 
 
 def _export_history(records: list[RunRecord], target: str) -> None:
@@ -847,7 +948,7 @@ def _export_history(records: list[RunRecord], target: str) -> None:
             visible(f"{path} already exists; choose another name or remove it first.")
         )
     write_new_file(path, text)
-    click.echo(f"Exported {len(records)} sessions to {path}.", err=True)
+    click.echo(f"Exported {counted(len(records), 'session')} to {path}.", err=True)
 
 
 def _delete_record(path: Path, record_id: int, *, ask: bool) -> None:
@@ -866,7 +967,11 @@ def _delete_record(path: Path, record_id: int, *, ask: bool) -> None:
                 what = f"session {record_id}, whose stored values cannot be read"
     if what is None:
         raise click.ClickException(f"there is no session {record_id}; see psoas history.")
-    if ask and _at_keyboard() and not click.confirm(f"Delete {what}?"):
+    if ask and not _at_keyboard():
+        raise click.UsageError(
+            f"no terminal to ask at: add -y to delete session {record_id} without asking."
+        )
+    if ask and not click.confirm(f"Delete {what}?"):
         click.echo("Kept it.")
         return
     with History.open(path) as history:

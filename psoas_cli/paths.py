@@ -19,7 +19,7 @@ def user_dir() -> Path:
     elif sys.platform == "darwin":
         base = Path.home() / "Library" / "Application Support"
     else:
-        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+        base = _xdg_folder("XDG_CONFIG_HOME") or Path.home() / ".config"
     return base / "psoas"
 
 
@@ -37,8 +37,15 @@ def user_data_dir() -> Path:
     elif sys.platform == "darwin":
         base = Path.home() / "Library" / "Application Support"
     else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+        base = _xdg_folder("XDG_DATA_HOME") or Path.home() / ".local" / "share"
     return base / "psoas"
+
+
+def _xdg_folder(variable: str) -> Path | None:
+    """An XDG base folder from the environment, if set to an absolute path. The spec calls a
+    relative one invalid, to be ignored: it would put the history wherever psoas was run."""
+    folder = Path(os.environ.get(variable) or ".")
+    return folder if folder.is_absolute() else None
 
 
 def history_path() -> Path:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Protocol
 
+from psoas_cli.history.store import CheckResult
 from psoas_cli.library.model import Routine
 from psoas_cli.library.plan import (
     SECONDS_PER_SELF_PACED_REP,
@@ -57,6 +58,7 @@ from psoas_cli.run.terminal import (
     ending_signals_interrupt,
     is_terminal,
     raw_keys,
+    terminal_columns,
 )
 
 if TYPE_CHECKING:
@@ -293,15 +295,23 @@ class Session:
     ) -> None:
         """Ask (at a keyboard) how it feels and how the self-checks came out; keep it all.
 
-        Not after Ctrl-C or SIGTERM: whoever sent it wants psoas gone, not a question.
+        Not after Ctrl-C or SIGTERM: whoever sent it wants psoas gone, not a question; nor
+        with --yes, which promises an unattended run that nobody has to answer.
         """
         pain_after = settings.pain_after
-        if keys.interactive and report.outcome is not Outcome.INTERRUPTED:
+        asking = keys.interactive and not settings.yes
+        if asking and report.outcome is not Outcome.INTERRUPTED:
             display.lines([""])
-            if pain_after is None:
-                pain_after = ask_pain(keys, self.stdout, PAIN_AFTER_PROMPT).value
-            answers = [ask_check(keys, self.stdout, due) for due in due_checks(plan, report)]
-            recorder.add_checks([answer for answer in answers if answer is not None])
+            answers: list[CheckResult] = []
+            try:
+                if pain_after is None:
+                    pain_after = ask_pain(keys, self.stdout, PAIN_AFTER_PROMPT).value
+                for due in due_checks(plan, report):
+                    answer = ask_check(keys, self.stdout, due)
+                    answers += [] if answer is None else [answer]
+            except KeyboardInterrupt:
+                self._questions_stopped(report, display)
+            recorder.add_checks(answers)
         if pain_after is not None:
             recorder.add_pain_after(pain_after)
         if not recorder.written(SAVING_NOTICE_SECONDS):
@@ -322,12 +332,19 @@ class Session:
                 ["", f"Saved as session {recorder.record_id}: see psoas history, psoas stats."]
             )
 
+    def _questions_stopped(self, report: RunReport, display: Display) -> None:
+        """Ctrl-C at a question stops the questions, not the run that is already over: its
+        outcome and the answers given so far stay, and the screen says so."""
+        self.stdout.write("\n")
+        display.lines(["", f"Questions stopped; the run stays recorded as {report.outcome.value}."])
+
     def _display(self, plan: Plan, settings: RunSettings, *, interactive: bool) -> Display:
         """Plain lines or the live screen, imported only when used (rich is slow to load)."""
         if wants_plain(self.stdout, settings.plain):
             from psoas_cli.display.plain import PlainDisplay  # noqa: PLC0415
 
-            return PlainDisplay(self.stdout, plan, interactive=interactive)
+            width = terminal_columns(self.stdout)
+            return PlainDisplay(self.stdout, plan, interactive=interactive, width=width)
         from psoas_cli.display.live import LiveDisplay, make_live_console  # noqa: PLC0415
 
         console = make_live_console(self.stdout)

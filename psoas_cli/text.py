@@ -23,3 +23,29 @@ def escaped(char: str) -> str:
 def visible(text: str) -> str:
     """``text`` with each control character replaced by its escaped form; tab and newline stay."""
     return CONTROL.sub(lambda match: escaped(match.group()), text)
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless n is 1: the one place that rule lives, so no
+    message says "1 sessions" or "2 step"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+BULLET = re.compile(r"( *(?:[•*-] )?)")
+"""A line's indent and any bullet after it: what its wrapped lines hang under."""
+
+
+def hanging(line: str, width: int) -> list[str]:
+    """``line`` wrapped at spaces to ``width``, its later lines indented under the text after
+    its indent and bullet, so a wrapped bullet still reads as one item."""
+    import textwrap  # noqa: PLC0415 - only a display that wraps pays for it
+
+    match = BULLET.match(line)
+    lead = " " * (match.end() if match else 0)
+    return textwrap.wrap(
+        line,
+        width,
+        subsequent_indent=lead,
+        break_long_words=False,
+        break_on_hyphens=False,
+    ) or [line]

@@ -16,7 +16,7 @@ from psoas_cli.library.catalog import (
     looks_like_path,
     normalise,
 )
-from psoas_cli.paths import user_dir
+from psoas_cli.paths import history_path, user_dir
 
 MINE = "name: {name}\ntitle: {title}\nsteps:\n  - exercise: couch-stretch\n    hold: 45s\n"
 
@@ -34,6 +34,18 @@ def test_user_dir_defaults_to_config_folder(
     monkeypatch.setattr("sys.platform", "linux")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "cfg"))
     assert user_dir() == tmp_path / "cfg" / "psoas"
+
+
+def test_a_relative_xdg_home_is_ignored(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The XDG spec says a relative XDG_CONFIG_HOME or XDG_DATA_HOME is invalid: the
+    defaults under the home folder are used, not a folder under wherever psoas runs."""
+    monkeypatch.delenv("PSOAS_HOME")
+    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", "cfg")
+    monkeypatch.setenv("XDG_DATA_HOME", "./data")
+    assert user_dir() == tmp_path / ".config" / "psoas"
+    assert history_path() == tmp_path / ".local" / "share" / "psoas" / "history.sqlite3"
 
 
 def test_user_routine_joins_builtins(user_routine: Callable[[str, str], Path]) -> None:
@@ -122,3 +134,16 @@ def test_names_and_paths() -> None:
     assert (
         looks_like_path("my.yaml") and looks_like_path("./x") and not looks_like_path("daily-10min")
     )
+
+
+def test_a_part_of_a_name_suggests_the_names_it_begins_or_is_in() -> None:
+    """'couch' suggests couch-stretch and wall-couch-stretch; names starting with it come first."""
+    with pytest.raises(NotFoundError) as caught:
+        load_catalog().find("couch")
+    assert str(caught.value) == (
+        "no routine or exercise named 'couch'; did you mean 'couch-stretch' or "
+        "'wall-couch-stretch'?"
+    )
+    with pytest.raises(NotFoundError) as caught:
+        load_catalog().find("bridge")
+    assert caught.value.suggestions == ("bridge-stretch", "block-bridge", "glute-bridge-stretch")

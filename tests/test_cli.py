@@ -421,3 +421,87 @@ def test_show_dry_run_and_json_name_the_other_option() -> None:
     assert kneeling["alternative"]["when"] == "the kneeling stretch makes your low back arch"
     assert kneeling["alternative"]["seconds"] == 85.0
     assert "Overhead kneeling psoas stretch" in run("show", "release-20min", "--markdown").output
+
+
+def test_a_broken_user_routine_asked_for_by_name_says_what_is_wrong(
+    user_routine: Callable[[str, str], Path],
+) -> None:
+    """show and run name the file's problem instead of "no routine named"."""
+    path = user_routine("my-flow.yaml", "title: T\nsteps: []\n")
+    for command in ("show", "run"):
+        result = CliRunner().invoke(cli, [command, "my-flow"])
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"Error: the routine my-flow in {path} cannot be used:\n"
+            f"{path}:2:8: steps: a routine needs at least one step\n"
+        )
+
+
+def test_piped_show_has_no_trailing_padding() -> None:
+    """A routine and an exercise printed into a pipe end each line at its last character."""
+    for name in ("daily-10min", "couch-stretch"):
+        output = run("show", name).output
+        assert [line for line in output.splitlines() if line != line.rstrip()] == []
+
+
+def test_a_routine_without_equipment_lists_what_its_exercises_need(
+    user_routine: Callable[[str, str], Path],
+) -> None:
+    """No equipment field: the exercises' equipment, each once; an explicit [] means none."""
+    steps = (
+        "steps:\n  - {exercise: couch-stretch, hold: 30}\n  - {exercise: band-marching, reps: 8}\n"
+    )
+    user_routine("mine.yaml", "title: Mine\n" + steps)
+    user_routine("bare.yaml", "title: Bare\nequipment: []\n" + steps)
+    data = {r["name"]: r for r in json.loads(run("list", "--json").output)}
+    assert data["mine"]["equipment"] == ["mat", "knee pad", "wall or couch", "loop band"]
+    assert data["bare"]["equipment"] == []
+    assert "Equipment: mat, knee pad, wall or couch, loop band" in " ".join(
+        run("show", "mine").output.split()
+    )
+
+
+def completed(words: str) -> list[tuple[str, str]]:
+    """(type, value) pairs bash completion offers for the last word of ``psoas WORDS``."""
+    line = f"psoas {words}"
+    env = {
+        "_PSOAS_COMPLETE": "bash_complete",
+        "COMP_WORDS": line,
+        "COMP_CWORD": str(len(line.split()) - (0 if line.endswith(" ") else 1)),
+    }
+    output = CliRunner().invoke(cli, [], env=env, prog_name="psoas").output
+    rows = [row.split(",", 1) for row in output.splitlines() if row]
+    return [(kind, value) for kind, value in rows]
+
+
+def test_a_name_that_is_a_path_completes_as_a_file() -> None:
+    """show, run and run --file hand a path-like word to the shell's own file completion."""
+    assert completed("show ./my") == [("file", "./my")]
+    assert completed("run routines/da") == [("file", "routines/da")]
+    assert completed("run --file my") == [("file", "my")]
+    assert ("plain", "daily-10min") in completed("run dai")
+
+
+def test_from_completes_the_named_routines_steps() -> None:
+    """--from offers the routine's step numbers, then its exercises by what was typed."""
+    offered = [value for _, value in completed("run daily-10min --from ")]
+    assert offered[:5] == ["1", "2", "3", "4", "5"]
+    assert "couch-stretch" in offered
+    assert completed("run daily-10min --from cou") == [("plain", "couch-stretch")]
+    assert completed("run nonsense --from ") == []
+
+
+def test_history_routine_completes_routine_names() -> None:
+    """history --routine offers routine names."""
+    assert completed("history --routine daily") == [("plain", "daily-10min")]
+
+
+def test_a_file_that_is_not_a_routine_is_not_printed(tmp_path: Path) -> None:
+    """show and validate name what the file holds, never its text (it may be anything)."""
+    path = tmp_path / "notes.txt"
+    path.write_text("db password=hunter2\nsecond line\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["show", str(path)])
+    assert result.stderr == (
+        f"Error: {path}:1:1: the top level must be a mapping of fields, got text\n"
+    )
+    assert "hunter2" not in CliRunner().invoke(cli, ["validate", str(path)]).output

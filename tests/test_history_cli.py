@@ -244,3 +244,48 @@ def test_every_config_setting_names_an_option_of_its_command() -> None:
     for command, settings in SETTINGS.items():
         params = {p.name for p in cli.commands[command].params}
         assert set(settings) <= params, command
+
+
+def test_delete_without_a_terminal_needs_yes() -> None:
+    """Nobody can answer "Delete?" through a pipe: a usage error says to add -y; nothing goes."""
+    two_runs()
+    code, _, err = psoas("history", "delete", "1")
+    assert code == 2
+    assert "no terminal to ask at: add -y to delete session 1 without asking." in err
+    assert [d["id"] for d in json.loads(psoas("history", "--json")[1])] == [2, 1]
+
+
+def test_run_help_says_yes_asks_nothing() -> None:
+    """The --yes help says it skips the questions after the run too."""
+    help_text = " ".join(psoas("run", "--help")[1].split())
+    assert "-y, --yes Start at once; ask nothing before or after." in help_text
+
+
+def test_a_filter_that_matches_nothing_says_so() -> None:
+    """With sessions recorded, an empty filtered list names the filter, not "recorded yet"."""
+    two_runs()
+    assert psoas("history", "--routine", "nope") == (0, "No sessions match --routine nope.\n", "")
+    filtered = psoas("history", "--since", "2026-01-01", "--routine", "nope")
+    assert filtered[1] == "No sessions match --since 2026-01-01 --routine nope.\n"
+
+
+def test_one_session_is_counted_in_the_singular(tmp_path: Path) -> None:
+    """Export, import and stats say "1 session", not "1 sessions"."""
+    assert psoas("run", "breathing-minute", "--no-prep")[0] == 0
+    target = tmp_path / "one.json"
+    assert psoas("history", "export", str(target))[2] == f"Exported 1 session to {target}.\n"
+    assert psoas("history", "import", str(target))[1] == (
+        f"Imported 0 of 1 session from {target}; 1 was already here.\n"
+    )
+    stats = psoas("stats", "--goal", "1")[1]
+    assert "This week: 1 of 1 session " in stats
+    assert "In all: 1 session, 1 min" in stats
+
+
+def test_piped_stats_and_history_have_no_trailing_padding() -> None:
+    """stats and the history table printed into a pipe end each line at its last character."""
+    two_runs()
+    for command in ("stats", "history"):
+        output = psoas(command)[1]
+        assert output.strip()
+        assert [line for line in output.splitlines() if line != line.rstrip()] == []

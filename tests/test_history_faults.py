@@ -321,7 +321,7 @@ def test_rows_that_cannot_be_read_are_skipped_by_name_and_can_be_deleted(tmp_pat
     code, _, err = psoas("history", "export", str(tmp_path / "out.json"))
     assert (code, err.splitlines()) == (
         0,
-        [*skipped, f"Exported 1 sessions to {tmp_path / 'out.json'}."],
+        [*skipped, f"Exported 1 session to {tmp_path / 'out.json'}."],
     )
     for n in (1, 2, 3):
         assert psoas("history", "delete", str(n), "-y")[::2] == (

@@ -401,7 +401,8 @@ def test_alternate_sides_only_for_reps(exercises: dict[str, Exercise]) -> None:
         ("", "my.yaml:1:1: the file is empty"),
         ("# nothing\n", "my.yaml:1:1: the file is empty"),
         ("- a\n- b\n", "my.yaml:1:1: the top level must be a mapping of fields, got a list"),
-        ("just text\n", 'my.yaml:1:1: the top level must be a mapping of fields, got "just text"'),
+        ("just text\n", "my.yaml:1:1: the top level must be a mapping of fields, got text"),
+        ("42\n", "my.yaml:1:1: the top level must be a mapping of fields, got a number"),
         ("title: T\nsteps: []\n", "my.yaml:2:8: steps: a routine needs at least one step"),
         ("title: T\nsteps:\n", "my.yaml:2:7: steps: expected a list of steps, got nothing"),
         (

@@ -381,3 +381,42 @@ def test_a_burst_of_sigterms_still_saves_the_record(
     assert session.active_seconds == pytest.approx(report.active_seconds, abs=0.01)
     assert 0.2 < session.active_seconds < 2.0
     assert "Saved as session 1" in out.getvalue()
+
+
+def test_yes_at_a_keyboard_asks_nothing_after_the_run(builtin_catalog: Catalog) -> None:
+    """--yes is for unattended runs: no pain question and no self-check wait for an answer."""
+    plan = build_plan(builtin_catalog.routines["hang-test"].routine)
+    keys = ScriptedCommands(FakeClock(), typed=["1", "3"])
+    out = run(plan, keys, RunSettings(plain=True, yes=True))
+    assert "Pain now" not in out
+    assert "Where did the hanging thigh settle?" not in out
+    (session,) = recorded()
+    assert (session.outcome, session.pain_after, session.checks) == (Outcome.COMPLETED, None, ())
+    assert keys.typed == ["1", "3"]
+
+
+class CtrlCWhenTypingRunsOut(ScriptedCommands):
+    """Types its keys at the questions, then Ctrl-C at the next one."""
+
+    def wait_for_key(self) -> str | None:
+        if not self.typed:
+            raise KeyboardInterrupt
+        return super().wait_for_key()
+
+
+def test_ctrl_c_at_the_after_run_questions_keeps_the_run_completed(
+    builtin_catalog: Catalog,
+) -> None:
+    """Answers given so far are kept, the run stays completed, and the screen says so."""
+    plan = build_plan(builtin_catalog.routines["hang-test"].routine)
+    keys = CtrlCWhenTypingRunsOut(FakeClock(), typed=["enter", "3", "enter", "1"])
+    report = fake_session(keys.clock, out := io.StringIO(), keys=keys, started=MORNING).run(
+        plan, RunSettings(plain=True)
+    )
+    (session,) = recorded()
+    assert report.outcome is session.outcome is Outcome.COMPLETED
+    assert (session.pain_after, [c.rank for c in session.checks]) == (3, [0])
+    assert (
+        "Press 1-3 (Enter skips): \n\nQuestions stopped; the run stays recorded as completed.\n"
+    ) in out.getvalue()
+    assert "Saved as session 1: see psoas history, psoas stats." in out.getvalue()

@@ -12,12 +12,16 @@ from rich.console import Console
 
 from psoas_cli.cli import cli
 from psoas_cli.display.live import LiveDisplay, big
+from psoas_cli.display.plain import PlainDisplay
 from psoas_cli.library.catalog import Catalog, load_catalog
+from psoas_cli.library.describe import step_name
 from psoas_cli.library.guidance import BEFORE_YOU_START, RED_FLAGS
+from psoas_cli.library.model import NoteStep
 from psoas_cli.library.plan import Plan, SegmentKind, build_plan
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import Command, Moment, Paused, RunReport, SegmentStarted, Tick
-from psoas_cli.session import RunSettings
+from psoas_cli.run.narration import safety_lines
+from psoas_cli.session import RunSettings, make_plan
 
 K = SegmentKind
 
@@ -371,3 +375,87 @@ def test_without_a_keyboard_the_other_option_is_named_with_its_dose() -> None:
         "(breathe in 4 s, out 6 s, 4 breaths, each side) is the other option; it can be chosen "
         "at a keyboard, so this run times the main one."
     ) in text
+
+
+def assert_bullets_hang(lines: list[str], width: int) -> None:
+    """Every line fits, and each line after a bullet's first is indented under its text."""
+    assert all(len(line) <= width for line in lines)
+    in_bullet = False
+    for line in lines:
+        if line.startswith("  • "):
+            in_bullet = True
+        elif in_bullet and line:
+            assert line.startswith("    ") and not line.startswith("     "), line
+        else:
+            in_bullet = False
+
+
+def test_wrapped_safety_bullets_keep_their_indent_on_the_live_screen(
+    builtin_catalog: Catalog,
+) -> None:
+    """At 40 columns each safety bullet wraps under its own text, not the screen's edge."""
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    console = Console(file=io.StringIO(), width=40, height=30, color_system=None, record=True)
+    LiveDisplay(console, plan, interactive=True).lines(safety_lines(plan))
+    lines = console.export_text().splitlines()
+    assert sum(line.startswith("    ") for line in lines) > 5
+    assert_bullets_hang(lines, 40)
+
+
+def test_wrapped_safety_bullets_keep_their_indent_in_plain_lines(
+    builtin_catalog: Catalog,
+) -> None:
+    """Plain lines at a 40-column terminal wrap the same way; into a pipe they stay whole."""
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    out = io.StringIO()
+    PlainDisplay(out, plan, interactive=False, width=40).lines(safety_lines(plan))
+    lines = out.getvalue().splitlines()
+    assert sum(line.startswith("    ") for line in lines) > 5
+    assert_bullets_hang(lines, 40)
+    piped = io.StringIO()
+    PlainDisplay(piped, plan, interactive=False).lines(safety_lines(plan))
+    assert piped.getvalue().splitlines() == safety_lines(plan)
+
+
+def test_from_a_later_step_the_summary_numbers_steps_as_the_screen_does(
+    builtin_catalog: Catalog,
+) -> None:
+    """After --from 4 of 5 the opening and the summary say steps 4 to 5 of 5, as each step does."""
+    settings = RunSettings(start_step=3, history_wanted=False)
+    plan = make_plan(builtin_catalog.routines["daily-10min"].routine, settings)
+    text = plain_run(plan, settings)[0]
+    assert "Step 4 of 5: Band hip flexion" in text
+    assert "Daily 10-minute psoas routine: steps 4 to 5 of 5, about 5:24\n" in text
+    assert "Steps done: 2 of 2 (steps 4 to 5 of 5).\n" in text
+
+
+def test_a_note_step_is_called_by_what_it_says(builtin_catalog: Catalog) -> None:
+    """The hang test's first step is named by its note, in show and in the run, not "Note"."""
+    plan = build_plan(builtin_catalog.routines["hang-test"].routine)
+    text = plain_run(plan, RunSettings(history_wanted=False))[0]
+    assert (
+        "Step 1 of 2: Sit on the end of a firm bench or bed, then lie back with your hips near "
+        "the edge.\n"
+    ) in text
+    shown = CliRunner().invoke(cli, ["show", "hang-test"]).output
+    assert "1  Sit on the end of a firm bench or bed" in shown
+    assert "Note" not in shown.replace("Note where", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Stand up.", "Stand up"),
+        (
+            "Sit on the end of a firm bench or bed, then lie back.",
+            "Sit on the end of a firm bench or bed",
+        ),
+        (
+            "Kneel down slowly and carefully in front of the wall with a cushion under the knee",
+            "Kneel down slowly and carefully in…",
+        ),
+    ],
+)
+def test_a_note_title_is_its_first_clause_shortened(text: str, title: str) -> None:
+    """A note's title is its text up to the first clause break, at most 40 characters."""
+    assert step_name(NoteStep(text=text, duration=5.0)) == title

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import errno
 import os
+import re
+from collections.abc import Iterable
 from typing import IO
 
 from rich.console import Console
+from rich.segment import Segment
 
 from psoas_cli.limits import MAX_COLUMNS, MAX_LINES, MIN_COLUMNS, MIN_LINES, clamped_setting
 
@@ -29,6 +32,24 @@ class _Console(Console):
     def on_broken_pipe(self) -> None:
         """Raise the closed pipe on, to the one place that handles it."""
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        """rich pads every line to the width; into a pipe or a file those spaces are only
+        noise for diff, grep and editors, so there each line ends at its last character.
+
+        rich offers no public hook for this; this method is where its output becomes text.
+        """
+        text = super()._render_buffer(buffer)
+        return text if self.is_terminal else trailing_blanks(text)
+
+
+TRAILING_BLANKS = re.compile(r"[ \t]+(?=(?:\x1b\[[0-9;]*m)*$)", re.MULTILINE)
+"""Spaces at a line's end, also before the style resets that follow them in colour."""
+
+
+def trailing_blanks(text: str) -> str:
+    """``text`` with the padding at the end of each line taken off."""
+    return TRAILING_BLANKS.sub("", text)
 
 
 def sane_environment() -> dict[str, str]:

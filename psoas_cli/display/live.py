@@ -50,6 +50,7 @@ from psoas_cli.run.narration import (
 from psoas_cli.run.narration import (
     label as phase_label,
 )
+from psoas_cli.text import hanging
 
 K = SegmentKind
 
@@ -187,7 +188,8 @@ class LiveDisplay:
     def lines(self, lines: list[str]) -> None:
         """Print text above the live area (notices), keeping the frame below it."""
         for line in lines:
-            self._live.console.print(line, markup=False, highlight=False)
+            for part in hanging(line, self.console.width):
+                self._live.console.print(part, markup=False, highlight=False)
 
     def frame_interval(self, segment: Segment) -> float:
         """Breath phases get a frame per pacer cell; everything else once a second."""

@@ -29,13 +29,19 @@ from psoas_cli.run.narration import (
     plain_line,
     starts_step,
 )
+from psoas_cli.text import hanging
 
 
 class PlainDisplay:
     """Writes the run as lines of text."""
 
-    def __init__(self, stream: IO[str], plan: Plan, *, interactive: bool) -> None:
+    def __init__(
+        self, stream: IO[str], plan: Plan, *, interactive: bool, width: int | None = None
+    ) -> None:
+        """``width`` is the terminal's, to wrap notes to; None (a pipe or a log) keeps each
+        line whole, for grep and for a screen reader's own wrapping."""
         self._stream = stream
+        self._width = width
         self._plan = plan
         self._interactive = interactive
 
@@ -55,9 +61,10 @@ class PlainDisplay:
         self._plan = plan
 
     def lines(self, lines: list[str]) -> None:
-        """Print lines as they are, flushed at once."""
+        """Print lines, wrapped with a hanging indent at a terminal, flushed at once."""
         for line in lines:
-            self._stream.write(line + "\n")
+            parts = [line] if self._width is None else hanging(line, self._width)
+            self._stream.write("".join(part + "\n" for part in parts))
         self._stream.flush()
 
     def __call__(self, event: Event) -> None:

@@ -18,7 +18,7 @@ from psoas_cli.durations import format_clock
 from psoas_cli.history.stats import WEEKS_SHOWN, CheckSeries, Stats, Week, calendar_grid
 from psoas_cli.history.store import RunRecord
 from psoas_cli.outcome import Outcome
-from psoas_cli.text import visible
+from psoas_cli.text import counted, visible
 
 NARROW = 60
 MOST_CALENDAR_WEEKS = 26
@@ -62,13 +62,20 @@ def _outcome(outcome: Outcome) -> str:
     return outcome.value
 
 
-def print_history(console: Console, records: Sequence[RunRecord], total: int) -> None:
+def print_history(
+    console: Console, records: Sequence[RunRecord], total: int, filters: str = ""
+) -> None:
     """Sessions newest first: a table, or two lines each on a narrow terminal.
 
-    Names and notes may come from an imported file, so they are printed ``visible``.
+    ``filters`` are the options that chose them, as typed; an empty list under a filter
+    names it, so nobody reads "no sessions yet" and thinks their history is gone. Names
+    and notes may come from an imported file, so they are printed ``visible``.
     """
     if not records:
-        console.print("No sessions recorded yet. Start one with: psoas run daily-10min")
+        if filters:
+            console.print(Text(visible(f"No sessions match {filters}.")))
+        else:
+            console.print("No sessions recorded yet. Start one with: psoas run daily-10min")
         return
     if console.width < NARROW:
         for r in records:
@@ -100,7 +107,7 @@ def print_history(console: Console, records: Sequence[RunRecord], total: int) ->
     if total > len(records):
         console.print(
             Text(
-                f"Showing {len(records)} of {total} sessions: --limit 0 for all, "
+                f"Showing {len(records)} of {counted(total, 'session')}: --limit 0 for all, "
                 "--json or --csv for scripts.",
                 "dim",
             )
@@ -123,10 +130,6 @@ def print_stats(console: Console, stats: Stats) -> None:
         _print_checks(console, series)
 
 
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
-
-
 def _print_summary(console: Console, stats: Stats) -> None:
     week = stats.this_week
     done = min(week.sessions, stats.goal)
@@ -136,18 +139,20 @@ def _print_summary(console: Console, stats: Stats) -> None:
     console.print(
         Text.assemble(
             ("Streak: ", "bold"),
-            _days(stats.current_streak),
-            f" (longest {_days(stats.longest_streak)})",
+            counted(stats.current_streak, "day"),
+            f" (longest {counted(stats.longest_streak, 'day')})",
         )
     )
     console.print(
         Text.assemble(
             ("This week: ", "bold"),
-            f"{week.sessions} of {stats.goal} sessions ",
+            f"{week.sessions} of {counted(stats.goal, 'session')} ",
             (meter, "green"),
         )
     )
-    console.print(Text.assemble(("In all: ", "bold"), f"{stats.sessions} sessions, {total}"))
+    console.print(
+        Text.assemble(("In all: ", "bold"), f"{counted(stats.sessions, 'session')}, {total}")
+    )
 
 
 def shade(minutes: float) -> tuple[str, str]:

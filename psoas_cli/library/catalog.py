@@ -87,6 +87,7 @@ class Catalog:
         index = self.exercise_index()
         if key in index:
             return self.exercises[index[key].id]
+        self._refuse_broken(key)
         raise NotFoundError("routine or exercise", name, suggest(key, [*self.names(), *index]))
 
     def find_exercise(self, name: str) -> ExerciseEntry:
@@ -94,8 +95,18 @@ class Catalog:
         index = self.exercise_index()
         key = normalise(name)
         if key not in index:
+            self._refuse_broken(key)
             raise NotFoundError("exercise", name, suggest(key, list(index)))
         return self.exercises[index[key].id]
+
+    def _refuse_broken(self, key: str) -> None:
+        """A name that is a set-aside user file's: its problems are the answer, since "no
+        routine named" would send the person looking for a file they can see is there."""
+        for error in self.problems:
+            path = Path(error.problems[0].file)
+            if normalise(file_stem(path)) == key:
+                what = "exercise" if path.parent == user_exercises_dir() else "routine"
+                raise PsoasError(f"the {what} {key} in {path} cannot be used:\n{error}")
 
     def with_file(self, path: Path) -> RoutineEntry | ExerciseEntry:
         """Load a routine or exercise file named by the user, against this catalog."""

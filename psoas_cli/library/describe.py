@@ -6,6 +6,7 @@ all describe a dose the same way.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from psoas_cli.durations import format_duration
@@ -23,6 +24,7 @@ from psoas_cli.library.model import (
     Step,
 )
 from psoas_cli.library.plan import Plan, PlanOptions, breath_cycles, step_seconds
+from psoas_cli.text import counted
 
 _SIDES = {
     Sides.NONE: "",
@@ -38,8 +40,25 @@ def step_name(step: Step) -> str:
     if isinstance(step, RestStep):
         return "Rest"
     if isinstance(step, NoteStep):
-        return "Note"
+        return note_title(step.text)
     return step.exercise.name
+
+
+NOTE_TITLE_WIDTH = 40
+"""Characters a note's title may take: a table column or a "skipped:" list, not a paragraph."""
+
+CLAUSE_END = re.compile(r"[,;:.!?](?:\s|$)")
+
+
+def note_title(text: str) -> str:
+    """A note named by what it says, as a step list needs: its first clause ("Sit on the end
+    of a firm bench or bed"), cut at a word with an ellipsis when still too long. "Note" for
+    every such step told nobody which one it was."""
+    end = CLAUSE_END.search(text)
+    clause = (text[: end.start()] if end else text).strip()
+    if len(clause) <= NOTE_TITLE_WIDTH:
+        return clause
+    return clause[: NOTE_TITLE_WIDTH - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def alternative_text(step: Step) -> str | None:
@@ -77,11 +96,11 @@ def dose_text(step: Step) -> str:
         amount = (
             f"{format_duration(step.duration)} ({cycles} breaths)"
             if step.duration is not None
-            else f"{cycles} breath{'s' if cycles != 1 else ''}"
+            else counted(cycles, "breath")
         )
         parts = [breath_text(step.pattern), amount]
     else:
-        parts = [f"{step.reps} rep{'s' if step.reps != 1 else ''}"]
+        parts = [counted(step.reps, "rep")]
     if _SIDES[step.sides]:
         parts.append(_SIDES[step.sides])
     if isinstance(step, HoldStep | MoveStep | RepsStep) and step.sets > 1:

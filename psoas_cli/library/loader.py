@@ -298,6 +298,20 @@ class FieldReader:
         return None
 
 
+def kind(node: Node) -> str:
+    """What sort of value a node holds, without its text: for a file that is not a routine
+    at all, whose text (notes, a key, a password) is none of the message's business."""
+    if node.pairs is not None:
+        return "a mapping"
+    if node.items is not None:
+        return "a list"
+    if node.value is None:
+        return "nothing"
+    if isinstance(node.value, bool):
+        return "true or false"
+    return "text" if isinstance(node.value, str) else "a number"
+
+
 def describe(node: Node) -> str:
     """How a wrong value is named in a message."""
     if node.pairs is not None:
@@ -333,14 +347,29 @@ def did_you_mean(word: str, choices: Collection[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+MAX_SUGGESTIONS = 3
+"""Names a "did you mean" offers at most: enough to choose from, short enough to read."""
+
+MIN_PART = 3
+"""Letters a name needs before it is looked for inside other names; 'a' is in most."""
+
+
 def suggest(name: str, candidates: Iterable[str]) -> list[str]:
-    """The closest known name, if any is close enough to be what was meant.
+    """The names that were probably meant: those starting with ``name``, then those holding
+    it, since people type the first word ('couch' for couch-stretch); failing that, the one
+    closest in spelling.
 
     difflib is imported only when a name is wrong: it is slow to import for the common case.
     """
+    known = sorted(set(candidates))
+    if len(name) >= MIN_PART:
+        starting = [c for c in known if c.startswith(name)]
+        holding = [c for c in known if name in c and c not in starting]
+        if starting or holding:
+            return [*starting, *holding][:MAX_SUGGESTIONS]
     import difflib  # noqa: PLC0415
 
-    return difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
+    return difflib.get_close_matches(name, known, n=1, cutoff=0.6)
 
 
 def parse_exercise(data: bytes, filename: str) -> Exercise:
@@ -401,7 +430,7 @@ def _root(reader: FieldReader, root: Node | None) -> Node:
         reader.problems.append(Problem(reader.filename, 1, 1, "", "the file is empty"))
         raise _StopReading
     if root.pairs is None:
-        reader.report(root, "", f"the top level must be a mapping of fields, got {describe(root)}")
+        reader.report(root, "", f"the top level must be a mapping of fields, got {kind(root)}")
         raise _StopReading
     return root
 
@@ -427,7 +456,7 @@ def _routine(
     steps = _steps(reader, *found["steps"], exercises) if "steps" in found else None
     if reader.problems or name is None or title is None or steps is None or level is None:
         return None
-    return Routine(
+    routine = Routine(
         name=name,
         title=title,
         steps=steps,
@@ -439,6 +468,16 @@ def _routine(
         tags=lists.get("tags") or (),
         safety=lists.get("safety") or (),
     )
+    if "equipment" in found:
+        return routine
+    return replace(routine, equipment=equipment_used(routine))
+
+
+def equipment_used(routine: Routine) -> tuple[str, ...]:
+    """What a routine's exercises need, each once in order of first use: the equipment of a
+    routine that names none, so list and show still say what to get out before starting.
+    (An explicit ``equipment: []`` is the writer saying none is needed.)"""
+    return tuple(dict.fromkeys(item for ex in routine.exercises for item in ex.equipment))
 
 
 def _default_slug(reader: FieldReader, root: Node, default_name: str) -> str | None:

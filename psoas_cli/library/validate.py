@@ -11,6 +11,7 @@ from psoas_cli.errors import Problem, RoutineFileError
 from psoas_cli.library.catalog import YAML_SUFFIXES, file_stem, load_catalog
 from psoas_cli.library.loader import is_exercise_file, parse_exercise, parse_routine, read_file
 from psoas_cli.library.plan import routine_seconds
+from psoas_cli.text import counted
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def validate_files(paths: Iterable[Path]) -> ValidationReport:
         names[routine.name] = path
         seconds, approximate = routine_seconds(routine)
         total = ("about " if approximate else "") + format_clock(seconds)
-        steps = f"{len(routine.steps)} step{'s' if len(routine.steps) != 1 else ''}"
+        steps = counted(len(routine.steps), "step")
         results[path] = [f"{path}: ok, routine {routine.name} ({steps}, {total})"]
     lines = [*missing, *(line for path in files for line in results[path])]
     bad = len(missing) + len(failed)
@@ -66,7 +67,7 @@ def validate_files(paths: Iterable[Path]) -> ValidationReport:
 
 
 def _summary(checked: int, bad: int) -> str:
-    files = f"{checked} file{'s' if checked != 1 else ''}"
+    files = counted(checked, "file")
     if not bad:
         return f"{files} checked, all valid."
     return f"{files} checked, {bad} with problems."

@@ -17,10 +17,11 @@ from psoas_cli.library.guidance import (
     STOP_ADVICE,
     STOP_SIGNS,
 )
-from psoas_cli.library.model import Exercise, ExerciseStep, RepsStep, Sides, Step
+from psoas_cli.library.model import Exercise, ExerciseStep, NoteStep, RepsStep, Sides, Step
 from psoas_cli.library.plan import SECONDS_PER_SELF_PACED_REP, Plan, Segment, SegmentKind
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import GET_READY, RunReport
+from psoas_cli.text import counted
 
 K = SegmentKind
 
@@ -195,7 +196,10 @@ def introduction(plan: Plan, segment: Segment) -> list[str]:
     """A step's opening lines: its name and dose, key cues and its own stop signs."""
     step = step_of(plan, segment)
     number, count = step_number(plan, segment)
-    lines = [f"Step {number} of {count}: {step_name(step)}: {dose_text(step)}"]
+    what = (
+        dose_text(step) if isinstance(step, NoteStep) else f"{step_name(step)}: {dose_text(step)}"
+    )
+    lines = [f"Step {number} of {count}: {what}"]
     exercise = exercise_of(plan, segment)
     if exercise is not None:
         lines += [f"  Keep in mind: {cue}" for cue in key_cues(plan, segment)]
@@ -250,13 +254,26 @@ def progress_text(position: float, total: float, step: tuple[int, int]) -> str:
     return f"{format_clock(position)} of {format_clock(total)} · step {step[0]} of {step[1]}"
 
 
+def started_later(plan: Plan) -> bool:
+    """Whether the plan begins after the routine's first step (a run with --from)."""
+    return bool(plan.step_indices) and plan.step_indices[0] > 0
+
+
+def steps_covered(plan: Plan) -> str:
+    """The steps a plan covers, numbered as each step's own line numbers them: '5 steps',
+    or after --from 'steps 4 to 5 of 5', never '2 steps' that the screen calls 4 and 5."""
+    if not started_later(plan):
+        return counted(len(plan.step_indices), "step")
+    first, last = plan.step_indices[0] + 1, plan.step_indices[-1] + 1
+    total = len(plan.routine.steps)
+    return f"step {last} of {total}" if first == last else f"steps {first} to {last} of {total}"
+
+
 def safety_lines(plan: Plan, speed: float = 1.0) -> list[str]:
     """What to read before starting: have pain assessed, the routine's notes, when to stop."""
     routine = plan.routine
     about = "about " if plan.approximate else ""
-    count = len(plan.step_indices)
-    steps = f"{count} step{'s' if count != 1 else ''}"
-    lines = [f"{routine.title}: {steps}, {about}{format_clock(plan.total)}"]
+    lines = [f"{routine.title}: {steps_covered(plan)}, {about}{format_clock(plan.total)}"]
     if speed != 1:
         lines.append(f"At {speed:g}x speed: {about}{format_clock(plan.total / speed)}")
     lines += ["", "Before you start:"]
@@ -309,6 +326,8 @@ def summary(plan: Plan, report: RunReport) -> Summary:
         Outcome.INTERRUPTED: f"Interrupted {plan.routine.name} after {time_done}.",
     }
     detail = f"Steps done: {done} of {report.steps_total}"
+    if started_later(plan):
+        detail += f" ({steps_covered(plan)})"
     if report.steps_skipped:
         skipped = ", ".join(step_name(plan.step(i)) for i in report.steps_skipped)
         detail += f"; skipped: {skipped}"

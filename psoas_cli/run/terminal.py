@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import IO, Protocol
 
+from psoas_cli.limits import MAX_COLUMNS, MIN_COLUMNS, clamped_setting
 from psoas_cli.run.engine import Command, CommandSource
 from psoas_cli.run.keys import command_for, decode
 
@@ -118,6 +119,20 @@ def is_terminal(stream: IO[str]) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def terminal_columns(stream: IO[str]) -> int | None:
+    """How wide the terminal ``stream`` shows is (COLUMNS first, as rich reads it); None for
+    a pipe or a file, whose lines nobody should wrap for a screen they are not on."""
+    if not is_terminal(stream):
+        return None
+    columns = clamped_setting(os.environ.get("COLUMNS"), MIN_COLUMNS, MAX_COLUMNS)
+    if columns is not None:
+        return columns
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError):
+        return None
 
 
 @contextmanager
