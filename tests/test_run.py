@@ -284,6 +284,14 @@ def run_with_keys(plan: Plan, script: list[tuple[float, Command]]) -> tuple[str,
     return out.getvalue(), report, clock.now - clock.start
 
 
+def get_ready_starts(plan: Plan, step: int) -> float:
+    """The second into the run at which the get-ready before ``step`` begins."""
+    index = next(
+        i for i, s in enumerate(plan.segments) if s.kind is K.TRANSITION and s.step == step
+    )
+    return sum(s.duration for s in plan.segments[:index])
+
+
 def test_the_other_option_is_offered_at_its_get_ready_and_taken_with_a(
     builtin_catalog: Catalog,
 ) -> None:
@@ -297,10 +305,7 @@ def test_the_other_option_is_offered_at_its_get_ready_and_taken_with_a(
     assert offer in main and "Kneeling psoas stretch, left side: hold 2 min" in main
     assert "Overhead kneeling psoas stretch" not in main.split(offer)[1]
     assert main_seconds == pytest.approx(plan.total)
-    get_ready = next(
-        i for i, s in enumerate(plan.segments) if s.kind is K.TRANSITION and s.step == 1
-    )
-    pressed_at = sum(s.duration for s in plan.segments[:get_ready]) + 2.0
+    pressed_at = get_ready_starts(plan, 1) + 2.0
     other, report, seconds = run_with_keys(plan, [(pressed_at, Command.OTHER_OPTION)])
     assert "Doing the other option: Overhead kneeling psoas stretch." in other
     assert "Step 2 of 3: Overhead kneeling psoas stretch: breathe in 4 s, out 6 s" in other
@@ -318,10 +323,7 @@ def test_pressing_a_again_goes_back_and_a_outside_a_get_ready_does_nothing(
 ) -> None:
     """a twice at the get-ready returns to the main exercise; a during a hold changes nothing."""
     plan = build_plan(builtin_catalog.routines["release-20min"].routine)
-    get_ready = next(
-        i for i, s in enumerate(plan.segments) if s.kind is K.TRANSITION and s.step == 1
-    )
-    at = sum(s.duration for s in plan.segments[:get_ready])
+    at = get_ready_starts(plan, 1)
     twice, _, seconds = run_with_keys(
         plan, [(at + 1.0, Command.OTHER_OPTION), (at + 2.0, Command.OTHER_OPTION)]
     )
@@ -355,10 +357,7 @@ def test_a_step_skipped_after_taking_its_other_option_is_named_as_that_option(
 ) -> None:
     """The summary names the exercise that was actually skipped, not the one it replaced."""
     plan = build_plan(builtin_catalog.routines["release-20min"].routine)
-    get_ready = next(
-        i for i, s in enumerate(plan.segments) if s.kind is K.TRANSITION and s.step == 1
-    )
-    at = sum(s.duration for s in plan.segments[:get_ready])
+    at = get_ready_starts(plan, 1)
     text, report, _ = run_with_keys(
         plan, [(at + 1.0, Command.OTHER_OPTION), (at + 10.0, Command.SKIP)]
     )
