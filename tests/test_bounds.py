@@ -95,6 +95,7 @@ def test_validate_counts_without_building(tmp_path: Path, monkeypatch: pytest.Mo
     assert "ok, routine bomb (4 steps, 11:07:00)" in result.output
 
 
+@pytest.mark.slow
 def test_show_is_linear_in_steps(tmp_path: Path) -> None:
     """show of a 10,000-step routine takes a moment, not seconds per step squared."""
     path = tmp_path / "many.yaml"

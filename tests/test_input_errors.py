@@ -81,6 +81,7 @@ def psoas_into(command: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     ["list | head -1", "run daily-10min --dry-run | head -2", "show daily-10min | head -1"],
@@ -92,6 +93,7 @@ def test_a_closed_pipe_ends_quietly(command: str) -> None:
     assert result.returncode in (0, 141)
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_exits_141(tmp_path: Path) -> None:
     """Output far past a pipe's buffer into a reader that has gone exits 141, stderr empty."""
     path = tmp_path / "long.yaml"
@@ -105,6 +107,7 @@ def test_a_closed_pipe_exits_141(tmp_path: Path) -> None:
     assert result.returncode == 141
 
 
+@pytest.mark.slow
 def test_dev_full_is_one_clear_error() -> None:
     """stdout on /dev/full gives one line on stderr and exit 1, no traceback."""
     with open("/dev/full", "w") as full:  # noqa: PTH123

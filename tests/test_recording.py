@@ -261,6 +261,7 @@ def test_nothing_is_asked_after_ctrl_c(daily: Plan) -> None:
     assert recorded()[0].outcome is Outcome.INTERRUPTED
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])
 def test_an_ending_signal_during_a_real_run_leaves_an_interrupted_record(
     builtin_catalog: Catalog, signum: signal.Signals
@@ -317,6 +318,7 @@ def locked() -> Iterator[Callable[[], None]]:
     other.close()
 
 
+@pytest.mark.slow
 def test_a_locked_history_never_stalls_the_run(daily: Plan, locked: Callable[[], None]) -> None:
     """Held for 1.5 s from the start: the run goes on at once and is stored whole afterwards."""
     threading.Timer(1.5, locked).start()
@@ -331,6 +333,7 @@ def test_a_locked_history_never_stalls_the_run(daily: Plan, locked: Callable[[],
     assert session.steps_done == 5
 
 
+@pytest.mark.slow
 def test_a_history_locked_past_the_run_is_reported_plainly(
     daily: Plan, locked: Callable[[], None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -351,6 +354,7 @@ def test_a_history_locked_past_the_run_is_reported_plainly(
     assert recorded() == []
 
 
+@pytest.mark.slow
 def test_a_burst_of_sigterms_still_saves_the_record(
     daily: Plan, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -135,6 +135,7 @@ def test_keys_come_without_echo_and_settings_return(
     assert pty_pair.settings() == before
 
 
+@pytest.mark.slow
 def test_ctrl_s_does_not_freeze_the_run(pty_pair: Pty, builtin_catalog: Catalog) -> None:
     """Flow control is off during a run, so Ctrl-S cannot stop the screen; on again after."""
     import termios  # noqa: PLC0415
