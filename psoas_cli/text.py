@@ -25,6 +25,12 @@ def visible(text: str) -> str:
     return CONTROL.sub(lambda match: escaped(match.group()), text)
 
 
+def digits_only(text: str) -> bool:
+    """Whether text is 0-9 only: str.isdigit also accepts ² and ٣, which int() refuses or
+    reads as a number nobody typed."""
+    return text.isascii() and text.isdigit()
+
+
 def counted(n: int, noun: str) -> str:
     """``n`` and ``noun``, plural unless n is 1: the one place that rule lives, so no
     message says "1 sessions" or "2 step"."""

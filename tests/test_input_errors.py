@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fakes import FakeClock, ScriptedCommands
 
 from psoas_cli.cli import cli
+from psoas_cli.library.model import SelfCheck
+from psoas_cli.run.questions import DueCheck, ask_check, ask_pain
 
 HUGE = "9" * 5000
 """Past Python's 4,300-digit limit for turning text into an int."""
@@ -118,3 +122,20 @@ def test_dev_full_is_one_clear_error() -> None:
         )
     assert result.returncode == 1
     assert result.stderr == "Error: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize("keys", [["²"], ["1", "²"], ["٣"]])
+def test_unicode_digits_at_the_pain_prompt_are_ignored(keys: list[str]) -> None:
+    """A ² or ٣ typed at the pain prompt is ignored like any other key, not a traceback."""
+    out = io.StringIO()
+    rating = ask_pain(ScriptedCommands(FakeClock(), typed=keys), out, "Pain: ")
+    assert rating.value == (1 if "1" in keys else None)
+    assert "²" not in out.getvalue()
+
+
+def test_unicode_digits_at_a_self_check_are_ignored() -> None:
+    """A ² typed at a self-check is ignored, and the next ASCII digit answers it."""
+    due = DueCheck("hip-test", SelfCheck(question="How far?", answers=("far", "near")), None)
+    result = ask_check(ScriptedCommands(FakeClock(), typed=["²", "2"]), io.StringIO(), due)
+    assert result is not None
+    assert result.rank == 1
