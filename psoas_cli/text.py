@@ -15,14 +15,21 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """C0 controls except tab and newline, DEL, and the C1 controls (U+0080-U+009F)."""
 
 
+UNDECODED = re.compile("[\udc80-\udcff]")
+"""Bytes that were not UTF-8, as Python keeps them in arguments and file names
+(surrogateescape): printed raw they make the write itself fail."""
+
+
 def escaped(char: str) -> str:
     """One control character as the visible text a person can read: ESC is ``\\x1b``."""
     return f"\\x{ord(char):02x}"
 
 
 def visible(text: str) -> str:
-    """``text`` with each control character replaced by its escaped form; tab and newline stay."""
-    return CONTROL.sub(lambda match: escaped(match.group()), text)
+    """``text`` with each control character, and each byte that was not UTF-8, replaced by
+    its escaped form; tab and newline stay."""
+    shown = CONTROL.sub(lambda match: escaped(match.group()), text)
+    return UNDECODED.sub(lambda match: f"\\x{ord(match.group()) - 0xDC00:02x}", shown)
 
 
 def digits_only(text: str) -> bool:

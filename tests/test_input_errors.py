@@ -139,3 +139,23 @@ def test_unicode_digits_at_a_self_check_are_ignored() -> None:
     result = ask_check(ScriptedCommands(FakeClock(), typed=["²", "2"]), io.StringIO(), due)
     assert result is not None
     assert result.rank == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["show", b"\xff"], ["history", "--routine", b"\xff"], ["history", "export", b"a\xff.json"]],
+)
+def test_non_utf8_arguments_are_one_clear_error(args: list[str | bytes], tmp_path: Path) -> None:
+    """Bytes that are not UTF-8 in an argument give one usage error showing them escaped."""
+    result = subprocess.run(
+        [sys.executable, "-m", "psoas_cli", *args],
+        capture_output=True,
+        env={"PSOAS_HOME": str(tmp_path), "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"},
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert b"Traceback" not in result.stderr
+    assert b"is not valid UTF-8" in result.stderr
+    assert b"\\xff" in result.stderr
+    assert not list(tmp_path.iterdir())
