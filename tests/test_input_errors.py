@@ -159,3 +159,44 @@ def test_non_utf8_arguments_are_one_clear_error(args: list[str | bytes], tmp_pat
     assert b"is not valid UTF-8" in result.stderr
     assert b"\\xff" in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+NO_PASSWD = (
+    "import pwd, sys\n"
+    "def missing(uid): raise KeyError(uid)\n"
+    "pwd.getpwuid = missing\n"
+    "sys.argv = ['psoas', *sys.argv[1:]]\n"
+    "from psoas_cli.cli import main\n"
+    "main()\n"
+)
+"""Runs psoas as a user with no passwd entry (as under ``docker --user``)."""
+
+
+def homeless(*args: str) -> subprocess.CompletedProcess[str]:
+    """psoas run with no HOME, XDG folders, PSOAS_HOME or passwd entry."""
+    return subprocess.run(
+        [sys.executable, "-c", NO_PASSWD, *args],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+        timeout=30,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("command", ["history", "stats", "list", "show daily-10min"])
+def test_no_home_is_one_clear_error(command: str) -> None:
+    """With no home folder to be found, a command that needs it says to set PSOAS_HOME."""
+    result = homeless(*command.split())
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error: cannot find your home folder")
+    assert "PSOAS_HOME" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["--help", "schema"])
+def test_no_home_still_allows_commands_without_user_files(command: str) -> None:
+    """--help and schema need no user folder, so they work without a home."""
+    result = homeless(command)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
