@@ -1073,7 +1073,23 @@ def _warn_skipped(catalog: Catalog) -> None:
 
 def main() -> None:
     """Entry point of the ``psoas`` command."""
+    _plain_glyphs_where_needed()
     cli(prog_name="psoas")
+
+
+def _plain_glyphs_where_needed() -> None:
+    """Let output that the terminal's encoding cannot hold (PYTHONIOENCODING=ascii, LANG=C
+    with an old Python, a Latin-1 terminal) fall back to ASCII glyphs instead of raising."""
+    import codecs  # noqa: PLC0415
+    import io  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from psoas_cli.text import ascii_fallback  # noqa: PLC0415
+
+    codecs.register_error("psoas-ascii", ascii_fallback)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="psoas-ascii")
 
 
 if __name__ == "__main__":

@@ -62,3 +62,38 @@ def hanging(line: str, width: int) -> list[str]:
         break_long_words=False,
         break_on_hyphens=False,
     ) or [line]
+
+
+ASCII_GLYPHS = str.maketrans(
+    {
+        "•": "*",
+        "·": "-",
+        "→": "->",
+        "←": "<-",
+        "…": "...",
+        "—": "-",
+        "─": "-",
+        "━": "=",
+        "█": "#",
+        "▀": "#",
+        "▌": "#",
+        "▓": "#",
+        "▒": "+",
+        "░": ".",
+        "■": "#",
+        "□": ".",
+        "✓": "v",
+    }
+)
+"""The glyphs psoas prints, as the plain ASCII a terminal without them can show."""
+
+
+def ascii_fallback(error: UnicodeError) -> tuple[str, int]:
+    """A codecs error handler for output a terminal's encoding cannot hold (ASCII, Latin-1):
+    each glyph becomes its ASCII stand-in and anything else ``?``, so the output still reads
+    instead of the write raising mid-way."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    plain = text.translate(ASCII_GLYPHS)
+    return "".join(c if c.isascii() else "?" for c in plain), error.end

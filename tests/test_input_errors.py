@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from fakes import FakeClock, ScriptedCommands
+from sample_history import six_weeks_of_mornings
 
 from psoas_cli.cli import cli
+from psoas_cli.history.store import History
 from psoas_cli.library.model import SelfCheck
 from psoas_cli.run.questions import DueCheck, ask_check, ask_pain
 
@@ -200,3 +202,29 @@ def test_no_home_still_allows_commands_without_user_files(command: str) -> None:
     result = homeless(command)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "show daily-10min",
+        "run breathing-minute --yes --no-history --plain --speed 1000",
+        "history",
+        "stats",
+        "list",
+    ],
+)
+def test_an_ascii_terminal_gets_plain_glyphs(command: str, tmp_path: Path) -> None:
+    """With an ASCII output encoding, output falls back to ASCII glyphs instead of crashing."""
+    with History.open(tmp_path / "history.sqlite3") as history:
+        history.import_records(six_weeks_of_mornings())
+    result = subprocess.run(
+        [sys.executable, "-m", "psoas_cli", *command.split()],
+        capture_output=True,
+        env={"PSOAS_HOME": str(tmp_path), "PYTHONIOENCODING": "ascii", "COLUMNS": "80"},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"Traceback" not in result.stderr
+    assert result.stdout.isascii()
