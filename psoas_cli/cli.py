@@ -27,7 +27,7 @@ from psoas_cli.limits import (
     MIN_SPEED,
     clamped_setting,
 )
-from psoas_cli.text import counted, visible
+from psoas_cli.text import UNDECODED, counted, visible
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -69,6 +69,14 @@ class PsoasGroup(click.Group):
     Messages quote file names, keys and values a file or an import chose, so they are
     printed ``visible``: a control character shows as text, never reaching the terminal.
     """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Refuse arguments that are not UTF-8 before any command sees them: names, values
+        and paths all end up in messages and files, where such bytes would fail mid-way."""
+        for arg in args:
+            if UNDECODED.search(arg):
+                raise click.UsageError(f"argument '{visible(arg)}' is not valid UTF-8.")
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -1065,7 +1073,23 @@ def _warn_skipped(catalog: Catalog) -> None:
 
 def main() -> None:
     """Entry point of the ``psoas`` command."""
+    _plain_glyphs_where_needed()
     cli(prog_name="psoas")
+
+
+def _plain_glyphs_where_needed() -> None:
+    """Let output that the terminal's encoding cannot hold (PYTHONIOENCODING=ascii, LANG=C
+    with an old Python, a Latin-1 terminal) fall back to ASCII glyphs instead of raising."""
+    import codecs  # noqa: PLC0415
+    import io  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    from psoas_cli.text import ascii_fallback  # noqa: PLC0415
+
+    codecs.register_error("psoas-ascii", ascii_fallback)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="psoas-ascii")
 
 
 if __name__ == "__main__":

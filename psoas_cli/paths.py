@@ -6,7 +6,27 @@ import os
 import sys
 from pathlib import Path
 
+from psoas_cli.errors import PsoasError
+
 HOME_VARIABLE = "PSOAS_HOME"
+
+
+def _home() -> Path:
+    """The user's home folder, or one clear error saying what to set when there is none
+    (no HOME and no passwd entry, as under ``docker --user``)."""
+    return _expanded(Path("~"))
+
+
+def _expanded(path: Path) -> Path:
+    """``path`` with a leading ``~`` expanded; pathlib raises RuntimeError (KeyError before
+    Python 3.12 on some systems) when no home can be found, which must not be a traceback."""
+    try:
+        return path.expanduser()
+    except (RuntimeError, KeyError):
+        raise PsoasError(
+            f"cannot find your home folder to keep psoas's files in: set {HOME_VARIABLE} "
+            "to the folder psoas should use (or set HOME)."
+        ) from None
 
 
 def user_dir() -> Path:
@@ -15,11 +35,11 @@ def user_dir() -> Path:
     if override is not None:
         return override
     if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+        base = Path(os.environ.get("APPDATA") or _home() / "AppData" / "Roaming")
     elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
+        base = _home() / "Library" / "Application Support"
     else:
-        base = _xdg_folder("XDG_CONFIG_HOME") or Path.home() / ".config"
+        base = _xdg_folder("XDG_CONFIG_HOME") or _home() / ".config"
     return base / "psoas"
 
 
@@ -33,11 +53,11 @@ def user_data_dir() -> Path:
     if override is not None:
         return override
     if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        base = Path(os.environ.get("LOCALAPPDATA") or _home() / "AppData" / "Local")
     elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Application Support"
+        base = _home() / "Library" / "Application Support"
     else:
-        base = _xdg_folder("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+        base = _xdg_folder("XDG_DATA_HOME") or _home() / ".local" / "share"
     return base / "psoas"
 
 
@@ -55,7 +75,7 @@ def history_path() -> Path:
 
 def _home_override() -> Path | None:
     override = os.environ.get(HOME_VARIABLE)
-    return Path(override).expanduser() if override else None
+    return _expanded(Path(override)) if override else None
 
 
 def user_routines_dir() -> Path:

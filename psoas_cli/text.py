@@ -15,14 +15,27 @@ CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """C0 controls except tab and newline, DEL, and the C1 controls (U+0080-U+009F)."""
 
 
+UNDECODED = re.compile("[\udc80-\udcff]")
+"""Bytes that were not UTF-8, as Python keeps them in arguments and file names
+(surrogateescape): printed raw they make the write itself fail."""
+
+
 def escaped(char: str) -> str:
     """One control character as the visible text a person can read: ESC is ``\\x1b``."""
     return f"\\x{ord(char):02x}"
 
 
 def visible(text: str) -> str:
-    """``text`` with each control character replaced by its escaped form; tab and newline stay."""
-    return CONTROL.sub(lambda match: escaped(match.group()), text)
+    """``text`` with each control character, and each byte that was not UTF-8, replaced by
+    its escaped form; tab and newline stay."""
+    shown = CONTROL.sub(lambda match: escaped(match.group()), text)
+    return UNDECODED.sub(lambda match: f"\\x{ord(match.group()) - 0xDC00:02x}", shown)
+
+
+def digits_only(text: str) -> bool:
+    """Whether text is 0-9 only: str.isdigit also accepts ² and ٣, which int() refuses or
+    reads as a number nobody typed."""
+    return text.isascii() and text.isdigit()
 
 
 def counted(n: int, noun: str) -> str:
@@ -49,3 +62,38 @@ def hanging(line: str, width: int) -> list[str]:
         break_long_words=False,
         break_on_hyphens=False,
     ) or [line]
+
+
+ASCII_GLYPHS = str.maketrans(
+    {
+        "•": "*",
+        "·": "-",
+        "→": "->",
+        "←": "<-",
+        "…": "...",
+        "—": "-",
+        "─": "-",
+        "━": "=",
+        "█": "#",
+        "▀": "#",
+        "▌": "#",
+        "▓": "#",
+        "▒": "+",
+        "░": ".",
+        "■": "#",
+        "□": ".",
+        "✓": "v",
+    }
+)
+"""The glyphs psoas prints, as the plain ASCII a terminal without them can show."""
+
+
+def ascii_fallback(error: UnicodeError) -> tuple[str, int]:
+    """A codecs error handler for output a terminal's encoding cannot hold (ASCII, Latin-1):
+    each glyph becomes its ASCII stand-in and anything else ``?``, so the output still reads
+    instead of the write raising mid-way."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    plain = text.translate(ASCII_GLYPHS)
+    return "".join(c if c.isascii() else "?" for c in plain), error.end

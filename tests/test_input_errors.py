@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from fakes import FakeClock, ScriptedCommands
+from sample_history import six_weeks_of_mornings
 
 from psoas_cli.cli import cli
+from psoas_cli.history.store import History
+from psoas_cli.library.model import SelfCheck
+from psoas_cli.run.questions import DueCheck, ask_check, ask_pain
 
 HUGE = "9" * 5000
 """Past Python's 4,300-digit limit for turning text into an int."""
@@ -121,3 +127,107 @@ def test_dev_full_is_one_clear_error() -> None:
         )
     assert result.returncode == 1
     assert result.stderr == "Error: cannot write the output: No space left on device\n"
+
+
+@pytest.mark.parametrize("keys", [["²"], ["1", "²"], ["٣"]])
+def test_unicode_digits_at_the_pain_prompt_are_ignored(keys: list[str]) -> None:
+    """A ² or ٣ typed at the pain prompt is ignored like any other key, not a traceback."""
+    out = io.StringIO()
+    rating = ask_pain(ScriptedCommands(FakeClock(), typed=keys), out, "Pain: ")
+    assert rating.value == (1 if "1" in keys else None)
+    assert "²" not in out.getvalue()
+
+
+def test_unicode_digits_at_a_self_check_are_ignored() -> None:
+    """A ² typed at a self-check is ignored, and the next ASCII digit answers it."""
+    due = DueCheck("hip-test", SelfCheck(question="How far?", answers=("far", "near")), None)
+    result = ask_check(ScriptedCommands(FakeClock(), typed=["²", "2"]), io.StringIO(), due)
+    assert result is not None
+    assert result.rank == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["show", b"\xff"], ["history", "--routine", b"\xff"], ["history", "export", b"a\xff.json"]],
+)
+def test_non_utf8_arguments_are_one_clear_error(args: list[str | bytes], tmp_path: Path) -> None:
+    """Bytes that are not UTF-8 in an argument give one usage error showing them escaped."""
+    result = subprocess.run(
+        [sys.executable, "-m", "psoas_cli", *args],
+        capture_output=True,
+        env={"PSOAS_HOME": str(tmp_path), "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"},
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert b"Traceback" not in result.stderr
+    assert b"is not valid UTF-8" in result.stderr
+    assert b"\\xff" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+NO_PASSWD = (
+    "import pwd, sys\n"
+    "def missing(uid): raise KeyError(uid)\n"
+    "pwd.getpwuid = missing\n"
+    "sys.argv = ['psoas', *sys.argv[1:]]\n"
+    "from psoas_cli.cli import main\n"
+    "main()\n"
+)
+"""Runs psoas as a user with no passwd entry (as under ``docker --user``)."""
+
+
+def homeless(*args: str) -> subprocess.CompletedProcess[str]:
+    """psoas run with no HOME, XDG folders, PSOAS_HOME or passwd entry."""
+    return subprocess.run(
+        [sys.executable, "-c", NO_PASSWD, *args],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+        timeout=30,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("command", ["history", "stats", "list", "show daily-10min"])
+def test_no_home_is_one_clear_error(command: str) -> None:
+    """With no home folder to be found, a command that needs it says to set PSOAS_HOME."""
+    result = homeless(*command.split())
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error: cannot find your home folder")
+    assert "PSOAS_HOME" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["--help", "schema"])
+def test_no_home_still_allows_commands_without_user_files(command: str) -> None:
+    """--help and schema need no user folder, so they work without a home."""
+    result = homeless(command)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "show daily-10min",
+        "run breathing-minute --yes --no-history --plain --speed 1000",
+        "history",
+        "stats",
+        "list",
+    ],
+)
+def test_an_ascii_terminal_gets_plain_glyphs(command: str, tmp_path: Path) -> None:
+    """With an ASCII output encoding, output falls back to ASCII glyphs instead of crashing."""
+    with History.open(tmp_path / "history.sqlite3") as history:
+        history.import_records(six_weeks_of_mornings())
+    result = subprocess.run(
+        [sys.executable, "-m", "psoas_cli", *command.split()],
+        capture_output=True,
+        env={"PSOAS_HOME": str(tmp_path), "PYTHONIOENCODING": "ascii", "COLUMNS": "80"},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert b"Traceback" not in result.stderr
+    assert result.stdout.isascii()

@@ -23,6 +23,7 @@ from psoas_cli.errors import PsoasError
 from psoas_cli.library.model import Side
 from psoas_cli.limits import MAX_STEP_DIGITS
 from psoas_cli.outcome import Outcome
+from psoas_cli.text import digits_only
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the sessions table, one record per run with its pain ratings and note.
@@ -691,19 +692,13 @@ def since_date(text: str, today: date) -> date | None:
     named = {"today": 0, "yesterday": 1}
     if text in named:
         return today - timedelta(days=named[text])
-    if 1 < len(text) <= MAX_STEP_DIGITS + 1 and _ascii_digits(text[:-1]) and text[-1] in "dw":
+    if 1 < len(text) <= MAX_STEP_DIGITS + 1 and digits_only(text[:-1]) and text[-1] in "dw":
         days = int(text[:-1]) * (7 if text[-1] == "w" else 1)
         return today - timedelta(days=days) if days <= 36_500 else None
     try:
         return date.fromisoformat(text)
     except ValueError:
         return None
-
-
-def _ascii_digits(text: str) -> bool:
-    """Whether text is 0-9 only: str.isdigit also accepts ² and ٣, which int() refuses or
-    reads as a number nobody typed."""
-    return text.isascii() and text.isdigit()
 
 
 def _statements(script: str) -> Sequence[str]:

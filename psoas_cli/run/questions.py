@@ -15,6 +15,7 @@ from psoas_cli.library.model import ExerciseStep, SelfCheck, Side, Sides
 from psoas_cli.library.plan import Plan
 from psoas_cli.run.engine import RunReport
 from psoas_cli.run.terminal import KeySource
+from psoas_cli.text import digits_only
 
 PAIN_BEFORE_INTRO = (
     "How much does it hurt right now, from 0 (not at all) to 10 (the worst)? Type a number "
@@ -57,7 +58,7 @@ def ask_pain(keys: KeySource, out: IO[str], prompt: str) -> Rating:
             if key == "enter":
                 return Rating(int(typed) if typed else None)
             return Rating(None, cancelled=key is not None)
-        if key.isdigit() and int(typed + key) in PAIN_SCALE and len(typed) < 2:
+        if digits_only(key) and int(typed + key) in PAIN_SCALE and len(typed) < 2:
             typed += key
             out.write(key)
         elif key == "backspace" and typed:
@@ -96,7 +97,7 @@ def ask_check(keys: KeySource, out: IO[str], due: DueCheck) -> CheckResult | Non
             out.write("skipped\n")
             out.flush()
             return None
-        if key.isdigit() and 1 <= int(key) <= len(answers):
+        if digits_only(key) and 1 <= int(key) <= len(answers):
             rank = int(key) - 1
             out.write(f"{key}  {answers[rank]}\n")
             out.flush()
