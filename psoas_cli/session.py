@@ -53,6 +53,7 @@ from psoas_cli.run.questions import (
     due_checks,
 )
 from psoas_cli.run.terminal import (
+    Keyboard,
     KeySource,
     NoKeyboard,
     ending_signals_interrupt,
@@ -83,6 +84,9 @@ class Display(Protocol):
     def frame_interval(self, segment: Segment) -> float:
         """How often the display wants to hear about a segment."""
         ...
+
+    def leave_screen(self) -> None:
+        """Give the screen back for a stop (Ctrl-Z); from a signal handler, so bytes only."""
 
 
 SAVING_NOTICE_SECONDS = 0.5
@@ -166,7 +170,7 @@ class Session:
         with ExitStack() as stack:
             keys: KeySource = self.keys or NoKeyboard(self.sleep)
             if self.keys is None and is_terminal(self.stdin):
-                keys = stack.enter_context(raw_keys(self.stdin))
+                keys = stack.enter_context(raw_keys(self.stdin, self.clock))
             stack.enter_context(ending_signals_interrupt())
             recorder = None
             if settings.recorded:
@@ -264,7 +268,13 @@ class Session:
         report = None
         try:
             with display:
-                report = engine.run()
+                if isinstance(keys, Keyboard):
+                    keys.before_stop = display.leave_screen
+                try:
+                    report = engine.run()
+                finally:
+                    if isinstance(keys, Keyboard):
+                        keys.before_stop = _nothing
         except KeyboardInterrupt:
             report = engine.report(Outcome.INTERRUPTED)
         finally:
@@ -404,6 +414,10 @@ class OptionSwitch:
         self.plan = make_plan(self.plan.routine, self._settings, self.plan.chosen ^ {step})
         self._display.replan(self.plan)
         return scaled(self.plan, self._settings.speed)
+
+
+def _nothing() -> None:
+    """No screen to give back: outside the run's frame psoas prints plain lines."""
 
 
 def not_started(plan: Plan) -> RunReport:

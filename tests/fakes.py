@@ -9,7 +9,7 @@ from typing import IO
 
 from psoas_cli.history.store import CheckResult, RunRecord
 from psoas_cli.outcome import Outcome
-from psoas_cli.run.engine import Command
+from psoas_cli.run.engine import Command, Stopped
 from psoas_cli.run.terminal import KeySource
 from psoas_cli.session import Session
 
@@ -53,7 +53,7 @@ class ScriptedCommands:
             return None
         return self.typed.pop(0) if self.typed else "enter"
 
-    def next_command(self, timeout: float) -> Command | None:
+    def next_command(self, timeout: float) -> Command | Stopped | None:
         if self.script and self.start + self.script[0][0] <= self.clock.now + timeout:
             at, command = self.script.pop(0)
             self.clock.now = max(self.clock.now, self.start + at)

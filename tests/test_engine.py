@@ -24,6 +24,7 @@ from psoas_cli.run.engine import (
     Resumed,
     RunReport,
     SegmentStarted,
+    Stopped,
     Tick,
     whole_seconds_left,
 )
@@ -300,3 +301,23 @@ def test_report_mid_run_keeps_what_was_done() -> None:
     assert report.steps_done == (0,)
     assert report.active_seconds == pytest.approx(70.0)
     assert report.outcome is Outcome.INTERRUPTED
+
+
+def test_a_stop_counts_as_paused_and_stays_paused_until_space() -> None:
+    """Ctrl-Z at 12 s, fg at 72 s, space at 80 s: 68 s paused, deadlines 68 s later."""
+    clock = FakeClock()
+    events = Recorder(clock)
+
+    class StoppedOnce(ScriptedCommands):
+        def next_command(self, timeout: float) -> Command | Stopped | None:
+            if self.clock.now < self.start + 12 <= self.clock.now + timeout:
+                self.clock.now = self.start + 72  # stopped from 12 s until fg at 72 s
+                return Stopped(at=self.start + 12)
+            return super().next_command(timeout)
+
+    commands = StoppedOnce(clock, [(80.0, Command.PAUSE), (300.0, Command.DONE)])
+    report = Engine(two_holds(), clock=clock, commands=commands, listeners=[events]).run()
+    paused = [e for _, e in events.events if isinstance(e, Paused)]
+    assert len(paused) == 1 and paused[0].after_stop
+    assert report.paused_seconds == pytest.approx(68.0)
+    assert (5.0 + 30.0 + 68.0, K.SWITCH, 0, None) in events.starts()

@@ -24,7 +24,7 @@ from psoas_cli.library.plan import Plan, build_plan
 from psoas_cli.outcome import Outcome
 from psoas_cli.paths import history_path
 from psoas_cli.run import recorder
-from psoas_cli.run.engine import Command, Event, RunReport, SegmentStarted
+from psoas_cli.run.engine import Command, Event, RunReport, SegmentStarted, Stopped
 from psoas_cli.session import RunSettings, Session
 
 C = Command
@@ -39,7 +39,7 @@ class Interrupting(ScriptedCommands):
         super().__init__(clock, interactive=interactive)
         self.at = at
 
-    def next_command(self, timeout: float) -> Command | None:
+    def next_command(self, timeout: float) -> Command | Stopped | None:
         if self.clock.now + timeout >= self.start + self.at:
             self.clock.now = self.start + self.at
             raise KeyboardInterrupt
@@ -147,7 +147,7 @@ def test_the_record_is_kept_up_to_date_during_the_run(daily: Plan) -> None:
     seen: list[tuple[Outcome, int]] = []
 
     class Peeking(ScriptedCommands):
-        def next_command(self, timeout: float) -> Command | None:
+        def next_command(self, timeout: float) -> Command | Stopped | None:
             if not seen and self.clock.now >= self.start + third_step_done + 1:
                 seen.append(written_soon(lambda s: s.steps_done == 3))
             return super().next_command(timeout)
@@ -303,7 +303,7 @@ class Timed(ScriptedCommands):
         super().__init__(clock, interactive=False)
         self.waits: list[float] = []
 
-    def next_command(self, timeout: float) -> Command | None:
+    def next_command(self, timeout: float) -> Command | Stopped | None:
         self.waits.append(time.monotonic())
         return super().next_command(timeout)
 

@@ -203,3 +203,31 @@ def test_an_exception_in_the_display_still_restores_the_terminal(
     with pytest.raises(RuntimeError, match="display broke"):
         run_in_pty(pty_pair, builtin_catalog, "")
     assert pty_pair.settings() == before
+
+
+def test_ctrl_z_gives_the_terminal_back_and_fg_takes_it_again(pty_pair: Pty) -> None:
+    """While stopped the settings are the saved ones; after fg cbreak returns, keys work and
+    the first command is the stop with its time."""
+    import termios  # noqa: PLC0415
+
+    from psoas_cli.run.engine import Stopped  # noqa: PLC0415
+    from psoas_cli.run.terminal import raw_keys  # noqa: PLC0415
+
+    before = pty_pair.settings()
+    during_stop: list[list[object]] = []
+    gave_screen: list[bool] = []
+    now = [100.0]
+    with raw_keys(
+        pty_pair.terminal, lambda: now[0], lambda: during_stop.append(pty_pair.settings())
+    ) as keyboard:
+        keyboard.before_stop = lambda: gave_screen.append(True)
+        signal.raise_signal(signal.SIGTSTP)
+        now[0] = 160.0
+        signal.raise_signal(signal.SIGCONT)
+        assert not int(pty_pair.settings()[3]) & termios.ICANON  # type: ignore[call-overload]
+        assert keyboard.next_command(0.5) == Stopped(at=100.0)
+        pty_pair.type(" ")
+        assert keyboard.next_command(0.5) is Command.PAUSE
+    assert during_stop == [before] and gave_screen == [True]
+    assert pty_pair.settings() == before
+    assert signal.getsignal(signal.SIGTSTP) is signal.SIG_DFL

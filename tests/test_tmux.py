@@ -105,3 +105,24 @@ def test_a_run_in_a_real_terminal(tmux: tuple[Callable[..., None], Screen]) -> N
     screen = wait_for("MODES-2 ")
     settings = next(line for line in screen.splitlines() if "MODES-2 " in line).split()[1:]
     assert sorted(settings) == ["echo", "icanon"]
+
+
+def test_ctrl_z_and_fg_pause_the_run(tmux: tuple[Callable[..., None], Screen]) -> None:
+    """Ctrl-Z gives the shell back with its settings; fg redraws, paused, and keys work."""
+    send, wait_for = tmux
+    command = [sys.executable, "-m", "psoas_cli", "run", "daily-10min", "--quiet", "--no-history"]
+    send(shlex.join(command), "Enter")
+    wait_for("Press any key to begin, or q to cancel.")
+    send("Enter")
+    wait_for("GET READY")
+    send("C-z")
+    wait_for("Stopped")
+    send("stty -a | grep -o -e '-icanon' -e ' icanon' | sed \"s/^/MODE-$((1+1))/\"", "Enter")
+    assert "MODE-2 icanon" in wait_for("MODE-2")
+    send("fg", "Enter")
+    screen = wait_for("PAUSED · press space to go on")
+    assert "space pause · n skip · b back" in screen
+    send("q")
+    wait_for("Quit this routine?")
+    send("y")
+    wait_for("Quit daily-10min after")

@@ -7,7 +7,10 @@ near zero CPU.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import math
+import os
 from dataclasses import dataclass
 from typing import IO
 
@@ -173,6 +176,22 @@ class LiveDisplay:
         finally:
             self.console.set_alt_screen(False)
 
+    def leave_screen(self) -> None:
+        """Give the screen back for a stop (Ctrl-Z): the shell's screen and its cursor.
+
+        Called from a signal handler, possibly in the middle of a frame, so it writes the
+        bytes itself rather than through the console's buffered stream.
+        """
+        with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+            os.write(self.console.file.fileno(), b"\x1b[?25h\x1b[?1049l")
+
+    def _come_back(self) -> None:
+        """After fg: the alternate screen again, no cursor, and the whole frame drawn anew."""
+        self.console.set_alt_screen(True)
+        self.console.show_cursor(False)
+        self._live.update(Group(), refresh=True)  # forget the height of the last frame
+        self._frame = None
+
     def _segment_starts(self, plan: Plan) -> list[float]:
         """Where each segment starts on the run's clock, and last where the plan ends."""
         starts = [0.0]
@@ -210,6 +229,8 @@ class LiveDisplay:
         elif isinstance(event, Paused):
             self._moment = event.moment
             self._asking_to_quit = event.asking_to_quit
+            if event.after_stop:
+                self._come_back()
         elif isinstance(event, HelpRequested):
             self._help_shown = not self._help_shown
         elif isinstance(event, OptionChosen):

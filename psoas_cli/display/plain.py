@@ -60,6 +60,9 @@ class PlainDisplay:
         """Follow the timeline after a step's other option was chosen."""
         self._plan = plan
 
+    def leave_screen(self) -> None:
+        """Nothing to give back for a stop: plain lines never take the screen."""
+
     def lines(self, lines: list[str]) -> None:
         """Print lines, wrapped with a hanging indent at a terminal, flushed at once."""
         for line in lines:
@@ -75,6 +78,8 @@ class PlainDisplay:
                 ["Quit this routine? Press y to quit, any other key to carry on."]
                 if event.asking_to_quit
                 else ["Paused. Press space to go on."]
+                if not event.after_stop
+                else ["Back after Ctrl-Z: paused. Press space to go on."]
             )
         elif isinstance(event, Resumed):
             self.lines(["Going on."])

@@ -62,6 +62,17 @@ class Command(Enum):
     OTHER = "any other key"
 
 
+@dataclass(frozen=True)
+class Stopped:
+    """The program was stopped (Ctrl-Z) at clock time ``at`` and has been continued since.
+
+    Not a key but a fact with a time: the stop is known only once the program runs again,
+    and the time it stood still must count as paused, not as exercise.
+    """
+
+    at: float
+
+
 class CommandSource(Protocol):
     """Waits up to ``timeout`` seconds for the next command; None when the time ran out."""
 
@@ -70,7 +81,7 @@ class CommandSource(Protocol):
         """False when nobody can press a key, so nothing may wait for one."""
         ...
 
-    def next_command(self, timeout: float) -> Command | None:
+    def next_command(self, timeout: float) -> Command | Stopped | None:
         """Block until a command arrives or ``timeout`` seconds pass."""
         ...
 
@@ -144,10 +155,15 @@ class CueEvent:
 
 @dataclass(frozen=True)
 class Paused:
-    """The clock stopped; ``asking_to_quit`` when it stopped to ask whether to quit."""
+    """The clock stopped; ``asking_to_quit`` when it stopped to ask whether to quit.
+
+    ``after_stop`` when the program was stopped (Ctrl-Z) and continued: the screen was given
+    back meanwhile, so a display draws itself again in full.
+    """
 
     moment: Moment
     asking_to_quit: bool = False
+    after_stop: bool = False
 
 
 @dataclass(frozen=True)
@@ -521,9 +537,11 @@ class Engine:
 
     # -- commands -------------------------------------------------------------------------
 
-    def _obey(self, command: Command, now: float) -> None:
+    def _obey(self, command: Command | Stopped, now: float) -> None:
         """Do what ``command`` asks; "this hurts" comes first, then an open quit question."""
-        if command is Command.HURT:
+        if isinstance(command, Stopped):
+            self._stopped(command.at, now)
+        elif command is Command.HURT:
             self._finish(Outcome.HURT, now)
         elif self._asking_to_quit:
             self._answer_quit(command, now)
@@ -560,6 +578,16 @@ class Engine:
         if self._paused_at is None:
             self._paused_at = now
         self._emit(Paused(self.moment(now), asking_to_quit=asking_to_quit))
+
+    def _stopped(self, at: float, now: float) -> None:
+        """After Ctrl-Z and fg: paused since the stop, and staying paused until space.
+
+        Whoever stopped the program has stepped away from it; on coming back they should
+        find the stretch where they left it, not half over and counting.
+        """
+        if self._paused_at is None:
+            self._paused_at = min(at, now)
+        self._emit(Paused(self.moment(now), asking_to_quit=self._asking_to_quit, after_stop=True))
 
     def _resume(self, now: float) -> None:
         """Run again: the anchor moves later by the time paused, and every deadline with it."""

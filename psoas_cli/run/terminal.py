@@ -19,7 +19,7 @@ from types import FrameType
 from typing import IO, Protocol
 
 from psoas_cli.limits import MAX_COLUMNS, MIN_COLUMNS, clamped_setting
-from psoas_cli.run.engine import Command, CommandSource
+from psoas_cli.run.engine import Command, CommandSource, Stopped
 from psoas_cli.run.keys import command_for, decode
 
 _ESCAPE_WAIT = 0.03
@@ -45,7 +45,7 @@ class NoKeyboard:
     def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
         self._sleep = sleep
 
-    def next_command(self, timeout: float) -> Command | None:
+    def next_command(self, timeout: float) -> Command | Stopped | None:
         """Sleep out the timeout; there is never a command."""
         self._sleep(timeout)
         return None
@@ -60,20 +60,51 @@ class Keyboard:
 
     interactive = True
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str], clock: Callable[[], float] = time.monotonic) -> None:
         self._fd = stream.fileno()
         self._pending: deque[str] = deque()
+        self._clock = clock
+        self._stopped_at: float | None = None
+        self._continued = False
+        self.before_stop: Callable[[], None] = lambda: None
+        """What to give back before the program stops (Ctrl-Z): the run sets its screen's."""
 
-    def next_command(self, timeout: float) -> Command | None:
-        """The next key's command, or None when ``timeout`` passes with no key."""
-        key = self._next_key(timeout)
+    def stopping(self) -> None:
+        """Note when the program stops (Ctrl-Z) and give the screen back; called by the
+        SIGTSTP handler, so it only notes and hands over, never runs the engine."""
+        if self._stopped_at is None:
+            self._stopped_at = self._clock()
+        self.before_stop()
+
+    def continued(self) -> None:
+        """Note that the program runs again (fg); the next command reports the stop."""
+        self._continued = True
+
+    def next_command(self, timeout: float) -> Command | Stopped | None:
+        """The next key's command, or None when ``timeout`` passes with no key; after a stop
+        and fg, first the stop, so the engine counts the stopped time as paused."""
+        key = None if self._continued else self._next_key(timeout)
+        if self._continued:
+            # Checked again after the wait: a stop during it ends the wait without a key
+            # (select retries after the signal, and its deadline has usually passed).
+            if key is not None:
+                self._pending.appendleft(key)
+            at = self._stopped_at if self._stopped_at is not None else self._clock()
+            self._continued = False
+            self._stopped_at = None
+            return Stopped(at)
         return None if key is None else command_for(key)
 
     def wait_for_key(self) -> str | None:
-        """Block until a key is pressed and return its name."""
+        """Block until a key is pressed and return its name.
+
+        A stop while waiting here costs no exercise time, so it is forgotten.
+        """
         key = None
         while key is None:
             key = self._next_key(3600.0)
+        self._continued = False
+        self._stopped_at = None
         return key
 
     def _next_key(self, timeout: float) -> str | None:
@@ -135,26 +166,61 @@ def terminal_columns(stream: IO[str]) -> int | None:
         return None
 
 
+def _stop_now() -> None:
+    """Stop this process as Ctrl-Z would have, had psoas not been listening for it."""
+    signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTSTP)
+
+
 @contextmanager
-def raw_keys(stream: IO[str]) -> Iterator[Keyboard]:
+def raw_keys(
+    stream: IO[str],
+    clock: Callable[[], float] = time.monotonic,
+    stop: Callable[[], None] = _stop_now,
+) -> Iterator[Keyboard]:
     """Single keys without echo or flow control (Ctrl-S) for the duration of the block, then
-    the settings as they were."""
+    the settings as they were.
+
+    Ctrl-Z gives the shell its settings (and, through ``Keyboard.before_stop``, its screen)
+    before stopping; fg brings the run's settings back and makes the next command a
+    ``Stopped``. ``stop`` is how the process stops: tests stop nothing.
+    """
     if sys.platform == "win32":
-        yield Keyboard(stream)
+        yield Keyboard(stream, clock)
         return
     import termios  # noqa: PLC0415
     import tty  # noqa: PLC0415
 
     fd = stream.fileno()
     saved = termios.tcgetattr(fd)
+    keyboard = Keyboard(stream, clock)
+
+    def on_stop(signum: int, frame: FrameType | None) -> None:
+        del signum, frame
+        keyboard.stopping()
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
+        stop()  # returns once the process is continued
+        signal.signal(signal.SIGTSTP, on_stop)
+
+    def on_continue(signum: int, frame: FrameType | None) -> None:
+        del signum, frame
+        termios.tcsetattr(fd, termios.TCSANOW, mode)
+        keyboard.continued()
+
+    previous = {signal.SIGTSTP: signal.getsignal(signal.SIGTSTP)}
+    previous[signal.SIGCONT] = signal.getsignal(signal.SIGCONT)
     try:
         tty.setcbreak(fd, termios.TCSANOW)
         # Ctrl-S would otherwise stop all output (XOFF) and freeze the countdown on screen.
         mode = termios.tcgetattr(fd)
         mode[0] &= ~termios.IXON
         termios.tcsetattr(fd, termios.TCSANOW, mode)
-        yield Keyboard(stream)
+        signal.signal(signal.SIGTSTP, on_stop)
+        signal.signal(signal.SIGCONT, on_continue)
+        yield keyboard
     finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
