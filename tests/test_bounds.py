@@ -118,6 +118,7 @@ def run_psoas(*args: str, timeout: float = 20) -> subprocess.CompletedProcess[st
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "name"),
     [

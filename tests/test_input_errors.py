@@ -146,6 +146,7 @@ def test_unicode_digits_at_a_self_check_are_ignored() -> None:
     assert result.rank == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args",
     [["show", b"\xff"], ["history", "--routine", b"\xff"], ["history", "export", b"a\xff.json"]],
@@ -189,6 +190,7 @@ def homeless(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", ["history", "stats", "list", "show daily-10min"])
 def test_no_home_is_one_clear_error(command: str) -> None:
     """With no home folder to be found, a command that needs it says to set PSOAS_HOME."""
@@ -207,6 +209,7 @@ def test_no_home_still_allows_commands_without_user_files(command: str) -> None:
     assert result.stderr == ""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [
