@@ -27,7 +27,7 @@ from psoas_cli.limits import (
     MIN_SPEED,
     clamped_setting,
 )
-from psoas_cli.text import UNDECODED, counted, visible
+from psoas_cli.text import UNDECODED, counted, digits_only, visible
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -154,7 +154,7 @@ class RecordIdType(click.ParamType[int]):
             return value
         text = str(value).strip()
         fits = len(text) <= len(str(MAX_RECORD_ID))
-        if not (text.isascii() and text.isdigit() and fits and 1 <= int(text) <= MAX_RECORD_ID):
+        if not (digits_only(text) and fits and 1 <= int(text) <= MAX_RECORD_ID):
             self.fail(f"{value!r} is not a session ID (a whole number, as psoas history shows)")
         return int(text)
 
@@ -1038,7 +1038,7 @@ def _step_index(routine: Routine, start: str) -> int:
 
     count = len(routine.steps)
     text = start.strip()
-    if text.isascii() and text.isdigit():
+    if digits_only(text):
         number = int(text) if len(text) <= MAX_STEP_DIGITS else 0
         if 1 <= number <= count:
             return number - 1

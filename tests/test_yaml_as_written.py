@@ -5,27 +5,16 @@ from __future__ import annotations
 import re
 import time
 from pathlib import Path
-from textwrap import dedent
 
 import pytest
+from test_loader import load, problems
 
 from psoas_cli.config import load_defaults
 from psoas_cli.durations import misread_number, parse_duration
 from psoas_cli.errors import RoutineFileError
-from psoas_cli.library.loader import parse_routine
-from psoas_cli.library.model import Exercise, HoldStep, Routine, Sides, StepKind
+from psoas_cli.library.model import Exercise, HoldStep, Sides, StepKind
 from psoas_cli.library.schema import routine_schema
 from psoas_cli.library.yaml_reader import read_yaml
-
-
-def load(text: str, exercises: dict[str, Exercise]) -> Routine:
-    return parse_routine(dedent(text).encode(), "my.yaml", exercises, "my")
-
-
-def problems(text: str, exercises: dict[str, Exercise]) -> list[str]:
-    with pytest.raises(RoutineFileError) as caught:
-        load(text, exercises)
-    return [str(p) for p in caught.value.problems]
 
 
 def test_merge_key_copies_fields_and_explicit_keys_win(exercises: dict[str, Exercise]) -> None:
