@@ -510,3 +510,23 @@ def test_exercise_file_loads_and_requires_id() -> None:
         "e.yaml:1:1: id: required field is missing",
         "e.yaml:2:1: stop_sign: unknown field for an exercise; did you mean 'stop_signs'?",
     ]
+
+
+def test_empty_or_misshapen_move_and_alternative_fields_are_named(
+    exercises: dict[str, Exercise],
+) -> None:
+    """An empty action or when, a list as the alternative and a zero move each get a line."""
+    text = """
+        title: T
+        steps:
+          - {exercise: couch-stretch, move: 10, action: ""}
+          - {exercise: couch-stretch, hold: 10, alternative: []}
+          - {exercise: couch-stretch, hold: 10, alternative: {when: "", exercise: couch-stretch, hold: 5}}
+          - {exercise: couch-stretch, move: 0}
+        """
+    assert problems(text, exercises) == [
+        "my.yaml:4:49: steps[0].action: must not be empty",
+        "my.yaml:5:54: steps[1].alternative: expected a step to do instead, with when, got a list",
+        "my.yaml:6:61: steps[2].alternative.when: must not be empty",
+        "my.yaml:7:37: steps[3].move: must be more than 0 s, got 0",
+    ]
