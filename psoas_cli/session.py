@@ -41,7 +41,13 @@ from psoas_cli.run.engine import (
     Waker,
 )
 from psoas_cli.run.keys import SHORT_HELP
-from psoas_cli.run.narration import habit_tip, hurt_lines, safety_lines, summary
+from psoas_cli.run.narration import (
+    habit_tip,
+    hurt_lines,
+    pain_worse_lines,
+    safety_lines,
+    summary,
+)
 from psoas_cli.run.questions import (
     CANCEL_KEYS,
     PAIN_AFTER_PROMPT,
@@ -212,10 +218,16 @@ class Session:
         )
         plan = options.plan
         self._summary(plan, report, display)
+        pain_after = settings.pain_after
         if recorder is not None:
-            self._after_run_questions(
+            pain_after = self._after_run_questions(
                 plan, settings, report=report, keys=keys, display=display, recorder=recorder
             )
+        worse = pain_worse_lines(start.value, pain_after, report.outcome)
+        if worse:
+            display.lines(["", *worse])
+        if recorder is not None:
+            self._save(recorder, display)
         if report.outcome is Outcome.COMPLETED and keys.interactive:
             display.lines(["", habit_tip(self.now().toordinal())])
         return report
@@ -302,8 +314,9 @@ class Session:
         keys: KeySource,
         display: Display,
         recorder: Recorder,
-    ) -> None:
-        """Ask (at a keyboard) how it feels and how the self-checks came out; keep it all.
+    ) -> int | None:
+        """Ask (at a keyboard) how it feels and how the self-checks came out; keep it all and
+        return the pain after, asked or given.
 
         Not after Ctrl-C or SIGTERM: whoever sent it wants psoas gone, not a question; nor
         with --yes, which promises an unattended run that nobody has to answer.
@@ -324,6 +337,11 @@ class Session:
             recorder.add_checks(answers)
         if pain_after is not None:
             recorder.add_pain_after(pain_after)
+        return pain_after
+
+    @staticmethod
+    def _save(recorder: Recorder, display: Display) -> None:
+        """Finish the record and say where it went, or why it did not."""
         if not recorder.written(SAVING_NOTICE_SECONDS):
             display.lines(["", "Saving to your history, which another program has locked..."])
         recorder.finish()

@@ -14,7 +14,7 @@ from typing import IO
 import pytest
 
 from psoas_cli.library.catalog import Catalog
-from psoas_cli.library.guidance import STOP_ADVICE
+from psoas_cli.library.guidance import PAIN_WORSE_ADVICE, PAIN_WORSE_MEANING, STOP_ADVICE
 from psoas_cli.library.plan import build_plan
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import Command
@@ -167,7 +167,11 @@ def test_quit_and_this_hurts_give_the_terminal_back(
     assert lines[start + 1] == "Ease out of the position slowly and rest."
     assert "Warning signs for 360° diaphragm breathing:" in lines
     assert "  • pain that gets worse right after a stretch" in lines
-    assert lines[-1] == STOP_ADVICE
+    assert lines.index(STOP_ADVICE) > start
+    assert lines[-len(PAIN_WORSE_ADVICE) - 1 :] == [
+        PAIN_WORSE_MEANING,
+        *(f"  • {advice}" for advice in PAIN_WORSE_ADVICE),
+    ]
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])

@@ -11,12 +11,14 @@ from collections.abc import Sequence
 from datetime import date
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.text import Text
 
 from psoas_cli.display.columns import Column, layout
 from psoas_cli.durations import format_clock
 from psoas_cli.history.stats import WEEKS_SHOWN, CheckSeries, Stats, Week, calendar_grid
 from psoas_cli.history.store import RunRecord
+from psoas_cli.library.guidance import PAIN_WORSE_ADVICE
 from psoas_cli.outcome import Outcome
 from psoas_cli.text import counted, visible
 
@@ -44,6 +46,9 @@ MINUTES_PER_SESSION = 15
 PAIN_BAR_CELLS = 10
 WEEK_BAR_CELLS = 20
 CHECK_ROUNDS_SHOWN = 10
+
+PAIN_WORSE_SHOWN = 5
+"""The latest sessions where pain got worse that ``psoas stats`` lists (--json has all)."""
 
 
 def _when(record: RunRecord) -> str:
@@ -116,7 +121,7 @@ def print_history(
 
 def print_stats(console: Console, stats: Stats) -> None:
     """Streaks, this week against the goal, the calendar, weekly minutes, pain and checks."""
-    if not stats.sessions and not stats.checks:
+    if not stats.sessions and not stats.checks and not stats.pain_worse:
         console.print(
             "Nothing to count yet: a session counts once it is completed or a minute is done. "
             "Start one with: psoas run daily-10min"
@@ -126,6 +131,7 @@ def print_stats(console: Console, stats: Stats) -> None:
     _print_calendar(console, stats)
     _print_weeks(console, stats.weeks, stats.goal)
     _print_pain(console, stats.weeks)
+    _print_pain_worse(console, stats.pain_worse)
     for series in stats.checks:
         _print_checks(console, series)
 
@@ -245,8 +251,26 @@ def _print_pain(console: Console, weeks: Sequence[Week]) -> None:
         line.append_text(_pain_bar(week.pain_before))
         line.append(" → ")
         line.append_text(_pain_bar(week.pain_after))
+        if week.pain_worse:
+            line.append(f"  ! worse in {counted(week.pain_worse, 'session')}", "bold red")
         line.rstrip()
         console.print(line)
+
+
+def _print_pain_worse(console: Console, sessions: Sequence[RunRecord]) -> None:
+    """The latest sessions that showed the stop sign, and when to see someone about it."""
+    if not sessions:
+        return
+    console.print()
+    console.print(Text("Pain got worse: a stop sign", "bold red"))
+    for r in sessions[-PAIN_WORSE_SHOWN:]:
+        stopped = "stopped: it hurt" if r.outcome is Outcome.HURT else ""
+        rated = f"pain {_pain(r)}" if _pain(r) != "-" else ""
+        what = ", ".join(w for w in (stopped, rated) if w)
+        console.print(Text(f"  {r.id:>4}  {_when(r)}  {visible(r.routine)}  {what}"))
+    if len(sessions) > PAIN_WORSE_SHOWN:
+        console.print(Text(f"  and {len(sessions) - PAIN_WORSE_SHOWN} earlier", "dim"))
+    console.print(Padding(Text(PAIN_WORSE_ADVICE[1], "bold"), (0, 0, 0, 2)))
 
 
 def _print_checks(console: Console, series: CheckSeries) -> None:

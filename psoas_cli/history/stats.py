@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from psoas_cli.history.store import CheckResult, RunRecord
+from psoas_cli.history.store import CheckResult, RunRecord, outcome_code
+from psoas_cli.library.guidance import pain_worsened
 from psoas_cli.library.model import Side
 from psoas_cli.outcome import Outcome
 
@@ -30,6 +31,17 @@ def counts(record: RunRecord) -> bool:
     return record.outcome is Outcome.COMPLETED or record.active_seconds >= COUNTS_AFTER_SECONDS
 
 
+def worsened(record: RunRecord) -> bool:
+    """Whether a session showed the stop sign "pain that gets worse", by the one rule."""
+    return pain_worsened(record.pain_before, record.pain_after, record.outcome)
+
+
+def charted(record: RunRecord) -> bool:
+    """Whether a run's pain ratings belong in the pain chart: it counts, or pain got worse
+    (a warning never drops out, however short the run that gave it)."""
+    return counts(record) or worsened(record)
+
+
 def week_start(day: date) -> date:
     """The Monday of ``day``'s week."""
     return day - timedelta(days=day.weekday())
@@ -37,13 +49,15 @@ def week_start(day: date) -> date:
 
 @dataclass(frozen=True)
 class Week:
-    """One week's work and average pain ratings (None when nothing was rated)."""
+    """One week's work and average pain ratings (None when nothing was rated), and how many
+    of its sessions made pain worse."""
 
     start: date
     sessions: int
     minutes: float
     pain_before: float | None
     pain_after: float | None
+    pain_worse: int = 0
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,8 @@ class Stats:
     weeks: tuple[Week, ...]
     minutes_by_day: Mapping[date, float]
     checks: tuple[CheckSeries, ...]
+    pain_worse: tuple[RunRecord, ...] = ()
+    """Every session where pain got worse, oldest first."""
 
     @property
     def this_week(self) -> Week:
@@ -106,9 +122,10 @@ def compute_stats(
         minutes=sum(minutes_by_day.values()),
         current_streak=current_streak(days, today),
         longest_streak=longest_streak(days),
-        weeks=weeks(counted, today, WEEKS_SHOWN),
+        weeks=weeks([r for r in records if charted(r)], today, WEEKS_SHOWN),
         minutes_by_day=minutes_by_day,
         checks=check_series(r for r in records if r.checks),
+        pain_worse=tuple(sorted((r for r in records if worsened(r)), key=lambda r: r.started)),
     )
 
 
@@ -134,7 +151,10 @@ def longest_streak(days: set[date]) -> int:
 
 
 def weeks(records: Sequence[RunRecord], today: date, count: int) -> tuple[Week, ...]:
-    """The last ``count`` weeks up to the one holding ``today``, oldest first, empty ones too."""
+    """The last ``count`` weeks up to the one holding ``today``, oldest first, empty ones too.
+
+    Sessions and minutes are of the runs that count; pain is averaged over every run given.
+    """
     first = week_start(today) - timedelta(weeks=count - 1)
     by_week: dict[date, list[RunRecord]] = {}
     for record in records:
@@ -145,13 +165,15 @@ def weeks(records: Sequence[RunRecord], today: date, count: int) -> tuple[Week, 
     for n in range(count):
         start = first + timedelta(weeks=n)
         group = by_week.get(start, [])
+        done = [r for r in group if counts(r)]
         result.append(
             Week(
                 start=start,
-                sessions=len(group),
-                minutes=sum(r.active_seconds for r in group) / 60,
+                sessions=len(done),
+                minutes=sum(r.active_seconds for r in done) / 60,
                 pain_before=_mean(r.pain_before for r in group),
                 pain_after=_mean(r.pain_after for r in group),
+                pain_worse=sum(worsened(r) for r in group),
             )
         )
     return tuple(result)
@@ -207,8 +229,20 @@ def stats_data(stats: Stats) -> dict[str, Any]:
                 "minutes": round(w.minutes, 1),
                 "pain_before": None if w.pain_before is None else round(w.pain_before, 2),
                 "pain_after": None if w.pain_after is None else round(w.pain_after, 2),
+                "pain_worse": w.pain_worse,
             }
             for w in stats.weeks
+        ],
+        "pain_worse": [
+            {
+                "id": r.id,
+                "started": r.started.isoformat(timespec="seconds"),
+                "routine": r.routine,
+                "outcome": outcome_code(r.outcome),
+                "pain_before": r.pain_before,
+                "pain_after": r.pain_after,
+            }
+            for r in stats.pain_worse
         ],
         "minutes_by_day": {
             day.isoformat(): round(minutes, 1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from psoas_cli.outcome import Outcome
+
 BEFORE_YOU_START = (
     "Have hip or low-back pain assessed by a GP, physiotherapist or osteopath before you "
     "rely on self-care: it can have many causes, and these routines do not replace that."
@@ -25,6 +27,37 @@ RED_FLAGS = (
 """Signs that need a doctor, not exercise: said before every start, after the assessment."""
 
 STOP_ADVICE = "Stop and see a health professional, such as a physiotherapist, GP or osteopath."
+
+PAIN_WORSE_BY = 2
+"""A rise of this much on the 0-10 scale from before a session to after it is the stop sign
+"pain that gets worse", not just a number to keep (psoas's addition to the articles)."""
+
+
+def pain_worsened(before: int | None, after: int | None, outcome: Outcome) -> bool:
+    """Whether a session showed the stop sign "pain that gets worse": it was stopped with
+    "!", or pain after was at least PAIN_WORSE_BY above pain before.
+
+    The after-run warning, ``psoas stats`` and any plan that steps back all ask this.
+    """
+    if outcome is Outcome.HURT:
+        return True
+    return before is not None and after is not None and after - before >= PAIN_WORSE_BY
+
+
+PAIN_WORSE_MEANING = (
+    "Pain that gets worse during or right after a session is a stop sign: today the "
+    "routine asked more of your hip than it could give."
+)
+"""What the stop sign means, said after such a session, before it is saved."""
+
+PAIN_WORSE_ADVICE = (
+    "Ease off: rest today, and next time go less deep, hold for less time, do fewer reps.",
+    "If it happens again, or the pain is still there in a day or two, see a health "
+    "professional, such as a physiotherapist, GP or osteopath, before you go on.",
+    "If it is sharp or shooting, or runs down the leg, see one before you exercise again.",
+)
+"""What to do about it, and when to see a professional (psoas's addition, after the
+articles' stop sign "pain that gets worse right after a stretch")."""
 
 HABITS = (
     "get up and move every 30 to 45 minutes when you sit for long stretches.",

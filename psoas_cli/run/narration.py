@@ -13,9 +13,12 @@ from psoas_cli.library.describe import alternative_text, dose_text, step_name
 from psoas_cli.library.guidance import (
     BEFORE_YOU_START,
     HABITS,
+    PAIN_WORSE_ADVICE,
+    PAIN_WORSE_MEANING,
     RED_FLAGS,
     STOP_ADVICE,
     STOP_SIGNS,
+    pain_worsened,
 )
 from psoas_cli.library.model import Exercise, ExerciseStep, NoteStep, RepsStep, Sides, Step
 from psoas_cli.library.plan import SECONDS_PER_SELF_PACED_REP, Plan, Segment, SegmentKind
@@ -304,6 +307,23 @@ def hurt_lines(plan: Plan, index: int) -> list[str]:
         "Do not go on today if any of these apply:",
         *(f"  • {sign}" for sign in STOP_SIGNS),
         STOP_ADVICE,
+    ]
+
+
+def pain_worse_lines(before: int | None, after: int | None, outcome: Outcome) -> list[str]:
+    """After a session that showed the stop sign "pain that gets worse": what happened, what
+    it means and when to see a professional; nothing after any other session."""
+    if not pain_worsened(before, after, outcome):
+        return []
+    happened = []
+    if outcome is Outcome.HURT:
+        happened.append("You stopped because it hurt.")
+    if before is not None and after is not None and after > before:
+        happened.append(f"Your pain went from {before} before to {after} after.")
+    return [
+        " ".join(happened),
+        PAIN_WORSE_MEANING,
+        *(f"  • {advice}" for advice in PAIN_WORSE_ADVICE),
     ]
 
 
