@@ -620,6 +620,11 @@ def schema_command(exercise: bool) -> None:
     default=True,
     help="Record this run in your history.  [default: history]",
 )
+@click.option(
+    "--keep-awake/--no-keep-awake",
+    default=True,
+    help="Keep the screen awake during the run.  [default: keep-awake]",
+)
 def run_command(
     *,
     name: str | None,
@@ -639,6 +644,7 @@ def run_command(
     pain_after: int | None,
     note: str,
     history: bool,
+    keep_awake: bool,
 ) -> None:
     """Guide you through a routine: countdown, breath pacing, reps, sides and cues.
 
@@ -654,7 +660,12 @@ def run_command(
     Every run is recorded in your history as it goes (see `psoas history` and
     `psoas stats`), except with --no-history or at a --speed other than 1. At a keyboard
     you are asked for pain from 0 to 10 before and after (Enter skips); the hang test
-    also asks where each thigh settled.
+    also asks where each thigh settled. Pain 2 or more above what it was before, or a
+    stop with !, is a stop sign: psoas says what to do about it before saving.
+
+    In a terminal the screen is kept from sleeping or locking while the routine runs
+    (gnome-session-inhibit, systemd-inhibit, caffeinate or Windows' own call);
+    --no-keep-awake leaves it to the system's settings.
 
     \b
     Examples:
@@ -693,6 +704,7 @@ def run_command(
         yes=yes,
         plain=plain,
         history_wanted=history,
+        keep_awake=keep_awake,
         pain_before=pain_before,
         pain_after=pain_after,
         note=note.strip(),
@@ -1007,8 +1019,9 @@ def stats_command(*, goal: int, as_json: bool) -> None:
     self-check results by side.
 
     A day counts toward a streak when it has a session that was completed or lasted at
-    least a minute. Weeks start on Monday. Set your weekly goal in $PSOAS_HOME/config.yaml
-    under 'stats:' (goal: 4).
+    least a minute. Weeks start on Monday. Sessions where pain got worse (2 or more above
+    before, or stopped with !) are marked and listed, and stay in the pain chart. Set your
+    weekly goal in $PSOAS_HOME/config.yaml under 'stats:' (goal: 4).
 
     \b
     Examples:

@@ -66,6 +66,7 @@ SETTINGS: Mapping[str, Mapping[str, Check]] = {
         "yes": _flag,
         "plain": _flag,
         "history": _flag,
+        "keep_awake": _flag,
     },
     "stats": {
         "goal": _goal,

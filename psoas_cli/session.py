@@ -31,6 +31,7 @@ from psoas_cli.library.plan import (
 from psoas_cli.library.plan import starting_at as plan_from_step
 from psoas_cli.outcome import Outcome
 from psoas_cli.paths import history_path
+from psoas_cli.run.awake import Inhibitor, find_inhibitor, held
 from psoas_cli.run.cues import BellPlayer, Voice, find_speech_command
 from psoas_cli.run.engine import (
     EXTEND_SECONDS,
@@ -95,6 +96,13 @@ class Display(Protocol):
         """Give the screen back for a stop (Ctrl-Z); from a signal handler, so bytes only."""
 
 
+NO_INHIBITOR_NOTICE = (
+    "Nothing here can keep the screen awake during the run (psoas looks for "
+    "gnome-session-inhibit, systemd-inhibit or caffeinate): set the screen lock to wait "
+    "longer than the routine, or turn this off with --no-keep-awake."
+)
+"""Said once, on the safety screen, when the screen may sleep or lock mid-run."""
+
 SAVING_NOTICE_SECONDS = 0.5
 """A final save that takes longer than this is waiting for a lock, and the person is told."""
 
@@ -111,6 +119,7 @@ class RunSettings:
     yes: bool = False
     plain: bool = False
     history_wanted: bool = True
+    keep_awake: bool = True
     pain_before: int | None = None
     pain_after: int | None = None
     note: str = ""
@@ -170,6 +179,8 @@ class Session:
     now: Callable[[], datetime] = local_now
     keys: KeySource | None = None
     """A key source to use instead of the terminal on stdin (tests type through one)."""
+    inhibitor: Callable[[], Inhibitor | None] = find_inhibitor
+    """Finds what keeps the screen awake here (tests hand over one that starts nothing)."""
 
     def run(self, plan: Plan, settings: RunSettings) -> RunReport:
         """Show the safety screen, run the plan, print the summary; return what was done."""
@@ -197,8 +208,12 @@ class Session:
         """
         display = self._display(plan, settings, interactive=keys.interactive)
         sounds = self._sounds(settings)
+        wants_awake = settings.keep_awake and is_terminal(self.stdout)
+        awake = self.inhibitor() if wants_awake else None
         display.lines(safety_lines(plan, settings.speed))
         display.lines(self._notices(plan, settings, keys.interactive, sounds.voice, recorder))
+        if wants_awake and awake is None:
+            display.lines([NO_INHIBITOR_NOTICE])
         if recorder is not None and recorder.problem:
             recorder = None  # the notices said so; the run goes on unrecorded
         start = self._wait_to_begin(settings, keys, display, asks_rating=recorder is not None)
@@ -215,6 +230,7 @@ class Session:
             recorder=recorder,
             pain_before=start.value,
             options=options,
+            awake=awake,
         )
         plan = options.plan
         self._summary(plan, report, display)
@@ -258,9 +274,11 @@ class Session:
         recorder: Recorder | None,
         pain_before: int | None,
         options: OptionSwitch,
+        awake: Inhibitor | None,
     ) -> RunReport:
-        """Walk the plan on the clock; whatever ends it, the record is saved and the voice
-        stopped before anything else is printed."""
+        """Walk the plan on the clock with the screen kept awake; whatever ends it, the screen
+        may sleep again, and the record is saved and the voice stopped before anything else
+        is printed."""
         listeners: list[Listener] = [display, *sounds.listeners]
         if recorder is not None:
             recorder.begin(plan, pain_before=pain_before, note=settings.note)
@@ -279,14 +297,15 @@ class Session:
             recorder.follow(engine.report)
         report = None
         try:
-            with display:
+            with display, held(awake):
                 if isinstance(keys, Keyboard):
-                    keys.before_stop = display.leave_screen
+                    keys.before_stop = _giving_back(display, awake)
+                    keys.after_continue = _nothing if awake is None else awake.hold
                 try:
                     report = engine.run()
                 finally:
                     if isinstance(keys, Keyboard):
-                        keys.before_stop = _nothing
+                        keys.before_stop = keys.after_continue = _nothing
         except KeyboardInterrupt:
             report = engine.report(Outcome.INTERRUPTED)
         finally:
@@ -436,6 +455,17 @@ class OptionSwitch:
 
 def _nothing() -> None:
     """No screen to give back: outside the run's frame psoas prints plain lines."""
+
+
+def _giving_back(display: Display, awake: Inhibitor | None) -> Callable[[], None]:
+    """What a stop (Ctrl-Z) gives back: the screen, and the screen lock while nobody runs."""
+
+    def give_back() -> None:
+        display.leave_screen()
+        if awake is not None:
+            awake.release()
+
+    return give_back
 
 
 def not_started(plan: Plan) -> RunReport:

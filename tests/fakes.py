@@ -28,6 +28,21 @@ class FakeClock:
         self.now += max(0.0, seconds)
 
 
+class FakeInhibitor:
+    """Keeps no screen awake; notes each hold and release, so a test can see them paired."""
+
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def hold(self) -> None:
+        self.calls.append("hold")
+
+    def release(self) -> None:
+        self.calls.append("release")
+
+
 class ScriptedCommands:
     """Commands pressed at given seconds after ``start``; waiting moves the fake clock.
 
@@ -68,10 +83,12 @@ def fake_session(
     *,
     keys: KeySource | None = None,
     started: datetime | None = None,
+    inhibitor: FakeInhibitor | None = None,
 ) -> Session:
     """A run's wiring on the fake clock: its waits move ``clock``; its wall clock reads
     ``started`` (default: now) when ``clock`` reads its start, and moves with it; it prints to
-    ``out``. Standard input is no terminal, so without ``keys`` nobody is at the keyboard."""
+    ``out``. Standard input is no terminal, so without ``keys`` nobody is at the keyboard;
+    ``inhibitor`` (a fresh fake by default) stands in for what keeps the screen awake."""
     wall_start = started or datetime.now().astimezone()
     return Session(
         io.StringIO(),
@@ -81,6 +98,7 @@ def fake_session(
         sleep=clock.sleep,
         now=lambda: wall_start + timedelta(seconds=clock.now - clock.start),
         keys=keys,
+        inhibitor=lambda: inhibitor or FakeInhibitor(),
     )
 
 

@@ -126,3 +126,58 @@ def test_ctrl_z_and_fg_pause_the_run(tmux: tuple[Callable[..., None], Screen]) -
     wait_for("Quit this routine?")
     send("y")
     wait_for("Quit daily-10min after")
+
+
+def _running(pid: int) -> bool:
+    """Whether a process is alive (a zombie waiting for its parent is not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _held(log: Path, count: int, *, alive: bool) -> int:
+    """The ``count``-th inhibitor pid the stand-in logged, once it is (or is no longer) alive."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        pids = log.read_text().split() if log.exists() else []
+        if len(pids) >= count and _running(int(pids[count - 1])) is alive:
+            return int(pids[count - 1])
+        time.sleep(0.02)
+    raise AssertionError(f"inhibitor {count} never became {'alive' if alive else 'gone'}")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux only)")
+def test_the_screen_is_kept_awake_only_while_the_run_is_live(
+    tmux: tuple[Callable[..., None], Screen], tmp_path: Path
+) -> None:
+    """A stand-in gnome-session-inhibit runs from the start, is gone while psoas is stopped
+    (Ctrl-Z), runs again after fg and is gone once the run is quit."""
+    send, wait_for = tmux
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    log = tmp_path / "held"
+    stand_in = bin_dir / "gnome-session-inhibit"
+    stand_in.write_text(f'#!/bin/sh\necho "$$" >> {shlex.quote(str(log))}\nshift 6\nexec "$@"\n')
+    stand_in.chmod(0o755)
+    command = [sys.executable, "-m", "psoas_cli", "run", "daily-10min", "--quiet", "--no-history"]
+    scene = f"PATH={shlex.quote(str(bin_dir))}:$PATH XDG_CURRENT_DESKTOP=GNOME"
+    send(f"{scene} {shlex.join(command)}", "Enter")
+    screen = wait_for("Press any key to begin, or q to cancel.")
+    assert "keep the screen awake" not in screen
+    assert not log.exists()
+    send("Enter")
+    wait_for("GET READY")
+    first = _held(log, 1, alive=True)
+    send("C-z")
+    wait_for("Stopped")
+    assert _held(log, 1, alive=False) == first
+    send("fg", "Enter")
+    wait_for("PAUSED · press space to go on")
+    second = _held(log, 2, alive=True)
+    send("q")
+    wait_for("Quit this routine?")
+    send("y")
+    wait_for("Quit daily-10min after")
+    assert _held(log, 2, alive=False) == second

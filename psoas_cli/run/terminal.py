@@ -68,6 +68,8 @@ class Keyboard:
         self._continued = False
         self.before_stop: Callable[[], None] = lambda: None
         """What to give back before the program stops (Ctrl-Z): the run sets its screen's."""
+        self.after_continue: Callable[[], None] = lambda: None
+        """What to take again when the program runs on (fg): the run sets its screen lock's."""
 
     def stopping(self) -> None:
         """Note when the program stops (Ctrl-Z) and give the screen back; called by the
@@ -79,6 +81,7 @@ class Keyboard:
     def continued(self) -> None:
         """Note that the program runs again (fg); the next command reports the stop."""
         self._continued = True
+        self.after_continue()
 
     def next_command(self, timeout: float) -> Command | Stopped | None:
         """The next key's command, or None when ``timeout`` passes with no key; after a stop
