@@ -30,6 +30,7 @@ from psoas_cli.run.awake import (
     ExecutionStateInhibitor,
     find_inhibitor,
     linux_command,
+    spawn_child,
 )
 from psoas_cli.run.engine import Command
 from psoas_cli.session import NO_INHIBITOR_NOTICE, RunSettings, Session
@@ -329,11 +330,17 @@ needs_proc = pytest.mark.skipif(
 @needs_proc
 def test_a_real_inhibitor_process_ends_at_release() -> None:
     """A real wrapper and its cat run while held; after release none of them is left."""
-    inhibitor = ChildInhibitor("stand-in", STAND_IN)
+    started: list[subprocess.Popen[bytes]] = []
+
+    def spawn(command: Sequence[str]) -> subprocess.Popen[bytes]:
+        child = spawn_child(command)
+        assert isinstance(child, subprocess.Popen)
+        started.append(child)
+        return child
+
+    inhibitor = ChildInhibitor("stand-in", STAND_IN, spawn)
     inhibitor.hold()
-    child = inhibitor._child
-    assert child is not None
-    session_id = child.pid  # type: ignore[attr-defined]
+    session_id = started[0].pid  # the wrapper leads a session of its own
     deadline = time.monotonic() + 5
     while len(_session_members(session_id)) < 2 and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -344,12 +351,17 @@ def test_a_real_inhibitor_process_ends_at_release() -> None:
 
 HOLDER_SCRIPT = """
 import sys, time
-from psoas_cli.run.awake import ChildInhibitor
-inhibitor = ChildInhibitor("stand-in", sys.argv[1:])
-inhibitor.hold()
-print(inhibitor._child.pid, flush=True)
+from psoas_cli.run.awake import ChildInhibitor, spawn_child
+
+def spawn(command):
+    child = spawn_child(command)
+    print(child.pid, flush=True)
+    return child
+
+ChildInhibitor("stand-in", sys.argv[1:], spawn).hold()
 time.sleep(60)
 """
+"""Stands in for psoas: holds the stand-in inhibitor, says its process id, and waits."""
 
 
 @needs_proc

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from datetime import datetime
 
@@ -199,3 +200,23 @@ def test_stats_with_only_a_short_hurt_stop_still_warn() -> None:
     lines = _screen([stop])
     assert "Pain got worse: a stop sign" in lines
     assert not any(line.startswith("Nothing to count yet") for line in lines)
+
+
+class TerminalOut(io.StringIO):
+    """Standard output that says it is a terminal, so the run draws its live screen."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_live_screen_says_it_too_before_saving(builtin_catalog: Catalog) -> None:
+    """On the live screen a rise from 3 to 6 is explained after the run, before it is saved."""
+    out = TerminalOut()
+    plan = build_plan(builtin_catalog.routines["breathing-minute"].routine)
+    settings = RunSettings(yes=True, pain_before=3, pain_after=6)
+    fake_session(FakeClock(), out).run(plan, settings)
+    text = " ".join(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.getvalue()).split())
+    assert "\x1b[?1049h" in out.getvalue()  # the live screen, not plain lines
+    warning = text.index("Your pain went from 3 before to 6 after.")
+    assert text.index("Completed breathing-minute") < warning
+    assert warning < text.index(PAIN_WORSE_MEANING) < text.index("Saved as session 1")
