@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -257,3 +258,34 @@ def test_imported_history_text_prints_invisible_characters_escaped(tmp_path: Pat
     for result in (run("history"), run("stats"), run("history", "delete", "1", "-y")):
         assert not [c for c in INVISIBLE if c in result.output], result.output
         assert shown in result.output.replace("\n", "").replace(" ", "")
+
+
+LINKING = (
+    'title: "Click [here](https://evil.example) ![i](https://evil.example/i.png)"\n'
+    'description: "Visit https://evil.example, www.evil.example or a@evil.example; '
+    '<https://evil.example> mailto:a@evil.example a ` b https://evil.example ` c"\n'
+    'source: "[x]: https://evil.example"\n'
+    "steps:\n"
+    "  - hold: 30s\n"
+    '    exercise: {name: "Lean [here](http://evil.example) | www.evil.example"}\n'
+    '    dose_note: "see [x] | http://evil.example"\n'
+)
+
+
+def test_markdown_handout_makes_no_link_from_file_text(tmp_path: Path) -> None:
+    """Link, image and reference syntax in a shared file render as text, and every word a
+    renderer would link by itself (a URL, www., an address) is in a code span."""
+    from markdown_it import MarkdownIt  # noqa: PLC0415 - rich's own Markdown parser
+
+    path = tmp_path / "links.yaml"
+    path.write_text(LINKING)
+    result = run("show", str(path), "--markdown")
+    assert result.exit_code == 0
+    html = MarkdownIt("commonmark").enable("table").render(result.output)
+    assert "<a " not in html and "<img" not in html
+    outside_code = re.sub(r"<code>.*?</code>", "", html, flags=re.S)
+    assert not re.search(r"://|www\.|@", outside_code), outside_code
+    shown = re.sub(r"<[^>]+>", "", html)
+    assert "Click [here](https://evil.example) ![i](https://evil.example/i.png)" in shown
+    assert "[x]: https://evil.example" in shown and "see [x] | http://evil.example" in shown
+    assert "a ` b https://evil.example ` c" in shown
