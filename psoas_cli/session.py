@@ -255,7 +255,8 @@ class Session:
             listeners.append(recorder)
         engine = Engine(
             scaled(plan, settings.speed),
-            clock=self.clock,
+            # A keyboard's clock stands still at a Ctrl-Z until the engine hears of the stop.
+            clock=keys.now if isinstance(keys, Keyboard) else self.clock,
             commands=keys,
             listeners=listeners,
             wakers=sounds.wakers,

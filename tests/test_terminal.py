@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
@@ -231,3 +232,52 @@ def test_ctrl_z_gives_the_terminal_back_and_fg_takes_it_again(pty_pair: Pty) -> 
     assert during_stop == [before] and gave_screen == [True]
     assert pty_pair.settings() == before
     assert signal.getsignal(signal.SIGTSTP) is signal.SIG_DFL
+
+
+def _signal_from_another_thread(after: float, *signums: signal.Signals) -> threading.Thread:
+    """A thread that sends itself ``signums`` after ``after`` seconds, as the kernel may
+    deliver a Ctrl-Z to the history writer's thread rather than the main one."""
+
+    def send() -> None:
+        time.sleep(after)
+        for signum in signums:
+            signal.pthread_kill(threading.get_ident(), signum)
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    return sender
+
+
+def test_ctrl_z_and_fg_wake_a_sleeping_wait_at_once(pty_pair: Pty) -> None:
+    """A stop and fg during a 5 s wait, delivered to another thread, end the wait at once
+    with the stop, instead of after the wait's timeout."""
+    from psoas_cli.run.engine import Stopped  # noqa: PLC0415
+    from psoas_cli.run.terminal import raw_keys  # noqa: PLC0415
+
+    with raw_keys(pty_pair.terminal, time.monotonic, lambda: None) as keyboard:
+        began = time.monotonic()
+        sender = _signal_from_another_thread(0.2, signal.SIGTSTP, signal.SIGCONT)
+        commands = [keyboard.next_command(5.0)]
+        while commands[-1] is None and time.monotonic() - began < 5.0:
+            commands.append(keyboard.next_command(5.0))
+        waited = time.monotonic() - began
+        sender.join()
+    assert isinstance(commands[-1], Stopped)
+    assert 0.2 <= commands[-1].at - began < waited < 1.0
+
+
+def test_the_run_clock_stands_still_from_a_stop_until_it_is_reported(pty_pair: Pty) -> None:
+    """A Ctrl-Z landing after a wait but before the run reads the clock: the clock reads the
+    stop's time until the stop is reported, so the stopped minute is never exercise."""
+    from psoas_cli.run.engine import Stopped  # noqa: PLC0415
+    from psoas_cli.run.terminal import raw_keys  # noqa: PLC0415
+
+    now = [100.0]
+    with raw_keys(pty_pair.terminal, lambda: now[0], lambda: None) as keyboard:
+        assert keyboard.next_command(0.0) is None
+        signal.raise_signal(signal.SIGTSTP)
+        now[0] = 160.0
+        signal.raise_signal(signal.SIGCONT)
+        assert keyboard.now() == 100.0
+        assert keyboard.next_command(0.5) == Stopped(at=100.0)
+        assert keyboard.now() == 160.0

@@ -56,18 +56,35 @@ class NoKeyboard:
 
 
 class Keyboard:
-    """Keys from a terminal, read one at a time; use only inside ``raw_keys``."""
+    """Keys from a terminal, read one at a time; use only inside ``raw_keys``.
+
+    ``wake_fd`` is read alongside the terminal: a signal writes to it (``raw_keys`` makes it
+    the process's wake-up fd), so a Ctrl-Z, fg or kill ends a wait at once, whichever
+    thread the signal was delivered to.
+    """
 
     interactive = True
 
-    def __init__(self, stream: IO[str], clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        stream: IO[str],
+        clock: Callable[[], float] = time.monotonic,
+        wake_fd: int | None = None,
+    ) -> None:
         self._fd = stream.fileno()
+        self._wake_fd = wake_fd
         self._pending: deque[str] = deque()
         self._clock = clock
         self._stopped_at: float | None = None
         self._continued = False
         self.before_stop: Callable[[], None] = lambda: None
         """What to give back before the program stops (Ctrl-Z): the run sets its screen's."""
+
+    def now(self) -> float:
+        """The clock as a run should read it: from a stop (Ctrl-Z) until the next command
+        reports it, the time the stop began, so a stop that lands between a wait and the
+        clock read never counts as exercise."""
+        return self._clock() if self._stopped_at is None else self._stopped_at
 
     def stopping(self) -> None:
         """Note when the program stops (Ctrl-Z) and give the screen back; called by the
@@ -135,8 +152,11 @@ class Keyboard:
         def _read(self, timeout: float) -> str:
             import select  # noqa: PLC0415
 
-            ready, _, _ = select.select([self._fd], [], [], max(0.0, timeout))
-            if not ready:
+            watched = [self._fd] if self._wake_fd is None else [self._fd, self._wake_fd]
+            ready, _, _ = select.select(watched, [], [], max(0.0, timeout))
+            if self._wake_fd in ready:
+                _drain(self._wake_fd)
+            if self._fd not in ready:
                 return ""
             data = os.read(self._fd, 64)
             if data == b"\x1b" and select.select([self._fd], [], [], _ESCAPE_WAIT)[0]:
@@ -166,6 +186,36 @@ def terminal_columns(stream: IO[str]) -> int | None:
         return None
 
 
+def _drain(fd: int) -> None:
+    """Empty a non-blocking pipe of the wake-ups written to it."""
+    try:
+        while os.read(fd, 512):
+            pass
+    except BlockingIOError:
+        pass
+
+
+@contextmanager
+def _signal_wake_pipe() -> Iterator[int]:
+    """A pipe the C-level signal handler writes to (``signal.set_wakeup_fd``) for the
+    block; yields its reading end.
+
+    Python runs signal handlers only in the main thread and only between bytecodes, so a
+    signal delivered to another thread (the history writer's) would otherwise leave the main
+    thread asleep in select until its timeout.
+    """
+    read_fd, write_fd = os.pipe()
+    os.set_blocking(read_fd, False)
+    os.set_blocking(write_fd, False)
+    previous = signal.set_wakeup_fd(write_fd, warn_on_full_buffer=False)
+    try:
+        yield read_fd
+    finally:
+        signal.set_wakeup_fd(previous)
+        os.close(read_fd)
+        os.close(write_fd)
+
+
 def _stop_now() -> None:
     """Stop this process as Ctrl-Z would have, had psoas not been listening for it."""
     signal.signal(signal.SIGTSTP, signal.SIG_DFL)
@@ -193,35 +243,36 @@ def raw_keys(
 
     fd = stream.fileno()
     saved = termios.tcgetattr(fd)
-    keyboard = Keyboard(stream, clock)
+    with _signal_wake_pipe() as wake_fd:
+        keyboard = Keyboard(stream, clock, wake_fd)
 
-    def on_stop(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        keyboard.stopping()
-        termios.tcsetattr(fd, termios.TCSANOW, saved)
-        stop()  # returns once the process is continued
-        signal.signal(signal.SIGTSTP, on_stop)
+        def on_stop(signum: int, frame: FrameType | None) -> None:
+            del signum, frame
+            keyboard.stopping()
+            termios.tcsetattr(fd, termios.TCSANOW, saved)
+            stop()  # returns once the process is continued
+            signal.signal(signal.SIGTSTP, on_stop)
 
-    def on_continue(signum: int, frame: FrameType | None) -> None:
-        del signum, frame
-        termios.tcsetattr(fd, termios.TCSANOW, mode)
-        keyboard.continued()
+        def on_continue(signum: int, frame: FrameType | None) -> None:
+            del signum, frame
+            termios.tcsetattr(fd, termios.TCSANOW, mode)
+            keyboard.continued()
 
-    previous = {signal.SIGTSTP: signal.getsignal(signal.SIGTSTP)}
-    previous[signal.SIGCONT] = signal.getsignal(signal.SIGCONT)
-    try:
-        tty.setcbreak(fd, termios.TCSANOW)
-        # Ctrl-S would otherwise stop all output (XOFF) and freeze the countdown on screen.
-        mode = termios.tcgetattr(fd)
-        mode[0] &= ~termios.IXON
-        termios.tcsetattr(fd, termios.TCSANOW, mode)
-        signal.signal(signal.SIGTSTP, on_stop)
-        signal.signal(signal.SIGCONT, on_continue)
-        yield keyboard
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        previous = {signal.SIGTSTP: signal.getsignal(signal.SIGTSTP)}
+        previous[signal.SIGCONT] = signal.getsignal(signal.SIGCONT)
+        try:
+            tty.setcbreak(fd, termios.TCSANOW)
+            # Ctrl-S would otherwise stop all output (XOFF) and freeze the countdown on screen.
+            mode = termios.tcgetattr(fd)
+            mode[0] &= ~termios.IXON
+            termios.tcsetattr(fd, termios.TCSANOW, mode)
+            signal.signal(signal.SIGTSTP, on_stop)
+            signal.signal(signal.SIGCONT, on_continue)
+            yield keyboard
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
 ENDING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT")
