@@ -168,10 +168,12 @@ class Session:
     def run(self, plan: Plan, settings: RunSettings) -> RunReport:
         """Show the safety screen, run the plan, print the summary; return what was done."""
         with ExitStack() as stack:
+            # First, so that it is undone last: a second Ctrl-C cannot cut short the saving
+            # of the record nor the giving back of the terminal.
+            stack.enter_context(ending_signals_interrupt())
             keys: KeySource = self.keys or NoKeyboard(self.sleep)
             if self.keys is None and is_terminal(self.stdin):
                 keys = stack.enter_context(raw_keys(self.stdin, self.clock))
-            stack.enter_context(ending_signals_interrupt())
             recorder = None
             if settings.recorded:
                 from psoas_cli.run.recorder import Recorder  # noqa: PLC0415 - sqlite only if used

@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -281,3 +281,58 @@ def test_the_run_clock_stands_still_from_a_stop_until_it_is_reported(pty_pair: P
         assert keyboard.now() == 100.0
         assert keyboard.next_command(0.5) == Stopped(at=100.0)
         assert keyboard.now() == 160.0
+
+
+@pytest.mark.slow
+def test_more_ctrl_c_during_clean_up_breaks_nothing(
+    pty_pair: Pty, builtin_catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C ends a run; three more while the record is saved and closed raise nothing:
+    the terminal is as it was, and the record is kept true to the moment of the first."""
+    from psoas_cli.history.store import History  # noqa: PLC0415
+    from psoas_cli.paths import history_path  # noqa: PLC0415
+    from psoas_cli.run.recorder import Recorder  # noqa: PLC0415
+
+    def under_fire(real: Callable[[Recorder], None]) -> Callable[[Recorder], None]:
+        def pressed_again(self: Recorder) -> None:
+            for _ in range(3):
+                os.kill(os.getpid(), signal.SIGINT)
+            real(self)
+
+        return pressed_again
+
+    monkeypatch.setattr(Recorder, "finish", under_fire(Recorder.finish))
+    monkeypatch.setattr(Recorder, "close", under_fire(Recorder.close))
+    before = pty_pair.settings()
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    timer = threading.Timer(0.3, os.kill, args=(os.getpid(), signal.SIGINT))
+    timer.start()
+    out = io.StringIO()
+    report = Session(pty_pair.terminal, out, io.StringIO()).run(
+        plan, RunSettings(plain=True, yes=True, quiet=True)
+    )
+    timer.join()
+    drain(pty_pair.keyboard_fd)
+    assert pty_pair.settings() == before
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    history = History.read(history_path())
+    assert history is not None
+    with history:
+        (record,) = history.records()
+    assert report.outcome is record.outcome is Outcome.INTERRUPTED
+    assert record.active_seconds == pytest.approx(report.active_seconds, abs=0.01)
+    assert 0.2 < record.active_seconds < 2.0
+    assert "Saved as session 1" in out.getvalue()
+
+
+def test_a_signal_the_run_was_started_ignoring_stays_ignored() -> None:
+    """Under nohup SIGHUP is ignored, and a run keeps it so rather than ending on it."""
+    from psoas_cli.run.terminal import ending_signals_interrupt  # noqa: PLC0415
+
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        with ending_signals_interrupt():
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGHUP, previous)

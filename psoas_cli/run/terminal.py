@@ -3,7 +3,8 @@
 POSIX uses termios (cbreak: no echo, no line buffering, Ctrl-C still interrupts); Windows
 uses msvcrt. With no keyboard, waiting is plain sleeping, so a run works in a pipe or a
 cron job. SIGTERM, SIGHUP and SIGQUIT are turned into the same interrupt as Ctrl-C, so
-every way out passes through the same ``finally`` blocks.
+every way out passes through the same ``finally`` blocks, and only the first of them
+interrupts, so those blocks run to their end.
 """
 
 from __future__ import annotations
@@ -275,20 +276,28 @@ def raw_keys(
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
-ENDING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT")
-"""Signals that mean "stop now" (kill, a closed window, Ctrl-\\): each ends a run like Ctrl-C.
-Named, since Windows has only SIGTERM."""
+ENDING_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
+"""Signals that mean "stop now" (Ctrl-C, kill, a closed window, Ctrl-\\): each ends a run
+as Ctrl-C does. Named, since Windows has only SIGINT and SIGTERM."""
 
 
 @contextmanager
 def ending_signals_interrupt() -> Iterator[None]:
-    """Within the block, SIGTERM, SIGHUP and SIGQUIT end the run like Ctrl-C: cleanly,
-    keeping what was done.
+    """Within the block, Ctrl-C, SIGTERM, SIGHUP and SIGQUIT end the run as Ctrl-C does:
+    cleanly, keeping what was done.
 
-    Only the first one interrupts: a burst (kill sent again, a shell sending HUP then TERM)
-    must not interrupt the ``finally`` blocks that restore the terminal and save the record.
+    Only the first one interrupts: a burst (Ctrl-C pressed again while the record is saved,
+    kill sent again, a shell sending HUP then TERM) must not interrupt the ``finally``
+    blocks that restore the terminal and save the record. The block must therefore hold
+    all of a run's clean-up, the terminal's included. A signal the run was started ignoring
+    (``nohup`` ignores SIGHUP) stays ignored.
     """
-    signums = [getattr(signal, name) for name in ENDING_SIGNALS if hasattr(signal, name)]
+    signums = [
+        signum
+        for name in ENDING_SIGNALS
+        if hasattr(signal, name)
+        and signal.getsignal(signum := getattr(signal, name)) is not signal.SIG_IGN
+    ]
     interrupted = False
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
