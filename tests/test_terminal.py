@@ -336,3 +336,31 @@ def test_a_signal_the_run_was_started_ignoring_stays_ignored() -> None:
             assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
     finally:
         signal.signal(signal.SIGHUP, previous)
+
+
+def test_a_sigcont_without_a_stop_does_not_pause_the_run(pty_pair: Pty) -> None:
+    """A closed window sends SIGCONT with SIGHUP; with no Ctrl-Z before it, it is no stop."""
+    from psoas_cli.run.terminal import raw_keys  # noqa: PLC0415
+
+    with raw_keys(pty_pair.terminal, time.monotonic, lambda: None) as keyboard:
+        signal.raise_signal(signal.SIGCONT)
+        assert keyboard.next_command(0.0) is None
+
+
+def test_a_terminal_that_hangs_up_is_waited_on_not_spun_on() -> None:
+    """Once the terminal hangs up (its window closed while SIGHUP was ignored), waits still
+    take their time instead of returning at once forever, and giving it back raises nothing."""
+    import pty  # noqa: PLC0415
+
+    from psoas_cli.run.terminal import raw_keys  # noqa: PLC0415
+
+    keyboard_fd, terminal_fd = pty.openpty()
+    with (
+        os.fdopen(terminal_fd, "r", encoding="utf-8") as terminal,
+        raw_keys(terminal, time.monotonic, lambda: None) as keyboard,
+    ):
+        os.close(keyboard_fd)
+        began = time.monotonic()
+        waits = [keyboard.next_command(0.1) for _ in range(3)]
+        assert waits == [None, None, None]
+        assert time.monotonic() - began >= 0.2

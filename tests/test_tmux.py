@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -10,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -25,11 +27,20 @@ pytestmark = [
 Screen = Callable[[str], str]
 
 
+class Tmux(NamedTuple):
+    """A tmux window running a shell: keys to send, text to wait for, and tmux itself."""
+
+    send: Callable[..., None]
+    wait_for: Screen
+    command: Callable[..., None]
+
+
 @pytest.fixture
-def tmux(tmp_path: Path, psoas_home: Path) -> Iterator[tuple[Callable[..., None], Screen]]:
+def tmux(tmp_path: Path, psoas_home: Path) -> Iterator[Tmux]:
     """A 100x30 tmux window running a shell; yields send-keys and wait-for-text helpers."""
     assert TMUX is not None
-    socket = f"psoas-test-{os.getpid()}"
+    # One server per test: a server still shutting down would refuse the next test's.
+    socket = f"psoas-test-{os.getpid()}-{tmp_path.name}"
     base = [TMUX, "-L", socket]
     env = {**os.environ, "PSOAS_HOME": str(psoas_home), "PS1": "$ ", "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
@@ -53,8 +64,11 @@ def tmux(tmp_path: Path, psoas_home: Path) -> Iterator[tuple[Callable[..., None]
         cwd=tmp_path,
     )
 
+    def command(*args: str) -> None:
+        subprocess.run([*base, *args], check=True)
+
     def send(*keys: str) -> None:
-        subprocess.run([*base, "send-keys", "-t", "e2e", *keys], check=True)
+        command("send-keys", "-t", "e2e", *keys)
 
     def wait_for(text: str, timeout: float = 15.0) -> str:
         deadline = time.monotonic() + timeout
@@ -72,14 +86,14 @@ def tmux(tmp_path: Path, psoas_home: Path) -> Iterator[tuple[Callable[..., None]
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
 
     try:
-        yield send, wait_for
+        yield Tmux(send, wait_for, command)
     finally:
         subprocess.run([*base, "kill-server"], check=False, capture_output=True)
 
 
-def test_a_run_in_a_real_terminal(tmux: tuple[Callable[..., None], Screen]) -> None:
+def test_a_run_in_a_real_terminal(tmux: Tmux) -> None:
     """Begin, pause, resume, skip and quit by key; the screen shows each; the shell is sane."""
-    send, wait_for = tmux
+    send, wait_for, _ = tmux
     command = [sys.executable, "-m", "psoas_cli", "run", "daily-10min", "--speed", "5", "--quiet"]
     send(shlex.join(command) + "; echo EXIT=$?", "Enter")
     wait_for("Press any key to begin, or q to cancel.")
@@ -107,9 +121,9 @@ def test_a_run_in_a_real_terminal(tmux: tuple[Callable[..., None], Screen]) -> N
     assert sorted(settings) == ["echo", "icanon"]
 
 
-def test_ctrl_z_and_fg_pause_the_run(tmux: tuple[Callable[..., None], Screen]) -> None:
+def test_ctrl_z_and_fg_pause_the_run(tmux: Tmux) -> None:
     """Ctrl-Z gives the shell back with its settings; fg redraws, paused, and keys work."""
-    send, wait_for = tmux
+    send, wait_for, _ = tmux
     command = [sys.executable, "-m", "psoas_cli", "run", "daily-10min", "--quiet", "--no-history"]
     send(shlex.join(command), "Enter")
     wait_for("Press any key to begin, or q to cancel.")
@@ -126,3 +140,45 @@ def test_ctrl_z_and_fg_pause_the_run(tmux: tuple[Callable[..., None], Screen]) -
     wait_for("Quit this routine?")
     send("y")
     wait_for("Quit daily-10min after")
+
+
+EXIT_WRITER = """
+import signal, subprocess, sys
+signal.signal(signal.SIGHUP, lambda signum, frame: None)
+code = subprocess.call(sys.argv[2:])
+open(sys.argv[1], "w").write(f"EXIT={code}")
+"""
+"""Runs a command and writes down its exit code, outliving the window that closes: a shell
+would die with it (and a shell told to ignore SIGHUP would pass that on to psoas)."""
+
+
+def test_closing_the_window_ends_the_run_cleanly_and_keeps_the_record(
+    tmux: Tmux, tmp_path: Path
+) -> None:
+    """The window closes (tmux kills the pane: the shell and psoas get SIGHUP) three seconds
+    in: psoas exits 130 with no traceback, and history --json reads back an interrupted run
+    of the seconds the screen showed."""
+    send, wait_for, command = tmux
+    (tmp_path / "exit_writer.py").write_text(EXIT_WRITER)
+    status, errors = tmp_path / "status", tmp_path / "errors"
+    run = [sys.executable, "-m", "psoas_cli", "run", "breathing-minute", "--yes", "--quiet"]
+    send(
+        shlex.join([sys.executable, "exit_writer.py", str(status), *run]) + f" 2>{errors}",
+        "Enter",
+    )
+    wait_for("0:03 of 1:05")
+    command("kill-pane", "-t", "e2e")
+    deadline = time.monotonic() + 15.0
+    while not status.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert status.read_text() == "EXIT=130"
+    assert errors.read_text() == ""
+    history = subprocess.run(
+        [sys.executable, "-m", "psoas_cli", "history", "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    (record,) = json.loads(history.stdout)
+    assert (record["routine"], record["outcome"]) == ("breathing-minute", "interrupted")
+    assert 3.0 <= record["active_seconds"] < 4.5

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import IO, Protocol
 
@@ -72,7 +73,7 @@ class Keyboard:
         clock: Callable[[], float] = time.monotonic,
         wake_fd: int | None = None,
     ) -> None:
-        self._fd = stream.fileno()
+        self._fd: int | None = stream.fileno()
         self._wake_fd = wake_fd
         self._pending: deque[str] = deque()
         self._clock = clock
@@ -95,8 +96,9 @@ class Keyboard:
         self.before_stop()
 
     def continued(self) -> None:
-        """Note that the program runs again (fg); the next command reports the stop."""
-        self._continued = True
+        """Note that the program runs again (fg); the next command reports the stop. A
+        SIGCONT with no stop before it (a closed window sends one with SIGHUP) is no stop."""
+        self._continued = self._stopped_at is not None
 
     def next_command(self, timeout: float) -> Command | Stopped | None:
         """The next key's command, or None when ``timeout`` passes with no key; after a stop
@@ -153,13 +155,21 @@ class Keyboard:
         def _read(self, timeout: float) -> str:
             import select  # noqa: PLC0415
 
-            watched = [self._fd] if self._wake_fd is None else [self._fd, self._wake_fd]
+            watched = [fd for fd in (self._fd, self._wake_fd) if fd is not None]
             ready, _, _ = select.select(watched, [], [], max(0.0, timeout))
-            if self._wake_fd in ready:
+            if self._wake_fd is not None and self._wake_fd in ready:
                 _drain(self._wake_fd)
-            if self._fd not in ready:
+            if self._fd is None or self._fd not in ready:
                 return ""
-            data = os.read(self._fd, 64)
+            try:
+                data = os.read(self._fd, 64)
+            except OSError:
+                data = b""
+            if not data:
+                # The terminal hung up (its window closed while SIGHUP was ignored): no
+                # key will come, and select would report it ready again at once forever.
+                self._fd = None
+                return ""
             if data == b"\x1b" and select.select([self._fd], [], [], _ESCAPE_WAIT)[0]:
                 data += os.read(self._fd, 64)
             return data.decode("utf-8", errors="replace")
@@ -250,13 +260,16 @@ def raw_keys(
         def on_stop(signum: int, frame: FrameType | None) -> None:
             del signum, frame
             keyboard.stopping()
-            termios.tcsetattr(fd, termios.TCSANOW, saved)
+            with suppress(termios.error):  # a terminal that hung up keeps nothing
+                termios.tcsetattr(fd, termios.TCSANOW, saved)
             stop()  # returns once the process is continued
             signal.signal(signal.SIGTSTP, on_stop)
 
         def on_continue(signum: int, frame: FrameType | None) -> None:
+            # Also sent with SIGHUP when the window closes, to a terminal that is gone.
             del signum, frame
-            termios.tcsetattr(fd, termios.TCSANOW, mode)
+            with suppress(termios.error):
+                termios.tcsetattr(fd, termios.TCSANOW, mode)
             keyboard.continued()
 
         previous = {signal.SIGTSTP: signal.getsignal(signal.SIGTSTP)}
@@ -273,7 +286,28 @@ def raw_keys(
         finally:
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
-            termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+            # A terminal that hung up (its window closed) has no settings left to restore.
+            with suppress(termios.error):
+                termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def _silence_hung_up_output() -> None:
+    """Point standard output and error at the null device where they were a terminal that
+    hung up (a closed window): every write there would fail, so the clean-up, summary and
+    exit message go nowhere instead, and the run still ends as interrupted with its record
+    saved. A character device that is no longer a terminal is one that hung up (or the null
+    device already); files, pipes and live terminals are left alone."""
+    for fd in (1, 2):
+        try:
+            hung_up = stat.S_ISCHR(os.fstat(fd).st_mode) and not os.isatty(fd)
+        except OSError:
+            continue
+        if hung_up:
+            null = os.open(os.devnull, os.O_WRONLY)
+            try:
+                os.dup2(null, fd)
+            finally:
+                os.close(null)
 
 
 ENDING_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
@@ -305,6 +339,7 @@ def ending_signals_interrupt() -> Iterator[None]:
         nonlocal interrupted
         if not interrupted:
             interrupted = True
+            _silence_hung_up_output()
             raise KeyboardInterrupt
 
     previous = {signum: signal.signal(signum, interrupt) for signum in signums}
