@@ -234,13 +234,13 @@ def test_ctrl_z_gives_the_terminal_back_and_fg_takes_it_again(pty_pair: Pty) -> 
     assert signal.getsignal(signal.SIGTSTP) is signal.SIG_DFL
 
 
-def _signal_from_another_thread(after: float, *signums: signal.Signals) -> threading.Thread:
-    """A thread that sends itself ``signums`` after ``after`` seconds, as the kernel may
-    deliver a Ctrl-Z to the history writer's thread rather than the main one."""
+def _signal_from_another_thread(*timed: tuple[float, signal.Signals]) -> threading.Thread:
+    """A thread that sends itself each signal that many seconds after the one before, as
+    the kernel may deliver a Ctrl-Z to the history writer's thread rather than the main one."""
 
     def send() -> None:
-        time.sleep(after)
-        for signum in signums:
+        for after, signum in timed:
+            time.sleep(after)
             signal.pthread_kill(threading.get_ident(), signum)
 
     sender = threading.Thread(target=send)
@@ -256,7 +256,7 @@ def test_ctrl_z_and_fg_wake_a_sleeping_wait_at_once(pty_pair: Pty) -> None:
 
     with raw_keys(pty_pair.terminal, time.monotonic, lambda: None) as keyboard:
         began = time.monotonic()
-        sender = _signal_from_another_thread(0.2, signal.SIGTSTP, signal.SIGCONT)
+        sender = _signal_from_another_thread((0.2, signal.SIGTSTP), (0.1, signal.SIGCONT))
         commands = [keyboard.next_command(5.0)]
         while commands[-1] is None and time.monotonic() - began < 5.0:
             commands.append(keyboard.next_command(5.0))
