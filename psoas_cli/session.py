@@ -60,7 +60,9 @@ from psoas_cli.run.terminal import (
     is_terminal,
     raw_keys,
     terminal_columns,
+    terminal_lines,
 )
+from psoas_cli.text import hanging
 
 if TYPE_CHECKING:
     from psoas_cli.run.recorder import Recorder
@@ -193,11 +195,16 @@ class Session:
         """
         display = self._display(plan, settings, interactive=keys.interactive)
         sounds = self._sounds(settings)
-        display.lines(safety_lines(plan, settings.speed))
-        display.lines(self._notices(plan, settings, keys.interactive, sounds.voice, recorder))
+        pager = self._pager(settings, keys, display)
+        notices = self._notices(plan, settings, keys.interactive, sounds.voice, recorder)
+        read = pager.lines(safety_lines(plan, settings.speed)) and pager.lines(notices)
         if recorder is not None and recorder.problem:
             recorder = None  # the notices said so; the run goes on unrecorded
-        start = self._wait_to_begin(settings, keys, display, asks_rating=recorder is not None)
+        start = (
+            self._wait_to_begin(settings, keys, pager, asks_rating=recorder is not None)
+            if read
+            else Rating(settings.pain_before, cancelled=True)
+        )
         if start.cancelled:
             display.lines(["Not started."])
             return not_started(plan)
@@ -222,18 +229,29 @@ class Session:
             display.lines(["", habit_tip(self.now().toordinal())])
         return report
 
+    def _pager(self, settings: RunSettings, keys: KeySource, display: Display) -> Pager:
+        """Pages for the text before the run where someone at a terminal must read it before
+        they begin; not for --yes, which starts at once whoever is watching."""
+        columns, rows = terminal_columns(self.stdout), terminal_lines(self.stdout)
+        if not keys.interactive or settings.yes or columns is None or rows is None:
+            return Pager(display, keys, None)
+        return Pager(display, keys, (columns, rows))
+
     def _wait_to_begin(
-        self, settings: RunSettings, keys: KeySource, display: Display, *, asks_rating: bool
+        self, settings: RunSettings, keys: KeySource, pager: Pager, *, asks_rating: bool
     ) -> Rating:
         """Wait for the person to begin: at a keyboard, by rating their pain when the run is
         recorded (and no rating was given on the command line), else by any key."""
         if not keys.interactive or settings.yes:
             return Rating(settings.pain_before)
-        display.lines(["", f"Keys: {SHORT_HELP}"])
+        if not pager.lines(["", f"Keys: {SHORT_HELP}"]):
+            return Rating(settings.pain_before, cancelled=True)
         if asks_rating and settings.pain_before is None:
-            display.lines([PAIN_BEFORE_INTRO])
+            if not pager.lines([PAIN_BEFORE_INTRO]):
+                return Rating(settings.pain_before, cancelled=True)
             return ask_pain(keys, self.stdout, PAIN_BEFORE_PROMPT)
-        display.lines(["Press any key to begin, or q to cancel."])
+        if not pager.lines(["Press any key to begin, or q to cancel."]):
+            return Rating(settings.pain_before, cancelled=True)
         cancelled = keys.wait_for_key() in CANCEL_KEYS
         return Rating(settings.pain_before, cancelled=cancelled)
 
@@ -397,6 +415,44 @@ class Session:
                 "going on without a voice."
             )
         return notices
+
+
+MORE_PROMPT = "More: space or Enter (q cancels)"
+
+
+class Pager:
+    """The text before a run, a screenful at a time, on a screen too short to show it all.
+
+    Someone lying on a mat cannot scroll back: at 40x15 the safety screen would be gone
+    before the pain question. So before a line would push unread text off the top, a
+    prompt waits for a key. ``screen`` is (columns, rows); None prints everything at once.
+    """
+
+    def __init__(self, display: Display, keys: KeySource, screen: tuple[int, int] | None) -> None:
+        self._display = display
+        self._keys = keys
+        self._screen = screen
+        self._shown = 0
+
+    def lines(self, lines: list[str]) -> bool:
+        """Show ``lines``, waiting at each full screen; False when the person cancelled."""
+        if self._screen is None:
+            self._display.lines(lines)
+            return True
+        columns, rows = self._screen
+        # Below the text: the prompt (two rows, where it wraps) and the row the cursor is on,
+        # where the question after the text is asked.
+        room = max(1, rows - len(hanging(MORE_PROMPT, columns)) - 1)
+        for line in lines:
+            for part in hanging(line, columns):
+                if self._shown >= room:
+                    self._display.lines([MORE_PROMPT])
+                    if self._keys.wait_for_key() in CANCEL_KEYS:
+                        return False
+                    self._shown = 0
+                self._display.lines([part])
+                self._shown += 1
+        return True
 
 
 class OptionSwitch:

@@ -29,7 +29,8 @@ from psoas_cli.run.engine import (
     Tick,
 )
 from psoas_cli.run.narration import safety_lines
-from psoas_cli.session import RunSettings, make_plan
+from psoas_cli.session import MORE_PROMPT, Pager, RunSettings, make_plan
+from psoas_cli.text import hanging
 
 K = SegmentKind
 
@@ -431,6 +432,27 @@ def test_wrapped_lines_of_the_live_screen_keep_their_indent_at_40_columns(
         "      next step",
     ]
     assert all(len(line) <= 40 for line in panel)
+
+
+def test_the_safety_screen_comes_a_screenful_at_a_time_on_a_small_terminal(
+    builtin_catalog: Catalog,
+) -> None:
+    """At 40x15 each page holds at most the 13 lines that fit above the prompt and its row,
+    every line is shown once, and q at a prompt cancels the run before it starts."""
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    out = io.StringIO()
+    keys = ScriptedCommands(FakeClock(), typed=[" ", "enter"])
+    pager = Pager(PlainDisplay(out, plan, interactive=True, width=40), keys, (40, 15))
+    assert pager.lines(safety_lines(plan))
+    shown = out.getvalue().splitlines()
+    pages = "\n".join(shown).split(MORE_PROMPT)
+    assert len(pages) == 3 and keys.typed == []
+    assert all(len(page.strip("\n").splitlines()) <= 13 for page in pages)
+    expected = [part for line in safety_lines(plan) for part in hanging(line, 40)]
+    assert [line for line in shown if line != MORE_PROMPT] == expected
+    cancelled = Pager(PlainDisplay(io.StringIO(), plan, interactive=True, width=40), keys, (40, 15))
+    keys.typed = ["q"]
+    assert not cancelled.lines(safety_lines(plan))
 
 
 def test_wrapped_safety_bullets_keep_their_indent_in_plain_lines(

@@ -15,6 +15,12 @@ from typing import NamedTuple
 
 import pytest
 
+from psoas_cli.library.catalog import load_catalog
+from psoas_cli.library.plan import build_plan
+from psoas_cli.run.narration import safety_lines
+from psoas_cli.session import MORE_PROMPT
+from psoas_cli.text import hanging
+
 TMUX = shutil.which("tmux")
 
 pytestmark = [
@@ -36,9 +42,11 @@ class Tmux(NamedTuple):
 
 
 @pytest.fixture
-def tmux(tmp_path: Path, psoas_home: Path) -> Iterator[Tmux]:
-    """A 100x30 tmux window running a shell; yields send-keys and wait-for-text helpers."""
+def tmux(request: pytest.FixtureRequest, tmp_path: Path, psoas_home: Path) -> Iterator[Tmux]:
+    """A tmux window running a shell, 100x30 unless a test asks for another size (columns,
+    rows) through indirect parametrisation; yields send-keys and wait-for-text helpers."""
     assert TMUX is not None
+    columns, rows = getattr(request, "param", (100, 30))
     # One server per test: a server still shutting down would refuse the next test's.
     socket = f"psoas-test-{os.getpid()}-{tmp_path.name}"
     base = [TMUX, "-L", socket]
@@ -52,9 +60,9 @@ def tmux(tmp_path: Path, psoas_home: Path) -> Iterator[Tmux]:
             "new-session",
             "-d",
             "-x",
-            "100",
+            str(columns),
             "-y",
-            "30",
+            str(rows),
             "-s",
             "e2e",
             "bash --norc --noprofile",
@@ -182,3 +190,40 @@ def test_closing_the_window_ends_the_run_cleanly_and_keeps_the_record(
     (record,) = json.loads(history.stdout)
     assert (record["routine"], record["outcome"]) == ("breathing-minute", "interrupted")
     assert 3.0 <= record["active_seconds"] < 4.5
+
+
+def _next_page(wait_for: Screen, previous: str) -> str:
+    """The screen once it has changed from ``previous`` and ends in a prompt or question."""
+    deadline = time.monotonic() + 15.0
+    screen = previous
+    while time.monotonic() < deadline:
+        screen = wait_for("")
+        shown = [line for line in screen.splitlines() if line.strip()]
+        if screen != previous and shown and shown[-1].startswith((MORE_PROMPT, "Pain now")):
+            return screen
+        time.sleep(0.05)
+    raise AssertionError(f"no new page came; the screen was:\n{screen}")
+
+
+@pytest.mark.parametrize("tmux", [(40, 15)], indirect=True)
+def test_the_safety_screen_pages_at_40_by_15(tmux: Tmux) -> None:
+    """At 40x15 the text before a run comes a screenful at a time: space turns the page,
+    every line of the safety screen is on a page, and the last ends at the pain question."""
+    send, wait_for, _ = tmux
+    command = [sys.executable, "-m", "psoas_cli", "run", "daily-10min", "--quiet"]
+    send("clear; " + shlex.join(command), "Enter")
+    pages = [_next_page(wait_for, "")]
+    while "Pain now, 0-10:" not in pages[-1]:
+        assert len(pages) < 10, pages
+        send("Space")
+        pages.append(_next_page(wait_for, pages[-1]))
+    assert len(pages) >= 3
+    assert pages[0].splitlines()[0] == "Daily 10-minute psoas routine: 5 steps,"
+    # In order: each line is looked for after the one found before it.
+    seen = iter([line.rstrip() for page in pages for line in page.splitlines()])
+    plan = build_plan(load_catalog().routines["daily-10min"].routine)
+    wrapped = [part for line in safety_lines(plan) for part in hanging(line, 40)]
+    missing = [line for line in wrapped if line and not any(line == s for s in seen)]
+    assert missing == []
+    send("q")
+    wait_for("Not started.")

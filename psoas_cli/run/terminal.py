@@ -20,7 +20,7 @@ from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import IO, Protocol
 
-from psoas_cli.limits import MAX_COLUMNS, MIN_COLUMNS, clamped_setting
+from psoas_cli.limits import MAX_COLUMNS, MAX_LINES, MIN_COLUMNS, MIN_LINES, clamped_setting
 from psoas_cli.run.engine import Command, CommandSource, Stopped
 from psoas_cli.run.keys import command_for, decode
 
@@ -186,15 +186,26 @@ def is_terminal(stream: IO[str]) -> bool:
 def terminal_columns(stream: IO[str]) -> int | None:
     """How wide the terminal ``stream`` shows is (COLUMNS first, as rich reads it); None for
     a pipe or a file, whose lines nobody should wrap for a screen they are not on."""
+    return _terminal_measure(stream, "COLUMNS", MIN_COLUMNS, MAX_COLUMNS)
+
+
+def terminal_lines(stream: IO[str]) -> int | None:
+    """How many lines the terminal ``stream`` shows (LINES first, as rich reads it); None
+    for a pipe or a file, which has no screenful."""
+    return _terminal_measure(stream, "LINES", MIN_LINES, MAX_LINES)
+
+
+def _terminal_measure(stream: IO[str], setting: str, least: int, most: int) -> int | None:
     if not is_terminal(stream):
         return None
-    columns = clamped_setting(os.environ.get("COLUMNS"), MIN_COLUMNS, MAX_COLUMNS)
-    if columns is not None:
-        return columns
+    measure = clamped_setting(os.environ.get(setting), least, most)
+    if measure is not None:
+        return measure
     try:
-        return os.get_terminal_size(stream.fileno()).columns
+        size = os.get_terminal_size(stream.fileno())
     except (OSError, ValueError):
         return None
+    return size.columns if setting == "COLUMNS" else size.lines
 
 
 def _drain(fd: int) -> None:
