@@ -396,7 +396,7 @@ class History:
         """
         with _explaining_faults(path):
             path.parent.mkdir(parents=True, exist_ok=True)
-        _exists(path)
+        _exists(path)  # what cannot be a history is named here, before SQLite or resolve()
         return cls._migrated(cls._connected(path, "mode=rwc", busy_timeout))
 
     @classmethod

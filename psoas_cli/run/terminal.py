@@ -186,26 +186,30 @@ def is_terminal(stream: IO[str]) -> bool:
 def terminal_columns(stream: IO[str]) -> int | None:
     """How wide the terminal ``stream`` shows is (COLUMNS first, as rich reads it); None for
     a pipe or a file, whose lines nobody should wrap for a screen they are not on."""
-    return _terminal_measure(stream, "COLUMNS", MIN_COLUMNS, MAX_COLUMNS)
+    return _terminal_measure(stream, ("COLUMNS", MIN_COLUMNS, MAX_COLUMNS), 0)
 
 
 def terminal_lines(stream: IO[str]) -> int | None:
     """How many lines the terminal ``stream`` shows (LINES first, as rich reads it); None
     for a pipe or a file, which has no screenful."""
-    return _terminal_measure(stream, "LINES", MIN_LINES, MAX_LINES)
+    return _terminal_measure(stream, ("LINES", MIN_LINES, MAX_LINES), 1)
 
 
-def _terminal_measure(stream: IO[str], setting: str, least: int, most: int) -> int | None:
+def _terminal_measure(
+    stream: IO[str], setting: tuple[str, int, int], size_field: int
+) -> int | None:
+    """The environment's ``setting`` (name, least, most) when set and sane, else that
+    field of the terminal's size (0 columns, 1 lines); None for no terminal."""
     if not is_terminal(stream):
         return None
-    measure = clamped_setting(os.environ.get(setting), least, most)
+    name, least, most = setting
+    measure = clamped_setting(os.environ.get(name), least, most)
     if measure is not None:
         return measure
     try:
-        size = os.get_terminal_size(stream.fileno())
+        return os.get_terminal_size(stream.fileno())[size_field]
     except (OSError, ValueError):
         return None
-    return size.columns if setting == "COLUMNS" else size.lines
 
 
 def _drain(fd: int) -> None:
