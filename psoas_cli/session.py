@@ -244,14 +244,12 @@ class Session:
         recorded (and no rating was given on the command line), else by any key."""
         if not keys.interactive or settings.yes:
             return Rating(settings.pain_before)
-        if not pager.lines(["", f"Keys: {SHORT_HELP}"]):
+        rates = asks_rating and settings.pain_before is None
+        invitation = PAIN_BEFORE_INTRO if rates else "Press any key to begin, or q to cancel."
+        if not pager.lines(["", f"Keys: {SHORT_HELP}", invitation]):
             return Rating(settings.pain_before, cancelled=True)
-        if asks_rating and settings.pain_before is None:
-            if not pager.lines([PAIN_BEFORE_INTRO]):
-                return Rating(settings.pain_before, cancelled=True)
+        if rates:
             return ask_pain(keys, self.stdout, PAIN_BEFORE_PROMPT)
-        if not pager.lines(["Press any key to begin, or q to cancel."]):
-            return Rating(settings.pain_before, cancelled=True)
         cancelled = keys.wait_for_key() in CANCEL_KEYS
         return Rating(settings.pain_before, cancelled=cancelled)
 
@@ -418,6 +416,8 @@ class Session:
 
 
 MORE_PROMPT = "More: space or Enter (q cancels)"
+"""Said at the foot of each screenful of the text before a run; short enough for one row at
+40 columns."""
 
 
 class Pager:
