@@ -535,10 +535,14 @@ def validate_command(paths: tuple[str, ...]) -> None:
 def schema_command(exercise: bool) -> None:
     """Print the JSON Schema for routine files, for editors to check and complete them.
 
+    Save it beside your routine files, in $PSOAS_HOME/routines (the exercise
+    schema in routines/exercises): there the editor comment on a file's first
+    line, $schema=routine.schema.json, finds it.
+
     \b
     Examples:
-      psoas schema > ~/.config/psoas/routine.schema.json
-      psoas schema --exercise > ~/.config/psoas/exercise.schema.json
+      psoas schema > ~/.config/psoas/routines/routine.schema.json
+      psoas schema --exercise > ~/.config/psoas/routines/exercises/exercise.schema.json
     """
     from psoas_cli.library.schema import exercise_schema, routine_schema  # noqa: PLC0415
 

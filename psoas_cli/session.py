@@ -67,7 +67,9 @@ from psoas_cli.run.terminal import (
     is_terminal,
     raw_keys,
     terminal_columns,
+    terminal_lines,
 )
+from psoas_cli.text import hanging
 
 if TYPE_CHECKING:
     from psoas_cli.run.recorder import Recorder
@@ -185,10 +187,12 @@ class Session:
     def run(self, plan: Plan, settings: RunSettings) -> RunReport:
         """Show the safety screen, run the plan, print the summary; return what was done."""
         with ExitStack() as stack:
+            # First, so that it is undone last: a second Ctrl-C cannot cut short the saving
+            # of the record nor the giving back of the terminal.
+            stack.enter_context(ending_signals_interrupt())
             keys: KeySource = self.keys or NoKeyboard(self.sleep)
             if self.keys is None and is_terminal(self.stdin):
                 keys = stack.enter_context(raw_keys(self.stdin, self.clock))
-            stack.enter_context(ending_signals_interrupt())
             recorder = None
             if settings.recorded:
                 from psoas_cli.run.recorder import Recorder  # noqa: PLC0415 - sqlite only if used
@@ -210,13 +214,18 @@ class Session:
         sounds = self._sounds(settings)
         wants_awake = settings.keep_awake and is_terminal(self.stdout)
         awake = self.inhibitor() if wants_awake else None
-        display.lines(safety_lines(plan, settings.speed))
-        display.lines(self._notices(plan, settings, keys.interactive, sounds.voice, recorder))
+        pager = self._pager(settings, keys, display)
+        notices = self._notices(plan, settings, keys.interactive, sounds.voice, recorder)
         if wants_awake and awake is None:
-            display.lines([NO_INHIBITOR_NOTICE])
+            notices = [*notices, NO_INHIBITOR_NOTICE]
+        read = pager.lines(safety_lines(plan, settings.speed)) and pager.lines(notices)
         if recorder is not None and recorder.problem:
             recorder = None  # the notices said so; the run goes on unrecorded
-        start = self._wait_to_begin(settings, keys, display, asks_rating=recorder is not None)
+        start = (
+            self._wait_to_begin(settings, keys, pager, asks_rating=recorder is not None)
+            if read
+            else Rating(settings.pain_before, cancelled=True)
+        )
         if start.cancelled:
             display.lines(["Not started."])
             return not_started(plan)
@@ -248,18 +257,27 @@ class Session:
             display.lines(["", habit_tip(self.now().toordinal())])
         return report
 
+    def _pager(self, settings: RunSettings, keys: KeySource, display: Display) -> Pager:
+        """Pages for the text before the run where someone at a terminal must read it before
+        they begin; not for --yes, which starts at once whoever is watching."""
+        columns, rows = terminal_columns(self.stdout), terminal_lines(self.stdout)
+        if not keys.interactive or settings.yes or columns is None or rows is None:
+            return Pager(display, keys, None)
+        return Pager(display, keys, (columns, rows))
+
     def _wait_to_begin(
-        self, settings: RunSettings, keys: KeySource, display: Display, *, asks_rating: bool
+        self, settings: RunSettings, keys: KeySource, pager: Pager, *, asks_rating: bool
     ) -> Rating:
         """Wait for the person to begin: at a keyboard, by rating their pain when the run is
         recorded (and no rating was given on the command line), else by any key."""
         if not keys.interactive or settings.yes:
             return Rating(settings.pain_before)
-        display.lines(["", f"Keys: {SHORT_HELP}"])
-        if asks_rating and settings.pain_before is None:
-            display.lines([PAIN_BEFORE_INTRO])
+        rates = asks_rating and settings.pain_before is None
+        invitation = PAIN_BEFORE_INTRO if rates else "Press any key to begin, or q to cancel."
+        if not pager.lines(["", f"Keys: {SHORT_HELP}", invitation]):
+            return Rating(settings.pain_before, cancelled=True)
+        if rates:
             return ask_pain(keys, self.stdout, PAIN_BEFORE_PROMPT)
-        display.lines(["Press any key to begin, or q to cancel."])
         cancelled = keys.wait_for_key() in CANCEL_KEYS
         return Rating(settings.pain_before, cancelled=cancelled)
 
@@ -285,7 +303,8 @@ class Session:
             listeners.append(recorder)
         engine = Engine(
             scaled(plan, settings.speed),
-            clock=self.clock,
+            # A keyboard's clock stands still at a Ctrl-Z until the engine hears of the stop.
+            clock=keys.now if isinstance(keys, Keyboard) else self.clock,
             commands=keys,
             listeners=listeners,
             wakers=sounds.wakers,
@@ -431,6 +450,46 @@ class Session:
                 "going on without a voice."
             )
         return notices
+
+
+MORE_PROMPT = "More: space or Enter (q cancels)"
+"""Said at the foot of each screenful of the text before a run; short enough for one row at
+40 columns."""
+
+
+class Pager:
+    """The text before a run, a screenful at a time, on a screen too short to show it all.
+
+    Someone lying on a mat cannot scroll back: at 40x15 the safety screen would be gone
+    before the pain question. So before a line would push unread text off the top, a
+    prompt waits for a key. ``screen`` is (columns, rows); None prints everything at once.
+    """
+
+    def __init__(self, display: Display, keys: KeySource, screen: tuple[int, int] | None) -> None:
+        self._display = display
+        self._keys = keys
+        self._screen = screen
+        self._shown = 0
+
+    def lines(self, lines: list[str]) -> bool:
+        """Show ``lines``, waiting at each full screen; False when the person cancelled."""
+        if self._screen is None:
+            self._display.lines(lines)
+            return True
+        columns, rows = self._screen
+        # Below the text: the prompt (two rows, where it wraps) and the row the cursor is on,
+        # where the question after the text is asked.
+        room = max(1, rows - len(hanging(MORE_PROMPT, columns)) - 1)
+        for line in lines:
+            for part in hanging(line, columns):
+                if self._shown >= room:
+                    self._display.lines([MORE_PROMPT])
+                    if self._keys.wait_for_key() in CANCEL_KEYS:
+                        return False
+                    self._shown = 0
+                self._display.lines([part])
+                self._shown += 1
+        return True
 
 
 class OptionSwitch:

@@ -2,17 +2,28 @@
 
 A routine, an exercise, an imported session or a file name can hold ESC, BEL, DEL or a C1
 code such as CSI. A terminal obeys them: it sets its title, writes to the clipboard (OSC
-52), clears the screen or hides the text after them. So text that psoas did not write
-itself passes through ``visible`` on its way out, and files are refused at load time when
-they hold any (``CONTROL`` is the one rule for both).
+52), clears the screen or hides the text after them. Bidirectional overrides and
+zero-width characters print as nothing yet change what the text around them shows. So text
+that psoas did not write itself passes through ``visible`` on its way out, and files are
+refused at load time when they hold any (``UNSAFE`` is the one rule for both).
 """
 
 from __future__ import annotations
 
 import re
 
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+_HIDDEN = "\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
+"""Characters that show nothing of themselves yet change the text around them:
+bidirectional embeddings, overrides, isolates and marks (after U+202E the text reads right
+to left), zero-width spaces and joiners, the word joiner, and a byte-order mark inside text
+(one at the very start of a file is its encoding's signature, dropped as the file is read)."""
+
+CONTROL = re.compile(f"[{_CONTROLS}]")
 """C0 controls except tab and newline, DEL, and the C1 controls (U+0080-U+009F)."""
+
+UNSAFE = re.compile(f"[{_CONTROLS}{_HIDDEN}]")
+"""Either kind: what files may not hold and what is escaped on the way out."""
 
 
 UNDECODED = re.compile("[\udc80-\udcff]")
@@ -21,14 +32,16 @@ UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 def escaped(char: str) -> str:
-    """One control character as the visible text a person can read: ESC is ``\\x1b``."""
-    return f"\\x{ord(char):02x}"
+    """One unsafe character as the visible text a person can read: ESC is ``\\x1b``, a
+    right-to-left override ``\\u202e``."""
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 def visible(text: str) -> str:
-    """``text`` with each control character, and each byte that was not UTF-8, replaced by
+    """``text`` with each unsafe character, and each byte that was not UTF-8, replaced by
     its escaped form; tab and newline stay."""
-    shown = CONTROL.sub(lambda match: escaped(match.group()), text)
+    shown = UNSAFE.sub(lambda match: escaped(match.group()), text)
     return UNDECODED.sub(lambda match: f"\\x{ord(match.group()) - 0xDC00:02x}", shown)
 
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from psoas_cli import __version__
 from psoas_cli.cli import cli
-from psoas_cli.display.columns import fair_shares
+from psoas_cli.display.columns import HANG, fair_shares
 from psoas_cli.library.schema import routine_schema
 
 
@@ -65,16 +65,54 @@ def test_list_filtered_table() -> None:
     result = run("list", "--level", "intermediate")
     assert result.exit_code == 0
     assert lines(result) == [
-        "Name                Title                      Time  Level         Equipment                From",
-        "abdominal-release   Front abdominal release    6:50  intermediate  mat, soft ball or        built-in",
-        "                                                                   rolled towel",
-        "psoas-ball-release  Psoas ball release         1:40  intermediate  mat, soft ball (or       built-in",
-        "                                                                   tennis ball)",
-        "strength            Psoas strength and       ~13:51  intermediate  mat, light resistance    built-in",
-        "                    stability                                      band, band anchor, wall",
-        "                                                                   or chair for balance",
+        "Name                Title                          Time  Level         Equipment            From",
+        "abdominal-release   Front abdominal release        6:50  intermediate  mat, soft ball or    built-in",
+        "                                                                         rolled towel",
+        "psoas-ball-release  Psoas ball release             1:40  intermediate  mat, soft ball (or   built-in",
+        "                                                                         tennis ball)",
+        "strength            Psoas strength and           ~13:51  intermediate  mat, light           built-in",
+        "                      stability                                          resistance band,",
+        "                                                                         band anchor, wall",
+        "                                                                         or chair for",
+        "                                                                         balance",
         "~ includes self-paced sets, estimated at 3 s per rep",
     ]
+
+
+def titles_as_shown(shown: list[str]) -> list[list[str]]:
+    """Each routine's title as ``list`` prints it, line by line: the first line's cell, then
+    the lines that hang HANG spaces into the Title column below it, checking each does."""
+    header = shown[0]
+    start, end = header.index("Title"), header.index("Time") + len("Time") - len("~00:00") - 2
+    titles: list[list[str]] = []
+    for line in shown[1:-1]:
+        cell = line[start:end]
+        if not line[:start].isspace():
+            titles.append([cell.strip()])
+        elif cell.strip():
+            assert cell[:HANG].isspace() and not cell[HANG].isspace(), line
+            titles[-1].append(cell.strip())
+    return titles
+
+
+@pytest.mark.parametrize("columns", ["80", "60", None], ids=["80", "60", "pipe"])
+def test_list_titles_wrap_whole_words_hanging_under_their_column(
+    monkeypatch: pytest.MonkeyPatch, columns: str | None
+) -> None:
+    """At 80 and 60 columns and in a pipe, every title reads whole in its own column, its
+    later lines hanging under it, no word cut, no line past the width, and at 80 no title
+    takes more than two lines."""
+    if columns is None:
+        monkeypatch.delenv("COLUMNS")
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    shown = lines(run("list"))
+    titles = titles_as_shown(shown)
+    expected = [r["title"] for r in json.loads(run("list", "--json").output)]
+    assert [" ".join(title) for title in titles] == expected
+    assert max(len(line) for line in shown) <= int(columns or 80)
+    if columns != "60":
+        assert max(len(title) for title in titles) == 2
 
 
 def test_list_filters_by_tag_and_time() -> None:

@@ -435,3 +435,19 @@ def test_an_import_file_that_is_not_json_gives_its_line_and_column(tmp_path: Pat
     path.write_text('{"psoas_history": 1,\n  "sessions": [,]}\n', encoding="utf-8")
     with pytest.raises(HistoryFileError, match=rf"^{path}:2:16: not valid JSON"):
         read_export(path)
+
+
+def test_a_history_behind_a_folder_the_user_may_not_enter_is_named(shared_dir: Path) -> None:
+    """A history whose folder the user may not search is one message naming the file, for
+    reading and for recording, not an empty history or a traceback."""
+    private = shared_dir / "private"
+    path = private / "history.sqlite3"
+    with _open(path) as history:
+        history.start(_new())
+    private.chmod(0o700)
+    for write in (True, False):
+        message = _as_ordinary_user(_try_history(path, write=write))
+        assert message == (
+            f"the history file {path} cannot be reached (permission denied); "
+            f"check the permissions of the folders on the way to {private}."
+        )

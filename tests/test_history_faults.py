@@ -22,6 +22,7 @@ from fakes import record
 
 from psoas_cli.cli import cli
 from psoas_cli.history.files import MAX_IMPORT_BYTES, export_text
+from psoas_cli.history.store import History, HistoryError
 from psoas_cli.paths import history_path
 
 CET = timezone(timedelta(hours=1))
@@ -330,3 +331,45 @@ def test_rows_that_cannot_be_read_are_skipped_by_name_and_can_be_deleted(tmp_pat
         ), n
     assert psoas("history", "--json")[2] == ""
     assert len(json.loads(psoas("history", "--json")[1])) == 1
+
+
+def _symlink_loop(path: Path) -> None:
+    path.symlink_to(path.name)
+
+
+def _folder(path: Path) -> None:
+    path.mkdir()
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        pytest.param(
+            _symlink_loop, "is a symbolic link that leads round in a loop", id="symlink-loop"
+        ),
+        pytest.param(_folder, "is not a file (a folder, pipe or device)", id="folder"),
+    ],
+)
+@pytest.mark.parametrize(
+    "command", [["history"], ["history", "--json"], ["stats"], ["history", "delete", "1", "-y"]]
+)
+def test_a_history_path_that_cannot_be_a_file_is_an_error_not_an_empty_history(
+    make: Callable[[Path], None], reason: str, command: list[str]
+) -> None:
+    """A symlink loop or a folder where the history file belongs is one error naming the path,
+    exit 1, never read as "no sessions" nor a traceback."""
+    path = history_path()
+    path.parent.mkdir(parents=True)
+    make(path)
+    code, out, err = psoas(*command)
+    assert (code, out) == (1, "")
+    assert err == f"Error: the history file {path} {reason}" + err.split(reason, 1)[1]
+    assert err.count("\n") == 1
+
+
+def test_a_run_cannot_record_into_a_symlink_loop_and_says_so(tmp_path: Path) -> None:
+    """Opening a symlink loop to record is the same readable error, not a crash on the path."""
+    path = tmp_path / "history.sqlite3"
+    path.symlink_to(path.name)
+    with pytest.raises(HistoryError, match="leads round in a loop"):
+        History.open(path)

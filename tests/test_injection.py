@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -196,3 +197,95 @@ def test_markdown_handout_escapes_html_pipes_and_newlines(tmp_path: Path) -> Non
     assert "Wall \\| lean &lt;i&gt;" in row
     assert "one\\|two<br>three" in row
     assert row.count("|") - row.count("\\|") == 5
+
+
+INVISIBLE = ["\u202e", "\u202a", "\u2066", "\u2067", "\u2068", "\u2069", "\u200b", "\u200d"]
+INVISIBLE += ["\u200e", "\u200f", "\ufeff", "\u2060", "\u061c"]
+"""Bidirectional controls and zero-width characters: they show nothing yet change the text."""
+
+
+@pytest.mark.parametrize("char", INVISIBLE, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_file_with_an_invisible_character_is_refused_at_its_place(
+    tmp_path: Path, char: str
+) -> None:
+    """An invisible character, written raw or as a YAML escape, is refused at file:line:column
+    with its field, and named escaped."""
+    raw = tmp_path / "raw.yaml"
+    raw.write_text(f"title: ok\nsteps:\n  - note: left{char}right\n", encoding="utf-8")
+    quoted = tmp_path / "quoted.yaml"
+    quoted.write_text(f'title: "ok\\u{ord(char):04x}"\nsteps:\n  - note: hi\n')
+    result = run("validate", str(raw), str(quoted))
+    assert result.exit_code == 1
+    assert char not in result.output
+    shown = f"\\u{ord(char):04x}"
+    assert_escaped(
+        result,
+        f"{raw}:3:15: invisible character {shown} is not allowed",
+        f"{quoted}:1:8: title: invisible character {shown} is not allowed",
+    )
+
+
+def test_exercise_and_config_files_refuse_invisible_characters(
+    user_routine: Callable[[str, str], Path], psoas_home: Path
+) -> None:
+    """Exercise files and config.yaml are held to the same rule as routines."""
+    (psoas_home / "routines" / "exercises").mkdir(parents=True)
+    user_routine("exercises/trick.yaml", "id: trick\nname: Safe\u202eexe.txt\n")
+    listed = run("list", "--exercises")
+    assert "exercises/trick.yaml:2:11: invisible character \\u202e" in listed.output
+    (psoas_home / "config.yaml").write_text("stats:\n  goal\u200b: 3\n", encoding="utf-8")
+    result = run("stats")
+    assert result.exit_code == 1
+    assert "config.yaml:2:7: invisible character \\u200b" in result.output
+
+
+def test_a_byte_order_mark_at_the_start_of_a_file_is_only_its_signature(tmp_path: Path) -> None:
+    """A BOM as a Windows editor writes it, first in the file, is not refused; one inside is."""
+    path = tmp_path / "windows.yaml"
+    path.write_bytes("\ufefftitle: ok\nsteps:\n  - note: hi\n".encode())
+    assert run("validate", str(path)).exit_code == 0
+
+
+def test_imported_history_text_prints_invisible_characters_escaped(tmp_path: Path) -> None:
+    """A session imported with bidirectional and zero-width characters shows them escaped in
+    the table, stats and delete's message, and the JSON export keeps them whole."""
+    sneaky = "r\u202eab\u2066\u200b\ufeff"
+    shown = "r\\u202eab\\u2066\\u200b\\ufeff"
+    check = {"test": "t", "question": f"q{sneaky}", "side": "none", "answer": "a", "rank": 0}
+    export = evil_export(tmp_path, routine=sneaky, note=sneaky, self_checks=[check])
+    assert run("history", "import", str(export)).exit_code == 0
+    assert json.loads(run("history", "--json").output)[0]["note"] == sneaky
+    for result in (run("history"), run("stats"), run("history", "delete", "1", "-y")):
+        assert not [c for c in INVISIBLE if c in result.output], result.output
+        assert shown in result.output.replace("\n", "").replace(" ", "")
+
+
+LINKING = (
+    'title: "Click [here](https://evil.example) ![i](https://evil.example/i.png)"\n'
+    'description: "Visit https://evil.example, www.evil.example or a@evil.example; '
+    '<https://evil.example> mailto:a@evil.example a ` b https://evil.example ` c"\n'
+    'source: "[x]: https://evil.example"\n'
+    "steps:\n"
+    "  - hold: 30s\n"
+    '    exercise: {name: "Lean [here](http://evil.example) | www.evil.example"}\n'
+    '    dose_note: "see [x] | http://evil.example"\n'
+)
+
+
+def test_markdown_handout_makes_no_link_from_file_text(tmp_path: Path) -> None:
+    """Link, image and reference syntax in a shared file render as text, and every word a
+    renderer would link by itself (a URL, www., an address) is in a code span."""
+    from markdown_it import MarkdownIt  # noqa: PLC0415 - rich's own Markdown parser
+
+    path = tmp_path / "links.yaml"
+    path.write_text(LINKING)
+    result = run("show", str(path), "--markdown")
+    assert result.exit_code == 0
+    html = MarkdownIt("commonmark").enable("table").render(result.output)
+    assert "<a " not in html and "<img" not in html
+    outside_code = re.sub(r"<code>.*?</code>", "", html, flags=re.S)
+    assert not re.search(r"://|www\.|@", outside_code), outside_code
+    shown = re.sub(r"<[^>]+>", "", html)
+    assert "Click [here](https://evil.example) ![i](https://evil.example/i.png)" in shown
+    assert "[x]: https://evil.example" in shown and "see [x] | http://evil.example" in shown
+    assert "a ` b https://evil.example ` c" in shown

@@ -144,3 +144,18 @@ def test_ci_runs_the_readme_test_command() -> None:
     match = re.search(r"<!-- test-command -->\n```sh\n(?P<command>.+?)\n```", readme)
     assert match, "the README has no marked test command"
     assert match.group("command") in ci.splitlines()
+
+
+def test_schema_help_saves_where_the_readme_says() -> None:
+    """schema --help gives the same commands as the README's editor section, and both save
+    each schema beside the files whose ``$schema=`` comment names it."""
+    readme = README.read_text(encoding="utf-8")
+    section = readme.split("### Checking files in your editor", 1)[1].split("\n## ", 1)[0]
+    readme_commands = re.findall(r"^psoas schema.*$", section, re.M)
+    help_text = CliRunner().invoke(cli, ["schema", "--help"], prog_name="psoas").output
+    help_commands = re.findall(r"^\s+(psoas schema .*)$", help_text, re.M)
+    assert readme_commands == help_commands
+    assert [command.rsplit("/", 2)[-2:] for command in help_commands] == [
+        ["routines", "routine.schema.json"],
+        ["exercises", "exercise.schema.json"],
+    ]

@@ -19,9 +19,18 @@ from psoas_cli.library.guidance import BEFORE_YOU_START, RED_FLAGS
 from psoas_cli.library.model import NoteStep
 from psoas_cli.library.plan import Plan, SegmentKind, build_plan
 from psoas_cli.outcome import Outcome
-from psoas_cli.run.engine import Command, Moment, Paused, RunReport, SegmentStarted, Tick
+from psoas_cli.run.engine import (
+    Command,
+    HelpRequested,
+    Moment,
+    Paused,
+    RunReport,
+    SegmentStarted,
+    Tick,
+)
 from psoas_cli.run.narration import safety_lines
-from psoas_cli.session import RunSettings, make_plan
+from psoas_cli.session import MORE_PROMPT, Pager, RunSettings, make_plan
+from psoas_cli.text import hanging
 
 K = SegmentKind
 
@@ -399,6 +408,51 @@ def test_wrapped_safety_bullets_keep_their_indent_on_the_live_screen(
     lines = console.export_text().splitlines()
     assert sum(line.startswith("    ") for line in lines) > 5
     assert_bullets_hang(lines, 40)
+
+
+def test_wrapped_lines_of_the_live_screen_keep_their_indent_at_40_columns(
+    builtin_catalog: Catalog,
+) -> None:
+    """At 40 columns a wrapped cue or stop sign carries on under its text after the bullet,
+    and a key's meaning in the ? panel under the meanings' column, never at the edge."""
+    plan = build_plan(builtin_catalog.routines["release-20min"].routine)
+    prep = screen(plan, moment_at(plan, K.PREP, 1.0), 40).splitlines()
+    assert "• Stop if: Pain or tingling running down" in prep
+    assert prep[prep.index("• Stop if: Pain or tingling running down") + 1] == "  the leg"
+    daily = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    console = Console(file=io.StringIO(), width=40, height=30, color_system=None, record=True)
+    display = LiveDisplay(console, daily, interactive=True)
+    display(HelpRequested())
+    console.print(display.render(moment_at(daily, K.HOLD, 5.0)))
+    panel = [line.rstrip() for line in console.export_text().splitlines()]
+    start = next(n for n, line in enumerate(panel) if line.startswith("n  →  skip"))
+    assert panel[start : start + 3] == [
+        "n  →  skip: end a get-ready, switch or",
+        "      rest now; during work, go to the",
+        "      next step",
+    ]
+    assert all(len(line) <= 40 for line in panel)
+
+
+def test_the_safety_screen_comes_a_screenful_at_a_time_on_a_small_terminal(
+    builtin_catalog: Catalog,
+) -> None:
+    """At 40x15 each page holds at most the 13 lines that fit above the prompt and its row,
+    every line is shown once, and q at a prompt cancels the run before it starts."""
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    out = io.StringIO()
+    keys = ScriptedCommands(FakeClock(), typed=[" ", "enter"])
+    pager = Pager(PlainDisplay(out, plan, interactive=True, width=40), keys, (40, 15))
+    assert pager.lines(safety_lines(plan))
+    shown = out.getvalue().splitlines()
+    pages = "\n".join(shown).split(MORE_PROMPT)
+    assert len(pages) == 3 and keys.typed == []
+    assert all(len(page.strip("\n").splitlines()) <= 13 for page in pages)
+    expected = [part for line in safety_lines(plan) for part in hanging(line, 40)]
+    assert [line for line in shown if line != MORE_PROMPT] == expected
+    cancelled = Pager(PlainDisplay(io.StringIO(), plan, interactive=True, width=40), keys, (40, 15))
+    keys.typed = ["q"]
+    assert not cancelled.lines(safety_lines(plan))
 
 
 def test_wrapped_safety_bullets_keep_their_indent_in_plain_lines(

@@ -7,7 +7,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -235,3 +236,135 @@ def test_ctrl_z_gives_the_terminal_back_and_fg_takes_it_again(pty_pair: Pty) -> 
     assert during_stop == [before] and gave_screen == [True]
     assert pty_pair.settings() == before
     assert signal.getsignal(signal.SIGTSTP) is signal.SIG_DFL
+
+
+def _signal_from_another_thread(*timed: tuple[float, signal.Signals]) -> threading.Thread:
+    """A thread that sends itself each signal that many seconds after the one before, as
+    the kernel may deliver a Ctrl-Z to the history writer's thread rather than the main one."""
+
+    def send() -> None:
+        for after, signum in timed:
+            time.sleep(after)
+            signal.pthread_kill(threading.get_ident(), signum)
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    return sender
+
+
+def test_ctrl_z_and_fg_wake_a_sleeping_wait_at_once(pty_pair: Pty) -> None:
+    """A stop and fg during a 5 s wait, delivered to another thread, end the wait at once
+    with the stop, instead of after the wait's timeout."""
+    from psoas_cli.run.engine import Stopped  # noqa: PLC0415
+    from psoas_cli.run.terminal import raw_keys  # noqa: PLC0415
+
+    with raw_keys(pty_pair.terminal, time.monotonic, lambda: None) as keyboard:
+        began = time.monotonic()
+        sender = _signal_from_another_thread((0.2, signal.SIGTSTP), (0.1, signal.SIGCONT))
+        commands = [keyboard.next_command(5.0)]
+        while commands[-1] is None and time.monotonic() - began < 5.0:
+            commands.append(keyboard.next_command(5.0))
+        waited = time.monotonic() - began
+        sender.join()
+    assert isinstance(commands[-1], Stopped)
+    assert 0.2 <= commands[-1].at - began < waited < 1.0
+
+
+def test_the_run_clock_stands_still_from_a_stop_until_it_is_reported(pty_pair: Pty) -> None:
+    """A Ctrl-Z landing after a wait but before the run reads the clock: the clock reads the
+    stop's time until the stop is reported, so the stopped minute is never exercise."""
+    from psoas_cli.run.engine import Stopped  # noqa: PLC0415
+    from psoas_cli.run.terminal import raw_keys  # noqa: PLC0415
+
+    now = [100.0]
+    with raw_keys(pty_pair.terminal, lambda: now[0], lambda: None) as keyboard:
+        assert keyboard.next_command(0.0) is None
+        signal.raise_signal(signal.SIGTSTP)
+        now[0] = 160.0
+        signal.raise_signal(signal.SIGCONT)
+        assert keyboard.now() == 100.0
+        assert keyboard.next_command(0.5) == Stopped(at=100.0)
+        assert keyboard.now() == 160.0
+
+
+@pytest.mark.slow
+def test_more_ctrl_c_during_clean_up_breaks_nothing(
+    pty_pair: Pty, builtin_catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C ends a run; three more while the record is saved and closed raise nothing:
+    the terminal is as it was, and the record is kept true to the moment of the first."""
+    from psoas_cli.history.store import History  # noqa: PLC0415
+    from psoas_cli.paths import history_path  # noqa: PLC0415
+    from psoas_cli.run.recorder import Recorder  # noqa: PLC0415
+
+    def under_fire(real: Callable[[Recorder], None]) -> Callable[[Recorder], None]:
+        def pressed_again(self: Recorder) -> None:
+            for _ in range(3):
+                os.kill(os.getpid(), signal.SIGINT)
+            real(self)
+
+        return pressed_again
+
+    monkeypatch.setattr(Recorder, "finish", under_fire(Recorder.finish))
+    monkeypatch.setattr(Recorder, "close", under_fire(Recorder.close))
+    before = pty_pair.settings()
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    timer = threading.Timer(0.3, os.kill, args=(os.getpid(), signal.SIGINT))
+    timer.start()
+    out = io.StringIO()
+    report = Session(pty_pair.terminal, out, io.StringIO()).run(
+        plan, RunSettings(plain=True, yes=True, quiet=True)
+    )
+    timer.join()
+    drain(pty_pair.keyboard_fd)
+    assert pty_pair.settings() == before
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    history = History.read(history_path())
+    assert history is not None
+    with history:
+        (record,) = history.records()
+    assert report.outcome is record.outcome is Outcome.INTERRUPTED
+    assert record.active_seconds == pytest.approx(report.active_seconds, abs=0.01)
+    assert 0.2 < record.active_seconds < 2.0
+    assert "Saved as session 1" in out.getvalue()
+
+
+def test_a_signal_the_run_was_started_ignoring_stays_ignored() -> None:
+    """Under nohup SIGHUP is ignored, and a run keeps it so rather than ending on it."""
+    from psoas_cli.run.terminal import ending_signals_interrupt  # noqa: PLC0415
+
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        with ending_signals_interrupt():
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+
+def test_a_sigcont_without_a_stop_does_not_pause_the_run(pty_pair: Pty) -> None:
+    """A closed window sends SIGCONT with SIGHUP; with no Ctrl-Z before it, it is no stop."""
+    from psoas_cli.run.terminal import raw_keys  # noqa: PLC0415
+
+    with raw_keys(pty_pair.terminal, time.monotonic, lambda: None) as keyboard:
+        signal.raise_signal(signal.SIGCONT)
+        assert keyboard.next_command(0.0) is None
+
+
+def test_a_terminal_that_hangs_up_is_waited_on_not_spun_on() -> None:
+    """Once the terminal hangs up (its window closed while SIGHUP was ignored), waits still
+    take their time instead of returning at once forever, and giving it back raises nothing."""
+    import pty  # noqa: PLC0415
+
+    from psoas_cli.run.terminal import raw_keys  # noqa: PLC0415
+
+    keyboard_fd, terminal_fd = pty.openpty()
+    with (
+        os.fdopen(terminal_fd, "r", encoding="utf-8") as terminal,
+        raw_keys(terminal, time.monotonic, lambda: None) as keyboard,
+    ):
+        os.close(keyboard_fd)
+        began = time.monotonic()
+        waits = [keyboard.next_command(0.1) for _ in range(3)]
+        assert waits == [None, None, None]
+        assert time.monotonic() - began >= 0.2

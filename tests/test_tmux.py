@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import shutil
@@ -10,8 +11,15 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+
+from psoas_cli.library.catalog import load_catalog
+from psoas_cli.library.plan import build_plan
+from psoas_cli.run.narration import safety_lines
+from psoas_cli.session import MORE_PROMPT
+from psoas_cli.text import hanging
 
 TMUX = shutil.which("tmux")
 
@@ -25,11 +33,22 @@ pytestmark = [
 Screen = Callable[[str], str]
 
 
+class Tmux(NamedTuple):
+    """A tmux window running a shell: keys to send, text to wait for, and tmux itself."""
+
+    send: Callable[..., None]
+    wait_for: Screen
+    command: Callable[..., None]
+
+
 @pytest.fixture
-def tmux(tmp_path: Path, psoas_home: Path) -> Iterator[tuple[Callable[..., None], Screen]]:
-    """A 100x30 tmux window running a shell; yields send-keys and wait-for-text helpers."""
+def tmux(request: pytest.FixtureRequest, tmp_path: Path, psoas_home: Path) -> Iterator[Tmux]:
+    """A tmux window running a shell, 100x30 unless a test asks for another size (columns,
+    rows) through indirect parametrisation; yields send-keys and wait-for-text helpers."""
     assert TMUX is not None
-    socket = f"psoas-test-{os.getpid()}"
+    columns, rows = getattr(request, "param", (100, 30))
+    # One server per test: a server still shutting down would refuse the next test's.
+    socket = f"psoas-test-{os.getpid()}-{tmp_path.name}"
     base = [TMUX, "-L", socket]
     env = {**os.environ, "PSOAS_HOME": str(psoas_home), "PS1": "$ ", "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
@@ -41,9 +60,9 @@ def tmux(tmp_path: Path, psoas_home: Path) -> Iterator[tuple[Callable[..., None]
             "new-session",
             "-d",
             "-x",
-            "100",
+            str(columns),
             "-y",
-            "30",
+            str(rows),
             "-s",
             "e2e",
             "bash --norc --noprofile",
@@ -53,8 +72,11 @@ def tmux(tmp_path: Path, psoas_home: Path) -> Iterator[tuple[Callable[..., None]
         cwd=tmp_path,
     )
 
+    def command(*args: str) -> None:
+        subprocess.run([*base, *args], check=True)
+
     def send(*keys: str) -> None:
-        subprocess.run([*base, "send-keys", "-t", "e2e", *keys], check=True)
+        command("send-keys", "-t", "e2e", *keys)
 
     def wait_for(text: str, timeout: float = 15.0) -> str:
         deadline = time.monotonic() + timeout
@@ -72,14 +94,14 @@ def tmux(tmp_path: Path, psoas_home: Path) -> Iterator[tuple[Callable[..., None]
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
 
     try:
-        yield send, wait_for
+        yield Tmux(send, wait_for, command)
     finally:
         subprocess.run([*base, "kill-server"], check=False, capture_output=True)
 
 
-def test_a_run_in_a_real_terminal(tmux: tuple[Callable[..., None], Screen]) -> None:
+def test_a_run_in_a_real_terminal(tmux: Tmux) -> None:
     """Begin, pause, resume, skip and quit by key; the screen shows each; the shell is sane."""
-    send, wait_for = tmux
+    send, wait_for, _ = tmux
     command = [sys.executable, "-m", "psoas_cli", "run", "daily-10min", "--speed", "5", "--quiet"]
     send(shlex.join(command) + "; echo EXIT=$?", "Enter")
     wait_for("Press any key to begin, or q to cancel.")
@@ -107,9 +129,9 @@ def test_a_run_in_a_real_terminal(tmux: tuple[Callable[..., None], Screen]) -> N
     assert sorted(settings) == ["echo", "icanon"]
 
 
-def test_ctrl_z_and_fg_pause_the_run(tmux: tuple[Callable[..., None], Screen]) -> None:
+def test_ctrl_z_and_fg_pause_the_run(tmux: Tmux) -> None:
     """Ctrl-Z gives the shell back with its settings; fg redraws, paused, and keys work."""
-    send, wait_for = tmux
+    send, wait_for, _ = tmux
     command = [sys.executable, "-m", "psoas_cli", "run", "daily-10min", "--quiet", "--no-history"]
     send(shlex.join(command), "Enter")
     wait_for("Press any key to begin, or q to cancel.")
@@ -149,12 +171,10 @@ def _held(log: Path, count: int, *, alive: bool) -> int:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux only)")
-def test_the_screen_is_kept_awake_only_while_the_run_is_live(
-    tmux: tuple[Callable[..., None], Screen], tmp_path: Path
-) -> None:
+def test_the_screen_is_kept_awake_only_while_the_run_is_live(tmux: Tmux, tmp_path: Path) -> None:
     """A stand-in gnome-session-inhibit runs from the start, is gone while psoas is stopped
     (Ctrl-Z), runs again after fg and is gone once the run is quit."""
-    send, wait_for = tmux
+    send, wait_for, _ = tmux
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     log = tmp_path / "held"
@@ -181,3 +201,82 @@ def test_the_screen_is_kept_awake_only_while_the_run_is_live(
     send("y")
     wait_for("Quit daily-10min after")
     assert _held(log, 2, alive=False) == second
+
+
+EXIT_WRITER = """
+import signal, subprocess, sys
+signal.signal(signal.SIGHUP, lambda signum, frame: None)
+code = subprocess.call(sys.argv[2:])
+open(sys.argv[1], "w").write(f"EXIT={code}")
+"""
+"""Runs a command and writes down its exit code, outliving the window that closes: a shell
+would die with it (and a shell told to ignore SIGHUP would pass that on to psoas)."""
+
+
+def test_closing_the_window_ends_the_run_cleanly_and_keeps_the_record(
+    tmux: Tmux, tmp_path: Path
+) -> None:
+    """The window closes (tmux kills the pane: the shell and psoas get SIGHUP) three seconds
+    in: psoas exits 130 with no traceback, and history --json reads back an interrupted run
+    of the seconds the screen showed."""
+    send, wait_for, command = tmux
+    (tmp_path / "exit_writer.py").write_text(EXIT_WRITER)
+    status, errors = tmp_path / "status", tmp_path / "errors"
+    run = [sys.executable, "-m", "psoas_cli", "run", "breathing-minute", "--yes", "--quiet"]
+    send(
+        shlex.join([sys.executable, "exit_writer.py", str(status), *run]) + f" 2>{errors}",
+        "Enter",
+    )
+    wait_for("0:03 of 1:05")
+    command("kill-pane", "-t", "e2e")
+    deadline = time.monotonic() + 15.0
+    while not status.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert status.read_text() == "EXIT=130"
+    assert errors.read_text() == ""
+    history = subprocess.run(
+        [sys.executable, "-m", "psoas_cli", "history", "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    (record,) = json.loads(history.stdout)
+    assert (record["routine"], record["outcome"]) == ("breathing-minute", "interrupted")
+    assert 3.0 <= record["active_seconds"] < 4.5
+
+
+def _next_page(wait_for: Screen, previous: str) -> str:
+    """The screen once it has changed from ``previous`` and ends in a prompt or question."""
+    deadline = time.monotonic() + 15.0
+    screen = previous
+    while time.monotonic() < deadline:
+        screen = wait_for("")
+        shown = [line for line in screen.splitlines() if line.strip()]
+        if screen != previous and shown and shown[-1].startswith((MORE_PROMPT, "Pain now")):
+            return screen
+        time.sleep(0.05)
+    raise AssertionError(f"no new page came; the screen was:\n{screen}")
+
+
+@pytest.mark.parametrize("tmux", [(40, 15)], indirect=True)
+def test_the_safety_screen_pages_at_40_by_15(tmux: Tmux) -> None:
+    """At 40x15 the text before a run comes a screenful at a time: space turns the page,
+    every line of the safety screen is on a page, and the last ends at the pain question."""
+    send, wait_for, _ = tmux
+    command = [sys.executable, "-m", "psoas_cli", "run", "daily-10min", "--quiet"]
+    send("clear; " + shlex.join(command), "Enter")
+    pages = [_next_page(wait_for, "")]
+    while "Pain now, 0-10:" not in pages[-1]:
+        assert len(pages) < 10, pages
+        send("Space")
+        pages.append(_next_page(wait_for, pages[-1]))
+    assert len(pages) >= 3
+    assert pages[0].splitlines()[0] == "Daily 10-minute psoas routine: 5 steps,"
+    # In order: each line is looked for after the one found before it.
+    seen = iter([line.rstrip() for page in pages for line in page.splitlines()])
+    plan = build_plan(load_catalog().routines["daily-10min"].routine)
+    wrapped = [part for line in safety_lines(plan) for part in hanging(line, 40)]
+    missing = [line for line in wrapped if line and not any(line == s for s in seen)]
+    assert missing == []
+    send("q")
+    wait_for("Not started.")

@@ -22,6 +22,12 @@ if TYPE_CHECKING:
 
 NARROW = 60
 
+MEDIUM = 80
+"""Below this many columns, list leaves out equipment, so titles keep room to read."""
+
+WIDE = 100
+"""Below this many columns, list leaves out where routines come from when all are built in."""
+
 
 def origin_text(origin: Origin, overrides: str) -> str:
     """Where an entry comes from, saying so when a user file replaces a built-in one."""
@@ -47,17 +53,24 @@ def print_routine_table(console: Console, rows: Sequence[tuple[RoutineEntry, flo
     routines = [entry.routine for entry, _, _ in rows]
     columns = {
         "Name": Column("Name", [r.name for r in routines], style="bold cyan"),
-        "Title": Column("Title", [r.title for r in routines], wraps=True),
+        "Title": Column("Title", [r.title for r in routines], wraps=True, weight=3),
         "Time": Column("Time", [total_text(t, a) for _, t, a in rows], right=True),
         "Level": Column("Level", [r.level.value for r in routines]),
         "Equipment": Column(
-            "Equipment", [", ".join(r.equipment) or "none" for r in routines], wraps=True
+            "Equipment", [", ".join(r.equipment) or "none" for r in routines], wraps=True, weight=2
         ),
         "From": Column(
-            "From", [origin_text(e.origin, e.overrides) for e, _, _ in rows], wraps=narrow
+            "From",
+            [origin_text(e.origin, e.overrides) for e, _, _ in rows],
+            wraps=console.width < WIDE,
         ),
     }
-    chosen = ["Name", "Time", "From" if own_files else "Level"] if narrow else list(columns)
+    if narrow:
+        chosen = ["Name", "Time", "From" if own_files else "Level"]
+    else:
+        chosen = ["Name", "Title", "Time", "Level"]
+        chosen += ["Equipment"] if console.width >= MEDIUM else []
+        chosen += ["From"] if own_files or console.width >= WIDE else []
     console.print(layout([columns[name] for name in chosen], console.width), soft_wrap=True)
     if any(approximate for _, _, approximate in rows):
         per_rep = format_duration(SECONDS_PER_SELF_PACED_REP)

@@ -1,10 +1,12 @@
 """A routine or exercise as a Markdown handout, to print or give to a physiotherapist.
 
 Text from routine and exercise files goes through ``_text`` (and ``_cell`` in the table), so
-a shared file can neither add HTML to the handout nor split or end a table row.
+a shared file can neither add HTML or a link to the handout nor split or end a table row.
 """
 
 from __future__ import annotations
+
+import re
 
 from psoas_cli.durations import format_clock, format_duration
 from psoas_cli.library.catalog import RoutineEntry
@@ -92,8 +94,32 @@ def exercise_markdown(exercise: Exercise, level: int = 1) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+_LINK_LIKE = re.compile(
+    r"[^\s`]*(?:\b[a-z][a-z0-9+.-]*:[^\s`]|\bwww\.|[^\s`@]@[^\s`@]*\.)[^\s`]*?"
+    r"(?=[.,;:!?)]*(?:[\s`]|$))",
+    re.I,
+)
+"""A word a renderer would make a link by itself (GitHub's autolinks): a scheme such as
+https: or mailto:, www., or an address with @. Escapes do not stop these, so they are set
+in a code span instead, where nothing is a link; punctuation after the word stays out."""
+
+
 def _text(value: str) -> str:
-    """File text as Markdown shows it: &, < and > escaped, so no HTML reaches a renderer."""
+    """File text as Markdown shows it, as text only: no HTML, no link, no image."""
+    shown: list[str] = []
+    written = 0
+    for word in _LINK_LIKE.finditer(value):
+        shown += [_escaped(value[written : word.start()]), f"`{word.group()}`"]
+        written = word.end()
+    return "".join([*shown, _escaped(value[written:])])
+
+
+def _escaped(value: str) -> str:
+    """Text with the characters that start HTML (&, <, >), a link or image ([ and ]) or a code
+    span (a backtick could pair with one of ``_text``'s) escaped, and the backslash that could
+    undo an escape."""
+    for char, escape in (("\\", "\\\\"), ("[", "\\["), ("]", "\\]"), ("`", "\\`")):
+        value = value.replace(char, escape)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -325,7 +325,7 @@ class LiveDisplay:
         segment = moment.segment
         width = self.console.width
         if self._help_shown:
-            return [Text.assemble((f"{key:<6}", "bold"), what) for key, what in HELP] + [Text()]
+            return [*_help_rows(width), Text()]
         rows: list[Text] = []
         if segment.kind in BREATH:
             cells = pacer_width(width)
@@ -346,11 +346,13 @@ class LiveDisplay:
         if option is not None:
             rows.append(Text(option, style="bold cyan"))
         if segment.kind in (K.PREP, K.TRANSITION) and exercise is not None:
-            rows += [Text(f"• Stop if: {sign}", style="red") for sign in exercise.stop_signs[1:3]]
+            for sign in exercise.stop_signs[1:3]:
+                rows += _hanging_rows(f"• Stop if: {sign}", width, "red")
         elif segment.kind in (K.REST, K.NOTE) and segment.text:
             rows.append(Text(segment.text))
         else:
-            rows += [Text(f"• {cue}") for cue in key_cues(plan, segment)]
+            for cue in key_cues(plan, segment):
+                rows += _hanging_rows(f"• {cue}", width)
         rows.append(Text())
         return rows
 
@@ -371,3 +373,23 @@ class LiveDisplay:
             return Text(text, style="dim")
         done = round(bar_width * min(1.0, position / total)) if total else bar_width
         return Text.assemble(("━" * done, "green"), ("─" * (bar_width - done), "dim"), " " + text)
+
+
+def _hanging_rows(line: str, width: int, style: str = "") -> list[Text]:
+    """``line`` as rows that fit ``width``, its later lines under the text after its bullet:
+    rich's own wrapping would start them at the edge, where they read as items of their own."""
+    return [Text(part, style=style) for part in hanging(line, width)]
+
+
+HELP_KEY_WIDTH = 6
+"""The column the keys take in the ``?`` panel; what each does wraps under its own start."""
+
+
+def _help_rows(width: int) -> list[Text]:
+    """The ``?`` panel: each key, then what it does, wrapped under the same column."""
+    rows: list[Text] = []
+    for key, what in HELP:
+        first, *rest = hanging(what, width - HELP_KEY_WIDTH)
+        rows.append(Text.assemble((f"{key:<{HELP_KEY_WIDTH}}", "bold"), first))
+        rows += [Text(" " * HELP_KEY_WIDTH + part) for part in rest]
+    return rows

@@ -9,7 +9,9 @@ exactly as it was: nothing here deletes, replaces or "repairs" a database.
 
 from __future__ import annotations
 
+import errno
 import sqlite3
+import stat
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -295,7 +297,12 @@ def _check(row: _CheckRow) -> CheckResult:
 
 def describe_fault(path: Path, error: sqlite3.Error | OSError) -> str:
     """One sentence a person can act on, naming the file, for whatever SQLite or the OS said."""
-    reason = str(error) or type(error).__name__
+    if isinstance(error, OSError) and error.errno == errno.ELOOP:
+        return (
+            f"the history file {path} is a symbolic link that leads round in a loop; "
+            "point it at a file, or remove it to start a new history."
+        )
+    reason = (isinstance(error, OSError) and error.strerror) or str(error) or type(error).__name__
     lowered = reason.lower()
     if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
         return (
@@ -334,6 +341,29 @@ def _explaining_faults(path: Path) -> Iterator[None]:
         raise HistoryError(message) from None
 
 
+def _exists(path: Path) -> bool:
+    """Whether a history file is at ``path``: False when nothing is there yet, a HistoryError
+    when what is there cannot be one (a folder, a device, a symbolic link loop, a path that
+    may not be looked at), so a history never reads as empty when it is only out of reach."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return False
+    except PermissionError:
+        raise HistoryError(
+            f"the history file {path} cannot be reached (permission denied); "
+            f"check the permissions of the folders on the way to {path.parent}."
+        ) from None
+    except OSError as exc:
+        raise HistoryError(describe_fault(path, exc)) from None
+    if not stat.S_ISREG(mode):
+        raise HistoryError(
+            f"the history file {path} is not a file (a folder, pipe or device); "
+            "move it aside to start a new history."
+        )
+    return True
+
+
 _BUSY_CODES = (5, 6)
 """SQLITE_BUSY and SQLITE_LOCKED, whose names the sqlite3 module has only from Python 3.11."""
 
@@ -366,6 +396,7 @@ class History:
         """
         with _explaining_faults(path):
             path.parent.mkdir(parents=True, exist_ok=True)
+        _exists(path)  # what cannot be a history is named here, before SQLite or resolve()
         return cls._migrated(cls._connected(path, "mode=rwc", busy_timeout))
 
     @classmethod
@@ -374,7 +405,7 @@ class History:
 
         Needs no write access unless the file is on an older schema and must be migrated.
         """
-        if not path.exists():
+        if not _exists(path):
             return None
         try:
             history = cls._connected(path, "mode=rw")

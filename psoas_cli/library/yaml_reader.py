@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from psoas_cli.errors import Problem, RoutineFileError
-from psoas_cli.text import CONTROL, escaped, visible
+from psoas_cli.text import CONTROL, UNSAFE, escaped, visible
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
@@ -248,38 +248,45 @@ def _is_tab_in_block_text(exc: yaml.MarkedYAMLError) -> bool:
 
 
 def _refuse_raw_control(text: str, filename: str) -> None:
-    """Refuse a control character written into the file, at its line and column.
+    """Refuse a control or invisible character written into the file, at its line and column.
 
     Checked before YAML reads the text, whose own error would name a position in bytes.
     A carriage return is a line end (Windows files) and never reaches a value, so it stays.
     """
-    for match in CONTROL.finditer(text):
+    for match in UNSAFE.finditer(text):
         if match.group() == "\r":
             continue
         start = match.start()
         line = text.count("\n", 0, start) + 1
         column = start - (text.rfind("\n", 0, start) + 1) + 1
-        raise RoutineFileError([Problem(filename, line, column, "", _control(match.group()))])
+        raise RoutineFileError([Problem(filename, line, column, "", _unsafe(match.group()))])
 
 
-def _control(char: str) -> str:
+def _unsafe(char: str) -> str:
+    """Why ``char`` is refused: a terminal acts on a control character; an invisible one
+    reorders or hides the text around it, so what is shown is not what is written."""
+    if CONTROL.fullmatch(char):
+        return (
+            f"control character {escaped(char)} is not allowed: a terminal would act on it "
+            "(change its title, clear the screen, hide text); remove it"
+        )
     return (
-        f"control character {escaped(char)} is not allowed: a terminal would act on it "
-        "(change its title, clear the screen, hide text); remove it"
+        f"invisible character {escaped(char)} is not allowed: it would reorder or hide the "
+        "text around it, so the screen would not show what the file says; remove it"
     )
 
 
 def _apply(builder: _Builder, loader: Any, event: Any) -> None:
     mark = event.start_mark
     if isinstance(event, yaml.ScalarEvent):
-        bad = CONTROL.search(event.value)
+        bad = UNSAFE.search(event.value)
         if bad is not None:
             problem = Problem(
                 builder.filename,
                 mark.line + 1,
                 mark.column + 1,
                 builder.path(event.value),
-                _control(bad.group()),
+                _unsafe(bad.group()),
             )
             raise RoutineFileError([problem])
         tag = _tag(loader, yaml.ScalarNode, event, event.value)
