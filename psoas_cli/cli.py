@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 
     from psoas_cli.history.store import RunRecord
-    from psoas_cli.library.catalog import Catalog, ExerciseEntry, RoutineEntry
+    from psoas_cli.library.catalog import Catalog, ExerciseEntry, ProgrammeEntry, RoutineEntry
     from psoas_cli.library.model import Level, Routine
 
 MAX_HELP_WIDTH = 100
@@ -359,12 +359,15 @@ def cli(ctx: click.Context) -> None:
 @click.option("--level", type=LevelType(), help="Only routines for this level.")
 @click.option("--max-minutes", type=click.FloatRange(min=0), help="Only routines this short.")
 @click.option("--exercises", is_flag=True, help="List the exercise library instead.")
+@click.option("--programmes", is_flag=True, help="List the programmes instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def list_command(
+    *,
     tags: tuple[str, ...],
     level: Level | None,
     max_minutes: float | None,
     exercises: bool,
+    programmes: bool,
     as_json: bool,
 ) -> None:
     """List routines with their total time, level, equipment and origin.
@@ -377,11 +380,17 @@ def list_command(
       psoas list
       psoas list --tag strength --max-minutes 12
       psoas list --exercises
+      psoas list --programmes
       psoas list --json
     """
+    if exercises and programmes:
+        raise click.UsageError("--exercises and --programmes cannot be used together.")
     from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
 
     catalog = load_catalog()
+    if programmes:
+        _list_programmes(catalog, as_json=as_json)
+        return
     if exercises:
         entries = sorted(catalog.exercises.values(), key=lambda e: e.exercise.id)
         if as_json:
@@ -420,6 +429,20 @@ def list_command(
     _warn_skipped(catalog)
 
 
+def _list_programmes(catalog: Catalog, *, as_json: bool) -> None:
+    entries = sorted(catalog.programmes.values(), key=lambda e: e.programme.name)
+    if as_json:
+        from psoas_cli.library.describe import programme_data  # noqa: PLC0415
+
+        _print_json([programme_data(e) for e in entries])
+    else:
+        from psoas_cli.display.console import make_console  # noqa: PLC0415
+        from psoas_cli.display.programmes import print_programme_table  # noqa: PLC0415
+
+        print_programme_table(make_console(), entries)
+    _warn_skipped(catalog)
+
+
 @cli.command("show")
 @click.argument("name", shell_complete=_complete_names)
 @click.option("--exercise", "force_exercise", is_flag=True, help="Show the exercise of this name.")
@@ -428,7 +451,8 @@ def list_command(
 def show_command(name: str, force_exercise: bool, as_json: bool, markdown: bool) -> None:
     """Show a routine's plan and safety notes, or how to do an exercise.
 
-    NAME is a routine name, an exercise id (or alias), or the path of a routine file.
+    NAME is a routine name, an exercise id (or alias), a programme name, or the path of a
+    routine or programme file.
 
     \b
     Examples:
@@ -437,6 +461,7 @@ def show_command(name: str, force_exercise: bool, as_json: bool, markdown: bool)
       psoas show --exercise supported-bridge
       psoas show daily-10min --markdown > handout.md
       psoas show ./my-routine.yaml
+      psoas show starter
     """
     if as_json and markdown:
         raise click.UsageError("--json and --markdown cannot be used together.")
@@ -449,7 +474,13 @@ def show_command(name: str, force_exercise: bool, as_json: bool, markdown: bool)
     if force_exercise:
         entry = catalog.find_exercise(name)
     elif looks_like_path(name):
+        if _is_programme_path(Path(name)):
+            _show_programme(catalog, catalog.programme_from_file(Path(name)), as_json=as_json)
+            return
         entry = catalog.with_file(Path(name))
+    elif _names_only_a_programme(catalog, name):
+        _show_programme(catalog, catalog.find_programme(name), as_json=as_json)
+        return
     else:
         entry = catalog.find(name)
     plain = not (as_json or markdown)
@@ -462,6 +493,40 @@ def show_command(name: str, force_exercise: bool, as_json: bool, markdown: bool)
         _show_exercise(catalog, entry, as_json=as_json, markdown=markdown)
         if plain and not force_exercise and entry.exercise.id in catalog.routines:
             click.echo(f"\n(There is also a routine named {entry.exercise.id}.)")
+
+
+def _is_programme_path(path: Path) -> bool:
+    from psoas_cli.library.loader import read_file  # noqa: PLC0415
+    from psoas_cli.library.programme_loader import is_programme_file  # noqa: PLC0415
+
+    return is_programme_file(read_file(path, str(path)), str(path))
+
+
+def _names_only_a_programme(catalog: Catalog, name: str) -> bool:
+    """A NAME that is a programme's and no routine's or exercise's: routines come first."""
+    from psoas_cli.errors import NotFoundError  # noqa: PLC0415
+    from psoas_cli.library.catalog import normalise  # noqa: PLC0415
+
+    if normalise(name) not in catalog.programmes:
+        return False
+    try:
+        catalog.find(name)
+    except NotFoundError:
+        return True
+    return False
+
+
+def _show_programme(catalog: Catalog, entry: ProgrammeEntry, *, as_json: bool) -> None:
+    if as_json:
+        from psoas_cli.library.describe import programme_data  # noqa: PLC0415
+
+        _print_json(programme_data(entry))
+        return
+    from psoas_cli.display.console import make_console  # noqa: PLC0415
+    from psoas_cli.display.programmes import print_programme  # noqa: PLC0415
+
+    routines = {name: e.routine for name, e in catalog.routines.items()}
+    print_programme(make_console(), entry, routines)
 
 
 def _show_routine(entry: RoutineEntry, *, as_json: bool, markdown: bool) -> None:
@@ -509,10 +574,11 @@ def _show_exercise(
 @cli.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 def validate_command(paths: tuple[str, ...]) -> None:
-    """Check routine and exercise files and print every problem found.
+    """Check routine, exercise and programme files and print every problem found.
 
-    A file with a top-level `id` is read as an exercise, any other as a routine. A folder
-    checks every .yaml file in it. Exits 0 only when every file is valid.
+    A file with a top-level `id` is read as an exercise, one with `entries` as a
+    programme, any other as a routine. A folder checks every .yaml file in it. Exits 0
+    only when every file is valid.
 
     \b
     Examples:
@@ -530,19 +596,34 @@ def validate_command(paths: tuple[str, ...]) -> None:
         raise click.exceptions.Exit(ExitCode.ERROR)
 
 
+SCHEMA_KINDS = ("routine", "exercise", "programme")
+
+
 @cli.command("schema")
-@click.option("--exercise", is_flag=True, help="Print the schema for exercise files instead.")
-def schema_command(exercise: bool) -> None:
-    """Print the JSON Schema for routine files, for editors to check and complete them.
+@click.argument("kind", type=click.Choice(SCHEMA_KINDS), default="routine")
+@click.option("--exercise", is_flag=True, hidden=True, help="Old form of: schema exercise.")
+def schema_command(kind: str, exercise: bool) -> None:
+    """Print the JSON Schema for routine, exercise or programme files (KIND, by default
+    routine), for editors to check and complete them.
 
     \b
     Examples:
       psoas schema > ~/.config/psoas/routine.schema.json
-      psoas schema --exercise > ~/.config/psoas/exercise.schema.json
+      psoas schema exercise > ~/.config/psoas/exercise.schema.json
+      psoas schema programme > ~/.config/psoas/programme.schema.json
     """
-    from psoas_cli.library.schema import exercise_schema, routine_schema  # noqa: PLC0415
+    from psoas_cli.library.schema import (  # noqa: PLC0415
+        exercise_schema,
+        programme_schema,
+        routine_schema,
+    )
 
-    _print_json(exercise_schema() if exercise else routine_schema())
+    schemas = {
+        "routine": routine_schema,
+        "exercise": exercise_schema,
+        "programme": programme_schema,
+    }
+    _print_json(schemas["exercise" if exercise else kind]())
 
 
 @cli.command("run")
