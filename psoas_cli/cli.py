@@ -36,9 +36,10 @@ if TYPE_CHECKING:
 
     from click.shell_completion import CompletionItem
 
-    from psoas_cli.history.store import RunRecord
+    from psoas_cli.history.store import ActiveProgramme, History, RunRecord
     from psoas_cli.library.catalog import Catalog, ExerciseEntry, ProgrammeEntry, RoutineEntry
     from psoas_cli.library.model import Level, Routine
+    from psoas_cli.library.schedule import Following
 
 MAX_HELP_WIDTH = 100
 CONFIGURABLE = frozenset({"run", "stats"})
@@ -723,7 +724,9 @@ def run_command(
 ) -> None:
     """Guide you through a routine: countdown, breath pacing, reps, sides and cues.
 
-    NAME is a routine name or the path of a routine file. A safety screen comes first;
+    NAME is a routine name or the path of a routine file; with none, the next routine
+    your programme has due today runs, at its doses (see `psoas today`), and without a
+    programme psoas says how to choose one (exit 2). A safety screen comes first;
     press any key to begin. While it runs: space pauses, n skips, b goes back, + adds
     10 s to a hold, q quits, ! stops at once if something hurts, ? shows the keys.
 
@@ -740,6 +743,7 @@ def run_command(
     \b
     Examples:
       psoas run daily-10min
+      psoas run
       psoas run kneeling-stretch --switch 10 --voice
       psoas run release-20min --from 3
       psoas run ./my-routine.yaml --dry-run
@@ -752,23 +756,29 @@ def run_command(
     from psoas_cli.library.plan import PlanOptions  # noqa: PLC0415
     from psoas_cli.session import RunSettings, make_plan, standard_session  # noqa: PLC0415
 
-    if (name is None) == (file_path is None):
-        raise click.UsageError("give a routine NAME or --file PATH (one of them).")
+    if name is not None and file_path is not None:
+        raise click.UsageError("give a routine NAME or --file PATH, not both.")
     if not history and (pain_before is not None or pain_after is not None or note):
         raise click.UsageError("--pain-before, --pain-after and --note need the history on.")
-    catalog = load_catalog()
-    target = file_path or name or ""
-    entry = (
-        catalog.with_file(Path(target))
-        if file_path or looks_like_path(target)
-        else catalog.find(target)
-    )
-    if not isinstance(entry, RoutineEntry):
-        raise click.UsageError(f"{target} is an exercise, not a routine: psoas show {target}")
+    if name is None and file_path is None:
+        routine = _todays_next_routine()
+        if routine is None:
+            return
+    else:
+        catalog = load_catalog()
+        target = file_path or name or ""
+        entry = (
+            catalog.with_file(Path(target))
+            if file_path or looks_like_path(target)
+            else catalog.find(target)
+        )
+        if not isinstance(entry, RoutineEntry):
+            raise click.UsageError(f"{target} is an exercise, not a routine: psoas show {target}")
+        routine = entry.routine
     settings = RunSettings(
         cues=PlanOptions(prep=0.0 if no_prep else prep, switch=switch, transition=transition),
         speed=speed,
-        start_step=_step_index(entry.routine, start) if start else 0,
+        start_step=_step_index(routine, start) if start else 0,
         quiet=quiet,
         voice=voice,
         yes=yes,
@@ -778,7 +788,7 @@ def run_command(
         pain_after=pain_after,
         note=note.strip(),
     )
-    plan = make_plan(entry.routine, settings)
+    plan = make_plan(routine, settings)
     if dry_run:
         from psoas_cli.run.narration import timeline  # noqa: PLC0415
 
@@ -1004,13 +1014,15 @@ def _filter_words(*, since: date | None, routine: str | None) -> str:
 def _import_history(path: Path, source: str) -> None:
     from pathlib import Path  # noqa: PLC0415
 
-    from psoas_cli.history.files import read_export  # noqa: PLC0415
+    from psoas_cli.history.files import read_export_file  # noqa: PLC0415
     from psoas_cli.history.store import History  # noqa: PLC0415
 
     source_file = Path(source)
-    records = read_export(source_file)
+    export = read_export_file(source_file)
+    records = export.records
     with History.open(path) as history:
         added = history.import_records(records)
+        adopted = _adopt_programme(history, export.programme)
     skipped = len(records) - added
     already = f"; {skipped} {'was' if skipped == 1 else 'were'} already here" if skipped else ""
     click.echo(
@@ -1018,6 +1030,36 @@ def _import_history(path: Path, source: str) -> None:
             f"Imported {added} of {counted(len(records), 'session')} from {source_file}{already}."
         )
     )
+    if adopted:
+        click.echo(visible(adopted))
+
+
+def _adopt_programme(history: History, imported: ActiveProgramme | None) -> str:
+    """Follow the export's programme when this history follows none; a line saying what
+    happened to it, or nothing when the export has none."""
+    if imported is None:
+        return ""
+    here = history.active_programme()
+    if here is None:
+        history.start_programme(imported)
+        return f"Now following {imported.name}, from {imported.start:%A %d %B %Y}, as exported."
+    if here == imported:
+        return ""
+    return (
+        f"The export follows {imported.name} from {imported.start}; this history keeps "
+        f"{here.name} from {here.start}."
+    )
+
+
+def _active_programme() -> ActiveProgramme | None:
+    """The programme being followed, read without creating a history; None without one."""
+    from psoas_cli.history.store import History  # noqa: PLC0415
+
+    history = History.read(_history_file())
+    if history is None:
+        return None
+    with history:
+        return history.active_programme()
 
 
 def _export_history(records: list[RunRecord], target: str) -> None:
@@ -1025,7 +1067,7 @@ def _export_history(records: list[RunRecord], target: str) -> None:
 
     from psoas_cli.history.files import export_text, write_new_file  # noqa: PLC0415
 
-    text = export_text(records, datetime.now().astimezone())
+    text = export_text(records, datetime.now().astimezone(), _active_programme())
     if target == "-":
         click.echo(text, nl=False)
         return
@@ -1110,6 +1152,227 @@ def stats_command(*, goal: int, as_json: bool) -> None:
     from psoas_cli.display.progress import print_stats  # noqa: PLC0415
 
     print_stats(make_console(), stats)
+
+
+class PlanDateType(click.ParamType["date"]):
+    """The day a programme starts: 2026-11-30, today, tomorrow, or a weekday name (the next
+    such day, today included)."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        from datetime import date  # noqa: PLC0415
+
+        if isinstance(value, date):
+            return value
+        from psoas_cli.library.schedule import start_date  # noqa: PLC0415
+
+        day = start_date(str(value), _local_today())
+        if day is None:
+            self.fail(
+                f"{value!r} is not a date like 2026-11-30, today, tomorrow or monday.", param, ctx
+            )
+        return day
+
+
+@cli.group("plan", invoke_without_command=True)
+@click.pass_context
+def plan_group(ctx: click.Context) -> None:
+    """Show this week of the programme you follow: what is due, done and missed, and how
+    the doses will change next week, and why.
+
+    Choose a programme with `plan start` (see `psoas list --programmes`); `psoas today`
+    shows the day, and `psoas run` with no name runs its next routine.
+
+    \b
+    Examples:
+      psoas plan start starter
+      psoas plan
+      psoas plan stop
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from psoas_cli.display.console import make_console  # noqa: PLC0415
+    from psoas_cli.display.programmes import print_week  # noqa: PLC0415
+    from psoas_cli.library.schedule import week_view  # noqa: PLC0415
+
+    following = _following()
+    view = week_view(
+        following.programme,
+        following.start,
+        _local_today(),
+        following.sessions,
+        following.routines,
+    )
+    print_week(make_console(), view)
+
+
+@plan_group.command("start")
+@click.argument("name", metavar="NAME")
+@click.option(
+    "--on",
+    "start",
+    type=PlanDateType(),
+    metavar="DATE",
+    help="The day its first week begins: 2026-11-30, tomorrow, monday.  [default: today]",
+)
+def plan_start(name: str, start: date | None) -> None:
+    """Follow the programme NAME from today (or --on DATE), in place of any other.
+
+    \b
+    Examples:
+      psoas plan start starter
+      psoas plan start starter --on monday
+    """
+    from psoas_cli.history.store import ActiveProgramme, History  # noqa: PLC0415
+    from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
+
+    programme = load_catalog().find_programme(name).programme
+    active = ActiveProgramme(name=programme.name, start=start or _local_today())
+    with History.open(_history_file()) as history:
+        replaced = history.start_programme(active)
+    if replaced is not None and replaced.name != active.name:
+        click.echo(f"Stopped following {replaced.name}.")
+    click.echo(
+        visible(
+            f"Following {programme.title} ({programme.name}) from {active.start:%A %d %B %Y}, "
+            f"for {counted(programme.weeks, 'week')}. See the day with: psoas today"
+        )
+    )
+
+
+@plan_group.command("stop")
+def plan_stop() -> None:
+    """Stop following the programme; your history of sessions stays as it is.
+
+    \b
+    Examples:
+      psoas plan stop
+    """
+    from psoas_cli.history.store import History  # noqa: PLC0415
+
+    history = History.read(_history_file())
+    stopped = None
+    if history is not None:
+        history.close()
+        with History.open(_history_file()) as writable:
+            stopped = writable.stop_programme()
+    if stopped is None:
+        click.echo("No programme was being followed.")
+        return
+    click.echo(visible(f"Stopped following {stopped.name}. Your sessions stay in your history."))
+
+
+@cli.command("today")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def today_command(as_json: bool) -> None:
+    """Show what your programme has due today, in order, at the doses progression sets,
+    with one line of reason for each change.
+
+    \b
+    Examples:
+      psoas today
+      psoas today --json
+    """
+    from psoas_cli.library.schedule import today_view  # noqa: PLC0415
+
+    following = _following()
+    today = today_view(
+        following.programme,
+        following.start,
+        _local_today(),
+        following.sessions,
+        following.routines,
+    )
+    if as_json:
+        from psoas_cli.library.describe import today_data  # noqa: PLC0415
+
+        _print_json(today_data(today))
+        return
+    from psoas_cli.display.console import make_console  # noqa: PLC0415
+    from psoas_cli.display.programmes import print_today  # noqa: PLC0415
+
+    print_today(make_console(), today)
+
+
+def _todays_next_routine() -> Routine | None:
+    """The next routine today's programme has due, at its doses; None, after saying so,
+    when everything due today is done or nothing is due."""
+    from psoas_cli.library.schedule import Stage, today_view  # noqa: PLC0415
+
+    following = _following()
+    today = today_view(
+        following.programme,
+        following.start,
+        _local_today(),
+        following.sessions,
+        following.routines,
+    )
+    item = today.next_item()
+    if item is not None:
+        click.echo(visible(f"Today's next routine in {today.programme.name}: {item.routine.name}"))
+        if item.change is not None:
+            from psoas_cli.library.schedule import dose_words  # noqa: PLC0415
+
+            doses = dose_words(item.routine, item.entry.progression, 0)
+            click.echo(visible(f"{doses}: {item.change.reason}."))
+        return item.routine
+    if today.stage is Stage.NOT_STARTED:
+        click.echo(f"{today.programme.name} starts on {today.start:%A %d %B}; nothing is due yet.")
+    elif today.stage is Stage.ENDED:
+        click.echo(
+            f"{today.programme.name} has ended. Start it again or another with: "
+            "psoas plan start NAME"
+        )
+    else:
+        click.echo("Everything due today is done. See the week with: psoas plan")
+    return None
+
+
+class NoProgrammeError(PsoasError):
+    """A command that needs a programme, with none followed: a usage error, said as one line
+    that tells how to choose one."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self) -> None:
+        super().__init__(
+            "you are not following a programme. Choose one with: psoas plan start starter "
+            "(all of them: psoas list --programmes), or name a routine: psoas run daily-10min"
+        )
+
+
+def _following() -> Following:
+    """The programme being followed, its start, the sessions since and the routines it
+    runs; a usage error saying how to choose one when there is none."""
+    from psoas_cli.history.stats import schedule_sessions  # noqa: PLC0415
+    from psoas_cli.history.store import History  # noqa: PLC0415
+    from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
+    from psoas_cli.library.schedule import Following  # noqa: PLC0415
+
+    history = History.read(_history_file())
+    if history is None:
+        raise NoProgrammeError
+    with history:
+        active = history.active_programme()
+        if active is None:
+            raise NoProgrammeError
+        records = history.records(since=active.start)
+        _warn_unreadable(history.unreadable)
+    catalog = load_catalog()
+    _warn_skipped(catalog)
+    entry = catalog.programmes.get(active.name)
+    if entry is None:
+        raise PsoasError(
+            f"the programme {active.name} you follow can no longer be found; choose another "
+            "with: psoas plan start NAME, or stop with: psoas plan stop"
+        )
+    return Following(
+        programme=entry.programme,
+        start=active.start,
+        sessions=tuple(schedule_sessions(records)),
+        routines={name: e.routine for name, e in catalog.routines.items()},
+    )
 
 
 def _step_index(routine: Routine, start: str) -> int:

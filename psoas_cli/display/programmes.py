@@ -145,12 +145,12 @@ def _outlook(console: Console, view: WeekView) -> None:
     console.print()
     next_start = view.first + timedelta(days=DAYS_A_WEEK)
     console.print(Text(f"Next week, from {_day(next_start)}, as things stand", "bold"))
+    lines = []
     for change in view.outlook:
         doses = view.outlook_doses.get(change.routine, "")
         verb = "grows to" if change.kind is ChangeKind.UP else "stays at"
-        console.print(
-            Padding(Text(f"- {change.routine} {verb} {doses}: {change.reason}"), (0, 0, 0, 2))
-        )
+        lines.append(f"{change.routine} {verb} {doses}: {change.reason}")
+    console.print(Padding(_bullets(lines), (0, 0, 0, 2)))
 
 
 def print_today(console: Console, today: Today) -> None:

@@ -26,6 +26,7 @@ from psoas_cli.library.model import (
 from psoas_cli.library.plan import Plan, PlanOptions, breath_cycles, step_seconds
 from psoas_cli.library.programme import WEEKDAY_NAMES, Frequency, Growth, often_words
 from psoas_cli.library.programme import ProgrammeEntry as ProgrammeItem
+from psoas_cli.library.schedule import Stage, Today, dose_words
 from psoas_cli.text import counted
 
 _SIDES = {
@@ -266,3 +267,34 @@ COUNTED = frozenset({Frequency.PER_WEEK, Frequency.EVERY_DAYS})
 
 def _growth_data(growth: Growth | None) -> dict[str, float] | None:
     return None if growth is None else {"add": growth.add, "up_to": growth.up_to}
+
+
+def today_data(today: Today) -> dict[str, Any]:
+    """What ``psoas today --json`` prints: the day's items at their doses, with reasons."""
+    return {
+        "date": today.day.isoformat(),
+        "programme": today.programme.name,
+        "start": today.start.isoformat(),
+        "week": today.week if today.stage is Stage.RUNNING else None,
+        "stage": today.stage.value,
+        "items": [
+            {
+                "routine": item.routine.name,
+                "title": item.routine.title,
+                "at": item.entry.at.strftime("%H:%M") if item.entry.at is not None else None,
+                "done": item.done,
+                "doses": dose_words(item.routine, item.entry.progression, 0) or None,
+                "change": None
+                if item.change is None
+                else {
+                    "kind": item.change.kind.value,
+                    "since": item.change.day.isoformat(),
+                    "reason": item.change.reason,
+                },
+                "note": item.entry.note,
+            }
+            for item in today.items
+        ],
+        "pain_worsened_recently": len(today.progress.worsened),
+        "progression_paused": today.progress.paused,
+    }

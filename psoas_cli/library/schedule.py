@@ -223,7 +223,7 @@ class Progress:
     changes: tuple[DoseChange, ...]
     paused: bool
     worsened: tuple[Session, ...]
-    """Sessions with worsening pain within the pause window before ``day``."""
+    """Sessions with worsening pain in the pause window that ends with ``day``."""
 
     def latest(self, routine: str) -> DoseChange | None:
         """The most recent change to ``routine``'s level, if any."""
@@ -252,7 +252,7 @@ def progress_on(
     from the next day; each qualifying week steps up at the next week's start."""
     mine = {entry.routine for entry in programme.entries}
     worsened = sorted(
-        (s for s in sessions if s.routine in mine and pain_worsened(s) and start <= s.day < day),
+        (s for s in sessions if s.routine in mine and pain_worsened(s) and start <= s.day <= day),
         key=lambda s: s.day,
     )
     growing = [(e, e.progression) for e in programme.entries if e.progression is not None]
@@ -289,19 +289,20 @@ def progress_on(
                 levels[entry.routine] = change.level
                 changes.append(change)
         current += timedelta(days=1)
-    recent = tuple(s for s in worsened if s.day >= day - timedelta(days=PAUSE_WINDOW_DAYS))
+    recent = tuple(s for s in worsened if s.day > day - timedelta(days=PAUSE_WINDOW_DAYS))
     return Progress(
         day=day,
         levels=levels,
         changes=tuple(changes),
-        paused=_paused(worsened, day),
+        paused=_paused(worsened, day + timedelta(days=1)),
         worsened=recent,
     )
 
 
-def _paused(worsened: Sequence[Session], day: date) -> bool:
-    window = day - timedelta(days=PAUSE_WINDOW_DAYS)
-    return sum(1 for s in worsened if window <= s.day < day) >= EVENTS_TO_PAUSE
+def _paused(worsened: Sequence[Session], until: date) -> bool:
+    """Whether EVENTS_TO_PAUSE sessions worsened in the PAUSE_WINDOW_DAYS before ``until``."""
+    window = until - timedelta(days=PAUSE_WINDOW_DAYS)
+    return sum(1 for s in worsened if window <= s.day < until) >= EVENTS_TO_PAUSE
 
 
 def week_verdict(
@@ -442,6 +443,43 @@ def stage_on(programme: Programme, start: date, day: date) -> Stage:
     if day < start:
         return Stage.NOT_STARTED
     return Stage.RUNNING if day <= last_day(programme, start) else Stage.ENDED
+
+
+@dataclass(frozen=True, kw_only=True)
+class Following:
+    """A programme being followed: from when, the sessions recorded since, and the routines
+    it runs (by name), which is all the views need."""
+
+    programme: Programme
+    start: date
+    sessions: tuple[Session, ...]
+    routines: Mapping[str, Routine]
+
+
+WEEKDAY_WORDS = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
+
+
+def start_date(text: str, today: date) -> date | None:
+    """A programme's start as typed: 2026-11-30, today, tomorrow, or a weekday (the next
+    such day, today included); None when it is none of those."""
+    word = text.strip().lower()
+    if word in ("today", "tomorrow"):
+        return today + timedelta(days=0 if word == "today" else 1)
+    named = [i for i, name in enumerate(WEEKDAY_WORDS) if len(word) >= 3 and name.startswith(word)]
+    if named:
+        return today + timedelta(days=(named[0] - today.weekday()) % DAYS_A_WEEK)
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, kw_only=True)
