@@ -1065,13 +1065,22 @@ def _active_programme() -> ActiveProgramme | None:
 def _export_history(records: list[RunRecord], target: str) -> None:
     from datetime import datetime  # noqa: PLC0415
 
-    from psoas_cli.history.files import export_text, write_new_file  # noqa: PLC0415
+    from psoas_cli.history.files import export_text  # noqa: PLC0415
 
     text = export_text(records, datetime.now().astimezone(), _active_programme())
     if target == "-":
         click.echo(text, nl=False)
         return
+
+    _write_new(target, text)
+    click.echo(f"Exported {counted(len(records), 'session')} to {target}.", err=True)
+
+
+def _write_new(target: str, text: str) -> None:
+    """Write ``text`` to a new file, whole or not at all; an existing one is a usage error."""
     from pathlib import Path  # noqa: PLC0415
+
+    from psoas_cli.history.files import write_new_file  # noqa: PLC0415
 
     path = Path(target)
     if path.exists():
@@ -1079,7 +1088,6 @@ def _export_history(records: list[RunRecord], target: str) -> None:
             visible(f"{path} already exists; choose another name or remove it first.")
         )
     write_new_file(path, text)
-    click.echo(f"Exported {counted(len(records), 'session')} to {path}.", err=True)
 
 
 def _delete_record(path: Path, record_id: int, *, ask: bool) -> None:
@@ -1188,6 +1196,7 @@ def plan_group(ctx: click.Context) -> None:
     Examples:
       psoas plan start starter
       psoas plan
+      psoas plan ics starter.ics
       psoas plan stop
     """
     if ctx.invoked_subcommand is not None:
@@ -1261,6 +1270,41 @@ def plan_stop() -> None:
         click.echo("No programme was being followed.")
         return
     click.echo(visible(f"Stopped following {stopped.name}. Your sessions stay in your history."))
+
+
+@plan_group.command("ics")
+@click.argument("target", metavar="FILE")
+def plan_ics(target: str) -> None:
+    """Write the programme you follow to FILE as a calendar ('-': standard output): one
+    repeating event per routine at its time of day, with a reminder 10 minutes before
+    (an all-day event, reminded at 09:00, where the programme gives no time).
+
+    Phone and desktop calendars import the file (iCalendar, RFC 5545). Times are local
+    to wherever you are. An existing FILE is never overwritten; importing a newer file
+    for the same programme and start updates the events instead of adding more.
+
+    \b
+    Examples:
+      psoas plan ics starter.ics
+    """
+    from datetime import datetime  # noqa: PLC0415
+
+    from psoas_cli.library.ics import programme_ics  # noqa: PLC0415
+
+    following = _following()
+    text = programme_ics(
+        following.programme,
+        following.start,
+        following.routines,
+        datetime.now().astimezone(),
+    )
+    if target == "-":
+        # As bytes: a text stream would turn the format's CRLF line ends into CRCRLF on Windows.
+        click.echo(text.encode("utf-8"), nl=False)
+        return
+    _write_new(target, text)
+    events = counted(len(following.programme.entries), "repeating event")
+    click.echo(visible(f"Wrote {events} to {target}; import it into your calendar."), err=True)
 
 
 @cli.command("today")

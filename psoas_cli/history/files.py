@@ -135,7 +135,8 @@ def spreadsheet_cell(text: str) -> str:
 
 
 def write_new_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path``, which must not exist, whole or not at all.
+    """Write ``text`` to ``path``, which must not exist, whole or not at all, with its line
+    ends as given (a calendar file's CRLF must not become CRCRLF on Windows).
 
     The text goes to a temporary file in the same folder and is put in place only once it is
     on disk, so a full disk or a crash leaves no half-written export.
@@ -144,6 +145,7 @@ def write_new_file(path: Path, text: str) -> None:
         with tempfile.NamedTemporaryFile(
             "w",
             encoding="utf-8",
+            newline="",
             dir=path.parent,
             prefix=f".{path.name}.",
             suffix=".tmp",
