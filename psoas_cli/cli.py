@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from psoas_cli.history.store import ActiveProgramme, History, RunRecord
     from psoas_cli.library.catalog import Catalog, ExerciseEntry, ProgrammeEntry, RoutineEntry
     from psoas_cli.library.model import Level, Routine
-    from psoas_cli.library.schedule import Following
+    from psoas_cli.library.schedule import Adherence, Following
 
 MAX_HELP_WIDTH = 100
 CONFIGURABLE = frozenset({"run", "stats"})
@@ -1139,7 +1139,8 @@ def stats_command(*, goal: int, as_json: bool) -> None:
 
     A day counts toward a streak when it has a session that was completed or lasted at
     least a minute. Weeks start on Monday. Set your weekly goal in $PSOAS_HOME/config.yaml
-    under 'stats:' (goal: 4).
+    under 'stats:' (goal: 4). While you follow a programme (`psoas plan`), its weeks
+    follow, each with the sessions done against those it prescribes.
 
     \b
     Examples:
@@ -1150,16 +1151,51 @@ def stats_command(*, goal: int, as_json: bool) -> None:
     from psoas_cli.history.stats import compute_stats  # noqa: PLC0415
 
     records = _read_records(since=None, routine=None, limit=None)
-    stats = compute_stats(records, _local_today(), goal=goal)
+    today = _local_today()
+    stats = compute_stats(records, today, goal=goal)
+    kept = _adherence(records, today)
     if as_json:
         from psoas_cli.history.stats import stats_data  # noqa: PLC0415
 
-        _print_json(stats_data(stats))
+        data = stats_data(stats)
+        if kept is not None:
+            data["programme"] = {
+                "name": kept.programme.name,
+                "start": kept.start.isoformat(),
+                "weeks": [
+                    {"start": first.isoformat(), "done": done, "prescribed": asked}
+                    for first, done, asked in kept.weeks
+                ],
+            }
+        _print_json(data)
         return
     from psoas_cli.display.console import make_console  # noqa: PLC0415
     from psoas_cli.display.progress import print_stats  # noqa: PLC0415
 
-    print_stats(make_console(), stats)
+    console = make_console()
+    print_stats(console, stats)
+    if kept is not None:
+        from psoas_cli.display.programmes import print_adherence  # noqa: PLC0415
+
+        print_adherence(console, kept)
+
+
+def _adherence(records: list[RunRecord], today: date) -> Adherence | None:
+    """Sessions done against the followed programme's prescription, week by week; None
+    when no programme is followed or it can no longer be found."""
+    from psoas_cli.history.stats import schedule_sessions  # noqa: PLC0415
+    from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
+    from psoas_cli.library.schedule import Adherence, adherence  # noqa: PLC0415
+
+    active = _active_programme()
+    if active is None:
+        return None
+    entry = load_catalog().programmes.get(active.name)
+    if entry is None:
+        return None
+    sessions = schedule_sessions(records)
+    weeks = adherence(entry.programme, active.start, today, sessions)
+    return Adherence(programme=entry.programme, start=active.start, weeks=tuple(weeks))
 
 
 class PlanDateType(click.ParamType["date"]):

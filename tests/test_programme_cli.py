@@ -292,3 +292,22 @@ def test_four_weeks_of_starter_on_a_fake_clock_against_a_real_history(
     assert len(sessions) == 68
     grown = next(i for i in strength.items if i.routine.name == "strength").routine
     assert [s.reps for s in grown.steps if isinstance(s, RepsStep)] == [12, 12, 12]
+
+
+def test_stats_shows_adherence_week_by_week_beside_the_goal(on_day: list[date]) -> None:
+    """With a programme, stats adds each programme week's sessions done against those
+    prescribed, and --json carries them; without one, the section is not there."""
+    add(*(record(at(MONDAY + timedelta(days=d))) for d in range(3)))
+    on_day[0] = MONDAY + timedelta(days=8)
+    assert "sessions done of those prescribed" not in run("stats").output
+    run("plan", "start", "starter", "--on", "2026-11-02")
+    output = run("stats").output
+    assert "This week: 0 of 5 sessions" in output
+    assert "Starter programme, four weeks: sessions done of those prescribed" in output
+    assert "  week 1  02 Nov  ████░░░░░░░░░░░░░░░░  3/17" in output
+    assert "  week 2  09 Nov  ░░░░░░░░░░░░░░░░░░░░  0/17" in output
+    weeks = json.loads(run("stats", "--json").output)["programme"]["weeks"]
+    assert weeks == [
+        {"start": "2026-11-02", "done": 3, "prescribed": 17},
+        {"start": "2026-11-09", "done": 0, "prescribed": 17},
+    ]

@@ -18,6 +18,7 @@ from psoas_cli.library.model import Routine
 from psoas_cli.library.programme import Programme, growth_words, often_words
 from psoas_cli.library.schedule import (
     DAYS_A_WEEK,
+    Adherence,
     ChangeKind,
     DayState,
     DoseChange,
@@ -189,6 +190,26 @@ def print_today(console: Console, today: Today) -> None:
         console.print()
         console.print("All done for today.")
     _safety(console, today.progress)
+
+
+ADHERENCE_BAR = 20
+"""Cells in a week's bar: the whole prescription, however many sessions it holds."""
+
+
+def print_adherence(console: Console, adherence: Adherence) -> None:
+    """Each programme week so far: a bar of sessions done against those prescribed."""
+    programme = adherence.programme
+    console.print()
+    console.print(Text(f"{programme.title}: sessions done of those prescribed", "bold"))
+    for number, (first, done, asked) in enumerate(adherence.weeks, 1):
+        filled = round(ADHERENCE_BAR * done / asked) if asked else 0
+        line = Text(f"  week {number}  {first:%d %b}  ")
+        line.append("█" * filled, "green")
+        line.append("░" * (ADHERENCE_BAR - filled), "dim")
+        line.append(f"  {done}/{asked}")
+        if asked and done == asked:
+            line.append(" ✓", "green")
+        console.print(line)
 
 
 def _change_text(change: DoseChange) -> Text:

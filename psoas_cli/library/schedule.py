@@ -605,6 +605,15 @@ def week_view(
     )
 
 
+@dataclass(frozen=True, kw_only=True)
+class Adherence:
+    """A followed programme's weeks so far: first day, sessions done, sessions prescribed."""
+
+    programme: Programme
+    start: date
+    weeks: tuple[tuple[date, int, int], ...]
+
+
 def adherence(
     programme: Programme, start: date, today: date, sessions: Sequence[Session]
 ) -> list[tuple[date, int, int]]:
