@@ -288,6 +288,17 @@ def _complete_routines(
     return [CompletionItem(name) for name in names if name.startswith(incomplete)]
 
 
+def _complete_programmes(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Programme names, for plan start."""
+    from click.shell_completion import CompletionItem  # noqa: PLC0415
+
+    catalog = _completion_catalog()
+    names = sorted(catalog.programmes) if catalog is not None else []
+    return [CompletionItem(name) for name in names if name.startswith(incomplete)]
+
+
 def _first_word(ctx: click.Context) -> str | None:
     """The NAME typed before an option still waiting for its value: completing that value,
     click stops parsing at the option and leaves NAME among the unparsed words."""
@@ -334,7 +345,9 @@ def cli(ctx: click.Context) -> None:
 
     Lists and explains stretch, breathing and strength routines for the psoas, checks
     routine files you write yourself, guides you through one (`run`), and keeps a
-    history of your sessions, pain ratings and self-checks (`history`, `stats`).
+    history of your sessions, pain ratings and self-checks (`history`, `stats`). A
+    programme (`plan`) says what to do each day for some weeks (`today`), and grows
+    the doses only while pain allows.
 
     \b
     Examples:
@@ -343,11 +356,13 @@ def cli(ctx: click.Context) -> None:
       psoas show couch-stretch
       psoas validate my-routine.yaml
       psoas run daily-10min
+      psoas plan start starter
+      psoas today
       psoas stats
 
     Your own routines go in $PSOAS_HOME/routines (by default the platform's config folder,
-    such as ~/.config/psoas/routines). Exit codes: 0 success, 1 error, 2 usage, 130
-    interrupted.
+    such as ~/.config/psoas/routines), your programmes in $PSOAS_HOME/programmes. Exit
+    codes: 0 success, 1 error, 2 usage, 130 interrupted.
     """
     if ctx.invoked_subcommand in CONFIGURABLE:
         from psoas_cli.config import load_defaults  # noqa: PLC0415
@@ -1253,7 +1268,7 @@ def plan_group(ctx: click.Context) -> None:
 
 
 @plan_group.command("start")
-@click.argument("name", metavar="NAME")
+@click.argument("name", metavar="NAME", shell_complete=_complete_programmes)
 @click.option(
     "--on",
     "start",

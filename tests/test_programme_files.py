@@ -115,11 +115,19 @@ def test_every_field_reads_into_the_model(builtin_catalog: Catalog) -> None:
         ),
         (
             "title: T\nweeks: 4\nentries: [{routine: strength, often: {weekdays: [mon, funday]}}]",
-            "mine.yaml:3:49: entries[0].often.weekdays[1]: 'funday' is not a weekday; write mon, tue, wed, thu, fri, sat, sun",
+            "mine.yaml:3:55: entries[0].often.weekdays[1]: 'funday' is not a weekday; write mon, tue, wed, thu, fri, sat, sun",
         ),
         (
             "title: T\nweeks: 4\nentries: [{routine: strength, often: {weekdays: [mon, monday]}}]",
-            "mine.yaml:3:49: entries[0].often.weekdays[1]: 'monday' is listed twice",
+            "mine.yaml:3:55: entries[0].often.weekdays[1]: 'monday' is listed twice",
+        ),
+        (
+            "title: T\nweeks: 4\nentries: [{routine: strength, often: {weekdays: [monkey]}}]",
+            "mine.yaml:3:50: entries[0].often.weekdays[0]: 'monkey' is not a weekday; write mon, tue, wed, thu, fri, sat, sun",
+        ),
+        (
+            "title: T\nweeks: 4\nentries: [{routine: strength, often: {weekdays: []}}]",
+            "mine.yaml:3:49: entries[0].often.weekdays: name at least one weekday",
         ),
         (
             "title: T\nweeks: 4\nentries: [{routine: strength, often: daily, at: '25:00'}]",
@@ -289,3 +297,14 @@ def test_show_and_list_programmes_as_json() -> None:
 def test_list_refuses_two_kinds_at_once() -> None:
     """--exercises and --programmes together are a usage error."""
     assert run("list", "--exercises", "--programmes").exit_code == 2
+
+
+def test_plan_start_completes_programme_names() -> None:
+    """Shell completion after plan start offers programme names."""
+    env = {
+        "_PSOAS_COMPLETE": "bash_complete",
+        "COMP_WORDS": "psoas plan start st",
+        "COMP_CWORD": "3",
+    }
+    output = CliRunner().invoke(cli, [], env=env, prog_name="psoas").output
+    assert [line.split(",", 1)[1] for line in output.splitlines()] == ["starter"]

@@ -319,6 +319,7 @@ def test_the_starter_caps_stay_inside_the_articles_ranges(builtin_catalog: Catal
         ("Thu", MONDAY + timedelta(days=3)),
         ("2026-12-01", date(2026, 12, 1)),
         ("mo", None),
+        ("monkey", None),
         ("someday", None),
     ],
 )

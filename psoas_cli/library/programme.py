@@ -15,6 +15,19 @@ from psoas_cli.durations import format_duration
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Weekdays as programme files write them, in ``date.weekday()`` order (Monday is 0)."""
 
+WEEKDAY_WORDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+"""The same days written out, which files and --on also accept."""
+
+
+def weekday_number(word: str) -> int | None:
+    """Monday 0 to Sunday 6 for a day's short or full name in any case; None otherwise."""
+    lowered = word.strip().lower()
+    for names in (WEEKDAY_NAMES, WEEKDAY_WORDS):
+        if lowered in names:
+            return names.index(lowered)
+    return None
+
+
 DEFAULT_PAIN_AT_MOST = 3
 """The highest pain after a session (0-10) that still lets a dose grow: psoas's choice."""
 

@@ -24,13 +24,13 @@ from psoas_cli.library.loader import (
 from psoas_cli.library.model import HoldStep, RepsStep, Routine
 from psoas_cli.library.programme import (
     DEFAULT_PAIN_AT_MOST,
-    WEEKDAY_NAMES,
     Frequency,
     Growth,
     Often,
     Programme,
     ProgrammeEntry,
     Progression,
+    weekday_number,
 )
 from psoas_cli.library.yaml_reader import Node, read_yaml
 
@@ -197,25 +197,29 @@ def _often(reader: FieldReader, node: Node, path: str) -> Often | None:
 
 
 def _weekdays(reader: FieldReader, node: Node, path: str) -> frozenset[int] | None:
-    names = reader.texts(node, path)
-    if names is None:
+    """Weekdays by short or full name (mon or monday, any case), each at most once."""
+    reader.visit(node)
+    items = node.items if node.items is not None else [node]
+    if not items:
+        reader.report(node, path, "name at least one weekday")
         return None
     days: set[int] = set()
-    for index, name in enumerate(names):
-        where = f"{path}[{index}]"
-        word = name.lower()[:3]
-        if word not in WEEKDAY_NAMES or not name.isascii():
+    before = len(reader.problems)
+    for index, item in enumerate(items):
+        where = f"{path}[{index}]" if node.items is not None else path
+        name = reader.text(item, where)
+        if name is None:
+            continue
+        day = weekday_number(name)
+        if day is None:
             reader.report(
-                node, where, f"{name!r} is not a weekday; write mon, tue, wed, thu, fri, sat, sun"
+                item, where, f"{name!r} is not a weekday; write mon, tue, wed, thu, fri, sat, sun"
             )
-            continue
-        if WEEKDAY_NAMES.index(word) in days:
-            reader.report(node, where, f"{name!r} is listed twice")
-            continue
-        days.add(WEEKDAY_NAMES.index(word))
-    if not names:
-        reader.report(node, path, "name at least one weekday")
-    return frozenset(days) if days and len(days) == len(names) else None
+        elif day in days:
+            reader.report(item, where, f"{name!r} is listed twice")
+        else:
+            days.add(day)
+    return frozenset(days) if len(reader.problems) == before else None
 
 
 def _time_of_day(reader: FieldReader, node: Node, path: str) -> time | None:

@@ -27,6 +27,7 @@ from psoas_cli.library.programme import (
     Programme,
     ProgrammeEntry,
     Progression,
+    weekday_number,
 )
 
 DAYS_A_WEEK = 7
@@ -456,26 +457,15 @@ class Following:
     routines: Mapping[str, Routine]
 
 
-WEEKDAY_WORDS = (
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-)
-
-
 def start_date(text: str, today: date) -> date | None:
     """A programme's start as typed: 2026-11-30, today, tomorrow, or a weekday (the next
     such day, today included); None when it is none of those."""
     word = text.strip().lower()
     if word in ("today", "tomorrow"):
         return today + timedelta(days=0 if word == "today" else 1)
-    named = [i for i, name in enumerate(WEEKDAY_WORDS) if len(word) >= 3 and name.startswith(word)]
-    if named:
-        return today + timedelta(days=(named[0] - today.weekday()) % DAYS_A_WEEK)
+    weekday = weekday_number(word)
+    if weekday is not None:
+        return today + timedelta(days=(weekday - today.weekday()) % DAYS_A_WEEK)
     try:
         return date.fromisoformat(word)
     except ValueError:
