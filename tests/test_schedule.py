@@ -280,6 +280,17 @@ def test_only_real_goes_count_as_done() -> None:
     assert hurt.hurt
 
 
+def test_every_n_days_counts_from_the_programme_start_in_every_week() -> None:
+    """Every 3 days from a Monday falls three times in week 1, then twice in weeks 2 (Wed,
+    Sat) and 3 (Tue, Fri): each week's count follows the start, not the week's first day."""
+    every_three = entry(Often(frequency=Frequency.EVERY_DAYS, count=3))
+    counts = []
+    for week in range(3):
+        first = MONDAY + timedelta(days=7 * week)
+        counts.append(entry_week(every_three, MONDAY, first, MONDAY, []).prescribed)
+    assert counts == [3, 2, 2]
+
+
 def test_adherence_counts_each_week_begun() -> None:
     """Adherence lists each programme week begun so far with sessions done and prescribed."""
     plan = programme(entry(DAILY), entry(Often(frequency=Frequency.PER_WEEK, count=2), "strength"))

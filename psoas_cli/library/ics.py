@@ -149,7 +149,7 @@ def _first_day_and_rule(entry: ProgrammeEntry, start: date) -> tuple[date, str]:
     if often.frequency is Frequency.WEEKDAYS:
         weekdays = sorted(often.weekdays)
     else:
-        weekdays = sorted(day.weekday() for day in fixed_days(entry, start))
+        weekdays = sorted(day.weekday() for day in fixed_days(entry, start, start))
     first = next(
         start + timedelta(days=offset)
         for offset in range(7)

@@ -99,22 +99,23 @@ def is_due(entry: ProgrammeEntry, day: date, start: date, done_days: frozenset[d
     return done_this_week < often.count and day - timedelta(days=1) not in done_days
 
 
-def fixed_days(entry: ProgrammeEntry, first: date) -> tuple[date, ...]:
-    """The days of the programme week starting ``first`` that ``entry`` is due if every
-    session is done when due: what a calendar can show in advance."""
+def fixed_days(entry: ProgrammeEntry, start: date, first: date) -> tuple[date, ...]:
+    """The days of the programme week starting ``first`` (of a programme begun on
+    ``start``) that ``entry`` is due if every session is done when due: what a calendar
+    can show in advance."""
     done: set[date] = set()
     for offset in range(DAYS_A_WEEK):
         day = first + timedelta(days=offset)
-        if is_due(entry, day, first, frozenset(done)):
+        if is_due(entry, day, start, frozenset(done)):
             done.add(day)
     return tuple(sorted(done))
 
 
-def prescribed(entry: ProgrammeEntry, first: date) -> int:
+def prescribed(entry: ProgrammeEntry, start: date, first: date) -> int:
     """Sessions the entry asks for in the programme week starting ``first``."""
     if entry.often.frequency is Frequency.PER_WEEK:
         return entry.often.count
-    return len(fixed_days(entry, first))
+    return len(fixed_days(entry, start, first))
 
 
 def done_days_of(routine: str, sessions: Iterable[Session]) -> frozenset[date]:
@@ -167,7 +168,7 @@ def entry_week(
             planned += 1
         elif due and entry.often.frequency is not Frequency.PER_WEEK:
             states[day] = DayState.MISSED
-    asked = prescribed(entry, first)
+    asked = prescribed(entry, start, first)
     missed = max(0, asked - done - planned)
     return EntryWeek(
         entry=entry, days=states, prescribed=asked, done=min(done, asked), missed=missed
