@@ -311,3 +311,15 @@ def test_stats_shows_adherence_week_by_week_beside_the_goal(on_day: list[date]) 
         {"start": "2026-11-02", "done": 3, "prescribed": 17},
         {"start": "2026-11-09", "done": 0, "prescribed": 17},
     ]
+
+
+def test_today_says_why_doses_were_kept(on_day: list[date]) -> None:
+    """After a week without pain ratings, today says the doses were kept and why."""
+    run("plan", "start", "starter")
+    add(*(record(at(MONDAY + timedelta(days=d))) for d in range(7)))
+    on_day[0] = MONDAY + timedelta(days=8)
+    today = " ".join(run("today").output.split())
+    assert (
+        "holds 30 s; reps 10, 12 Kept as they were since Mon 9 Nov: no session that week had "
+        "pain rated before and after, so doses stay." in today
+    )

@@ -28,6 +28,7 @@ from psoas_cli.library.schedule import (
     WeekView,
     dose_words,
     last_day,
+    stage_on,
 )
 
 DAY_MARKS = {
@@ -218,18 +219,14 @@ def _change_text(change: DoseChange) -> Text:
     since = f"since {_day(change.day)}"
     if change.kind is ChangeKind.BACK:
         return Text(f"Eased off {since}: {change.reason}.", style)
+    if change.kind is ChangeKind.HELD:
+        return Text(f"Kept as they were {since}: {change.reason}.", "dim")
     return Text(f"Grown {since}: {change.reason}.", style)
 
 
 def _stage_line(console: Console, programme: Programme, start: date, day: date) -> bool:
     """Say so when ``day`` is before or after the programme; True when it is."""
-    stage = (
-        Stage.NOT_STARTED
-        if day < start
-        else Stage.ENDED
-        if day > last_day(programme, start)
-        else Stage.RUNNING
-    )
+    stage = stage_on(programme, start, day)
     if stage is Stage.NOT_STARTED:
         console.print(f"It starts on {_day(start)}; nothing is due before then.")
     elif stage is Stage.ENDED:

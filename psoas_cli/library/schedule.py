@@ -482,7 +482,8 @@ class TodayItem:
     level: int
     done: bool
     change: DoseChange | None
-    """The latest change to this routine's doses, when there is one to explain."""
+    """This programme week's latest decision on the routine's doses, which says why they
+    are what they are; None before any, or when the last was in an earlier week."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -519,7 +520,8 @@ def today_view(
     for entry, done in due_today(programme, start, day, sessions):
         level = progress.levels.get(entry.routine, 0)
         latest = progress.latest(entry.routine)
-        shown = latest if latest is not None and latest.kind is not ChangeKind.HELD else None
+        this_week = latest is not None and latest.day >= week_first_day(start, day)
+        shown = latest if this_week else None
         items.append(
             TodayItem(
                 entry=entry,
