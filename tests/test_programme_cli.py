@@ -323,3 +323,16 @@ def test_today_says_why_doses_were_kept(on_day: list[date]) -> None:
         "holds 30 s; reps 10, 12 Kept as they were since Mon 9 Nov: no session that week had "
         "pain rated before and after, so doses stay." in today
     )
+
+
+def test_plan_fits_a_narrow_terminal_and_has_no_outlook_before_the_start(
+    on_day: list[date],
+) -> None:
+    """At 40 columns the week grid keeps one line per routine with single-letter days;
+    before the programme starts there is no next-week outlook to speak of."""
+    run("plan", "start", "starter", "--on", "2026-11-09")
+    result = CliRunner().invoke(cli, ["plan"], env={"NO_COLOR": "1", "COLUMNS": "40"})
+    lines = result.output.splitlines()
+    assert "                  M T W T F S S  done" in lines
+    assert "daily-10min       ○ ○ ○ ○ ○ ○ ○  0/7" in lines
+    assert "Next week" not in result.output

@@ -10,7 +10,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from psoas_cli.display.browse import origin_text
+from psoas_cli.display.browse import NARROW, origin_text
 from psoas_cli.display.columns import Column, layout
 from psoas_cli.library.catalog import ProgrammeEntry
 from psoas_cli.library.guidance import PAIN_WORSENED, SEE_A_PROFESSIONAL, STOP_SIGNS
@@ -117,9 +117,10 @@ def print_week(console: Console, view: WeekView) -> None:
     _stage_line(console, programme, view.start, view.today)
     days = [view.first + timedelta(days=offset) for offset in range(DAYS_A_WEEK)]
     width = max(len(row.entry.routine) for row in view.rows)
+    cell = 2 if console.width < NARROW else 3
     header = Text(" " * (width + 2))
     for day in days:
-        header.append(f"{day:%a}"[:2] + " ", "bold" if day == view.today else "")
+        header.append(f"{day:%a}"[: cell - 1].ljust(cell), "bold" if day == view.today else "")
     header.append(" done")
     console.print(header)
     for row in view.rows:
@@ -127,7 +128,7 @@ def print_week(console: Console, view: WeekView) -> None:
         for day in days:
             state = row.days.get(day)
             line.append(DAY_MARKS[state] if state else "·", DAY_STYLES[state] if state else "dim")
-            line.append("  ")
+            line.append(" " * (cell - 1))
         line.append(f" {row.done}/{row.prescribed}")
         if row.missed:
             line.append(f", {row.missed} missed", "red")

@@ -544,7 +544,8 @@ def today_view(
 @dataclass(frozen=True, kw_only=True)
 class WeekView:
     """What ``psoas plan`` shows: this programme week entry by entry, and what the next
-    week's start will do to each growing entry's doses, as things stand."""
+    week's start will do to each growing entry's doses, as things stand (nothing before
+    the programme starts or in its last week)."""
 
     programme: Programme
     start: date
@@ -580,6 +581,7 @@ def week_view(
         for c in ahead.changes
         if c.day == next_start
         and c.kind is not ChangeKind.BACK
+        and start <= today
         and next_start <= last_day(programme, start)
     )
     growing = {e.routine: e.progression for e in programme.entries}
