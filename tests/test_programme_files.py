@@ -171,6 +171,27 @@ def test_each_mistake_is_named_with_its_place(
     assert expected in problems(text, builtin_catalog)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "mine.yaml:1:1: the file is empty"),
+        ("- title: T\n", "mine.yaml:1:1: the top level must be a mapping of fields, got a list"),
+        (
+            "name: My Plan\ntitle: T\nweeks: 1\nentries: [{routine: strength, often: daily}]\n",
+            "mine.yaml:1:7: name: 'My Plan' must be lowercase letters, digits and dashes "
+            "(at most 60), like daily-10min",
+        ),
+        ("title: [T\n", "mine.yaml:2:1: "),
+    ],
+)
+def test_unreadable_programme_files_are_one_placed_message(
+    builtin_catalog: Catalog, text: str, expected: str
+) -> None:
+    """An empty file, a list, a bad name and broken YAML are each refused with a place,
+    by the same reader as routines."""
+    assert any(p.startswith(expected) for p in problems(text, builtin_catalog))
+
+
 def test_several_mistakes_are_all_reported(builtin_catalog: Catalog) -> None:
     """Problems in different entries are reported together, in the order of the file."""
     found = problems(
