@@ -483,17 +483,23 @@ def show_command(name: str, force_exercise: bool, as_json: bool, markdown: bool)
         raise click.UsageError("--json and --markdown cannot be used together.")
     from pathlib import Path  # noqa: PLC0415
 
-    from psoas_cli.library.catalog import RoutineEntry, load_catalog, looks_like_path  # noqa: PLC0415
+    from psoas_cli.library.catalog import (  # noqa: PLC0415
+        ProgrammeEntry,
+        RoutineEntry,
+        load_catalog,
+        looks_like_path,
+    )
 
     catalog = load_catalog()
     entry: RoutineEntry | ExerciseEntry
     if force_exercise:
         entry = catalog.find_exercise(name)
     elif looks_like_path(name):
-        if _is_programme_path(Path(name)):
-            _show_programme(catalog, catalog.programme_from_file(Path(name)), as_json=as_json)
+        from_file = catalog.with_file(Path(name))
+        if isinstance(from_file, ProgrammeEntry):
+            _show_programme(catalog, from_file, as_json=as_json)
             return
-        entry = catalog.with_file(Path(name))
+        entry = from_file
     elif _names_only_a_programme(catalog, name):
         _show_programme(catalog, catalog.find_programme(name), as_json=as_json)
         return
@@ -509,13 +515,6 @@ def show_command(name: str, force_exercise: bool, as_json: bool, markdown: bool)
         _show_exercise(catalog, entry, as_json=as_json, markdown=markdown)
         if plain and not force_exercise and entry.exercise.id in catalog.routines:
             click.echo(f"\n(There is also a routine named {entry.exercise.id}.)")
-
-
-def _is_programme_path(path: Path) -> bool:
-    from psoas_cli.library.loader import read_file  # noqa: PLC0415
-    from psoas_cli.library.programme_loader import is_programme_file  # noqa: PLC0415
-
-    return is_programme_file(read_file(path, str(path)), str(path))
 
 
 def _names_only_a_programme(catalog: Catalog, name: str) -> bool:
@@ -767,7 +766,12 @@ def run_command(
     """
     from pathlib import Path  # noqa: PLC0415
 
-    from psoas_cli.library.catalog import RoutineEntry, load_catalog, looks_like_path  # noqa: PLC0415
+    from psoas_cli.library.catalog import (  # noqa: PLC0415
+        ExerciseEntry,
+        RoutineEntry,
+        load_catalog,
+        looks_like_path,
+    )
     from psoas_cli.library.plan import PlanOptions  # noqa: PLC0415
     from psoas_cli.session import RunSettings, make_plan, standard_session  # noqa: PLC0415
 
@@ -788,7 +792,8 @@ def run_command(
             else catalog.find(target)
         )
         if not isinstance(entry, RoutineEntry):
-            raise click.UsageError(f"{target} is an exercise, not a routine: psoas show {target}")
+            what = "an exercise" if isinstance(entry, ExerciseEntry) else "a programme"
+            raise click.UsageError(f"{target} is {what}, not a routine: psoas show {target}")
         routine = entry.routine
     settings = RunSettings(
         cues=PlanOptions(prep=0.0 if no_prep else prep, switch=switch, transition=transition),

@@ -329,3 +329,13 @@ def test_plan_start_completes_programme_names() -> None:
     }
     output = CliRunner().invoke(cli, [], env=env, prog_name="psoas").output
     assert [line.split(",", 1)[1] for line in output.splitlines()] == ["starter"]
+
+
+def test_a_programme_file_given_by_path(tmp_path: Path) -> None:
+    """show reads a programme file given by path; run refuses it as not a routine (exit 2)."""
+    path = tmp_path / "mine.yaml"
+    path.write_text("title: Mine\nweeks: 2\nentries: [{routine: strength, often: daily}]\n")
+    assert "Mine  (mine)" in run("show", str(path)).output
+    refused = CliRunner().invoke(cli, ["run", str(path)])
+    assert refused.exit_code == 2
+    assert f"{path} is a programme, not a routine" in refused.output

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from psoas_cli.errors import NotFoundError, Problem, PsoasError, RoutineFileError
 from psoas_cli.library.loader import (
-    is_exercise_file,
+    FileKind,
+    file_kind,
     parse_exercise,
     parse_routine,
     read_file,
@@ -92,13 +93,6 @@ class Catalog:
         self._refuse_broken(key)
         raise NotFoundError("programme", name, suggest(key, list(self.programmes)))
 
-    def programme_from_file(self, path: Path) -> ProgrammeEntry:
-        """Load a programme file named by the user, against this catalog's routines."""
-        shown = str(path)
-        routines = {name: entry.routine for name, entry in self.routines.items()}
-        programme = parse_programme(read_file(path, shown), shown, routines, file_stem(path))
-        return ProgrammeEntry(programme, Origin.FILE, shown)
-
     def exercise_index(self) -> dict[str, Exercise]:
         """Exercises by id and by alias, ids winning over aliases."""
         return _index(entry.exercise for entry in self.exercises.values())
@@ -136,12 +130,17 @@ class Catalog:
                 what = _kind_of_folder(path.parent)
                 raise PsoasError(f"the {what} {key} in {path} cannot be used:\n{error}")
 
-    def with_file(self, path: Path) -> RoutineEntry | ExerciseEntry:
-        """Load a routine or exercise file named by the user, against this catalog."""
+    def with_file(self, path: Path) -> RoutineEntry | ExerciseEntry | ProgrammeEntry:
+        """Load a routine, exercise or programme file named by the user, against this catalog."""
         shown = str(path)
         data = read_file(path, shown)
-        if is_exercise_file(data, shown):
+        kind = file_kind(data, shown)
+        if kind is FileKind.EXERCISE:
             return ExerciseEntry(parse_exercise(data, shown), Origin.FILE, shown)
+        if kind is FileKind.PROGRAMME:
+            routines = {name: entry.routine for name, entry in self.routines.items()}
+            programme = parse_programme(data, shown, routines, file_stem(path))
+            return ProgrammeEntry(programme, Origin.FILE, shown)
         routine = parse_routine(data, shown, self.exercise_index(), file_stem(path))
         return RoutineEntry(routine, Origin.FILE, shown)
 

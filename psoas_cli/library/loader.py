@@ -388,12 +388,24 @@ def parse_routine(
     )
 
 
-def is_exercise_file(data: bytes, filename: str) -> bool:
-    """Exercise files are the ones with a top-level ``id``; everything else is a routine."""
+class FileKind(Enum):
+    """What a library file holds, told by one top-level field."""
+
+    ROUTINE = "routine"
+    EXERCISE = "exercise"
+    PROGRAMME = "programme"
+
+
+def file_kind(data: bytes, filename: str) -> FileKind:
+    """Exercise files have a top-level ``id``, programme files ``entries``; any other file is
+    read as a routine, whose own problems then say what is wrong with it."""
     root = read_yaml(data, filename)
-    return (
-        root is not None and root.pairs is not None and any(k.value == "id" for k, _ in root.pairs)
+    keys = (
+        {k.value for k, _ in root.pairs} if root is not None and root.pairs is not None else set()
     )
+    if "id" in keys:
+        return FileKind.EXERCISE
+    return FileKind.PROGRAMME if "entries" in keys else FileKind.ROUTINE
 
 
 def read_file(path: Path, shown_as: str) -> bytes:

@@ -32,7 +32,7 @@ from psoas_cli.library.programme import (
     Progression,
     weekday_number,
 )
-from psoas_cli.library.yaml_reader import Node, read_yaml
+from psoas_cli.library.yaml_reader import Node
 
 PROGRAMME_KEYS = frozenset({"name", "title", "description", "source", "weeks", "notes", "entries"})
 ENTRY_KEYS = frozenset({"routine", "often", "at", "progress", "note"})
@@ -52,16 +52,6 @@ MAX_REPS_STEP = 10
 """The most reps may grow in one week."""
 MAX_PAIN = 10
 _TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
-
-
-def is_programme_file(data: bytes, filename: str) -> bool:
-    """Programme files are the ones with a top-level ``entries``; routines have ``steps``."""
-    root = read_yaml(data, filename)
-    return (
-        root is not None
-        and root.pairs is not None
-        and any(k.value == "entries" for k, _ in root.pairs)
-    )
 
 
 def parse_programme(

@@ -9,10 +9,16 @@ from pathlib import Path
 from psoas_cli.durations import format_clock
 from psoas_cli.errors import Problem, RoutineFileError
 from psoas_cli.library.catalog import YAML_SUFFIXES, file_stem, load_catalog
-from psoas_cli.library.loader import is_exercise_file, parse_exercise, parse_routine, read_file
+from psoas_cli.library.loader import (
+    FileKind,
+    file_kind,
+    parse_exercise,
+    parse_routine,
+    read_file,
+)
 from psoas_cli.library.model import Routine
 from psoas_cli.library.plan import routine_seconds
-from psoas_cli.library.programme_loader import is_programme_file, parse_programme
+from psoas_cli.library.programme_loader import parse_programme
 from psoas_cli.text import counted
 
 
@@ -37,10 +43,11 @@ def validate_files(paths: Iterable[Path]) -> ValidationReport:
     for path in files:
         try:
             data = read_file(path, str(path))
-            if is_programme_file(data, str(path)):
+            kind = file_kind(data, str(path))
+            if kind is FileKind.PROGRAMME:
                 programme_files.append((path, data))
                 continue
-            if not is_exercise_file(data, str(path)):
+            if kind is FileKind.ROUTINE:
                 routine_files.append((path, data))
                 continue
             exercise = parse_exercise(data, str(path))
