@@ -145,6 +145,15 @@ def test_days_are_local_dates_across_daylight_saving_changes(start: date, change
     assert (week.prescribed, week.done, week.missed) == (4, 1, 3)
 
 
+def test_a_session_on_another_day_makes_up_for_a_missed_one() -> None:
+    """A weekly session done on Saturday instead of its Monday leaves nothing missed."""
+    weekly = entry(Often(frequency=Frequency.EVERY_DAYS, count=7), "hang-test")
+    saturday = MONDAY + timedelta(days=5)
+    week = entry_week(weekly, MONDAY, MONDAY, saturday, [done(saturday, "hang-test")])
+    assert week.days == {saturday: DayState.DONE}
+    assert (week.prescribed, week.done, week.missed) == (1, 1, 0)
+
+
 def test_a_missed_week_shows_missed_days_and_holds_the_doses(
     routines: Mapping[str, Routine],
 ) -> None:

@@ -149,8 +149,9 @@ def entry_week(
     """An entry's programme week starting ``first``, seen on ``today``.
 
     Past days are as recorded; from today on, each session due is assumed done, to show
-    what is still planned. A fixed day gone by without its session is missed; N times a
-    week counts as missed only what the days left can no longer hold.
+    what is still planned. A fixed day gone by without its session is missed, unless the
+    week's sessions were all done on other days; N times a week counts as missed only
+    what the days left can no longer hold.
     """
     actual = done_days_of(entry.routine, sessions)
     assumed = set(actual)
@@ -169,6 +170,8 @@ def entry_week(
         elif due and entry.often.frequency is not Frequency.PER_WEEK:
             states[day] = DayState.MISSED
     asked = prescribed(entry, start, first)
+    if done >= asked:
+        states = {day: state for day, state in states.items() if state is not DayState.MISSED}
     missed = max(0, asked - done - planned)
     return EntryWeek(
         entry=entry, days=states, prescribed=asked, done=min(done, asked), missed=missed
