@@ -95,7 +95,7 @@ def test_every_field_reads_into_the_model(builtin_catalog: Catalog) -> None:
         ),
         (
             "title: T\nweeks: 4\nentries: []",
-            "mine.yaml:3:10: entries: expected a list of entries, got a list",
+            "mine.yaml:3:10: entries: give at least one entry: a routine and how often",
         ),
         (
             "title: T\nweeks: 4\nentries: [{routine: strenght, often: daily}]",

@@ -51,6 +51,7 @@ MAX_HOLD_STEP = 60.0
 MAX_REPS_STEP = 10
 """The most reps may grow in one week."""
 MAX_PAIN = 10
+"""The top of the 0-10 pain scale that pain_at_most is on."""
 _TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -97,8 +98,11 @@ def _entries(
     reader: FieldReader, node: Node, path: str, routines: Mapping[str, Routine]
 ) -> tuple[ProgrammeEntry, ...] | None:
     reader.visit(node)
-    if node.items is None or not node.items:
+    if node.items is None:
         reader.report(node, path, f"expected a list of entries, got {describe(node)}")
+        return None
+    if not node.items:
+        reader.report(node, path, "give at least one entry: a routine and how often")
         return None
     if len(node.items) > MAX_ENTRIES:
         reader.report(node, path, f"at most {MAX_ENTRIES} entries, got {len(node.items)}")
