@@ -5,7 +5,10 @@ four weeks of starter lived through on a fake clock against a real history file.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -336,3 +339,31 @@ def test_plan_fits_a_narrow_terminal_and_has_no_outlook_before_the_start(
     assert "                  M T W T F S S  done" in lines
     assert "daily-10min       ○ ○ ○ ○ ○ ○ ○  0/7" in lines
     assert "Next week" not in result.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_today_is_the_local_date_of_the_zone_psoas_runs_in(zone: str) -> None:
+    """Run in a real process under TZ, today is that zone's calendar date: at UTC+14 and
+    UTC-11, a day apart at any moment, each names its own date and programme week."""
+    env = {**os.environ, "TZ": zone}
+    local = ZoneInfo(zone)
+    before = datetime.now(local).date()
+    subprocess.run(
+        [sys.executable, "-m", "psoas_cli", "plan", "start", "starter", "--on", "today"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    shown = subprocess.run(
+        [sys.executable, "-m", "psoas_cli", "today", "--json"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    after = datetime.now(local).date()
+    data = json.loads(shown.stdout)
+    assert date.fromisoformat(data["date"]) in {before, after}
+    assert data["start"] in {before.isoformat(), after.isoformat()}
+    assert data["week"] == 1
