@@ -189,24 +189,33 @@ def test_plan_shows_the_week_with_done_missed_and_next_progression(
     )
 
 
-def test_a_first_schema_history_migrates_and_keeps_its_records(tmp_path: Path) -> None:
-    """A version-2 history (before programmes) gains the programme table, keeps every
-    session, and can then follow a programme."""
+def test_a_history_from_before_programmes_migrates_and_keeps_its_records(
+    tmp_path: Path,
+) -> None:
+    """A version-2 file, as psoas wrote it before programmes, gains the programme table,
+    keeps its sessions and self-checks, and can then follow a programme."""
     path = tmp_path / "h.sqlite3"
     db = sqlite3.connect(path)
     db.executescript(MIGRATIONS[0] + MIGRATIONS[1] + "PRAGMA user_version = 2;")
+    started = at(MONDAY)
+    db.execute(
+        "INSERT INTO sessions (uid, routine, title, started, utc_offset, day, ended, "
+        "active_seconds, paused_seconds, steps_done, steps_skipped, steps_total, outcome, "
+        "pain_before, pain_after, note) VALUES ('u1', 'daily-10min', 'Daily', ?, 0, "
+        "'2026-11-02', ?, 701, 0, 5, 0, 5, 'completed', 4, 2, '')",
+        (started.timestamp(), started.timestamp() + 701),
+    )
+    db.execute(
+        "INSERT INTO self_checks VALUES (1, 'hang', 'Where?', 'left', 'level', 0)",
+    )
     db.commit()
     db.close()
     with History.open(path) as history:
-        history.import_records([record(at(MONDAY), pain=(4, 2))])
-    db = sqlite3.connect(path)
-    db.executescript("PRAGMA user_version = 2; DROP TABLE programme;")
-    db.close()
-    with History.open(path) as history:
         assert history.active_programme() is None
-        history.start_programme(ActiveProgramme(name="starter", start=MONDAY))
         (kept,) = history.records()
+        history.start_programme(ActiveProgramme(name="starter", start=MONDAY))
     assert (kept.routine, kept.pain_before, kept.pain_after) == ("daily-10min", 4, 2)
+    assert [c.answer for c in kept.checks] == ["level"]
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     with History.open(path) as history:
         assert history.active_programme() == ActiveProgramme(name="starter", start=MONDAY)
