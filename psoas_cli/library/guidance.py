@@ -26,8 +26,8 @@ RED_FLAGS = (
 
 PAIN_WORSENED = (
     "Pain rose by 2 or more after a session, or one was stopped because it hurt, in the last "
-    "two weeks. The doses have eased off; take it gently, and stop and see a professional if "
-    "you notice:"
+    "two weeks; that routine's doses step back from the next day. Take it gently, and stop "
+    "and see a professional if you notice:"
 )
 """Said by the programme views after pain worsened (psoas's addition to the articles' stop
 sign "pain gets worse right after a stretch"), before the stop signs again."""
