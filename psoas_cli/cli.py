@@ -36,9 +36,10 @@ if TYPE_CHECKING:
 
     from click.shell_completion import CompletionItem
 
-    from psoas_cli.history.store import RunRecord
-    from psoas_cli.library.catalog import Catalog, ExerciseEntry, RoutineEntry
+    from psoas_cli.history.store import ActiveProgramme, History, RunRecord
+    from psoas_cli.library.catalog import Catalog, ExerciseEntry, ProgrammeEntry, RoutineEntry
     from psoas_cli.library.model import Level, Routine
+    from psoas_cli.library.schedule import Adherence, Following
 
 MAX_HELP_WIDTH = 100
 CONFIGURABLE = frozenset({"run", "stats"})
@@ -287,6 +288,17 @@ def _complete_routines(
     return [CompletionItem(name) for name in names if name.startswith(incomplete)]
 
 
+def _complete_programmes(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Programme names, for plan start."""
+    from click.shell_completion import CompletionItem  # noqa: PLC0415
+
+    catalog = _completion_catalog()
+    names = sorted(catalog.programmes) if catalog is not None else []
+    return [CompletionItem(name) for name in names if name.startswith(incomplete)]
+
+
 def _first_word(ctx: click.Context) -> str | None:
     """The NAME typed before an option still waiting for its value: completing that value,
     click stops parsing at the option and leaves NAME among the unparsed words."""
@@ -333,7 +345,9 @@ def cli(ctx: click.Context) -> None:
 
     Lists and explains stretch, breathing and strength routines for the psoas, checks
     routine files you write yourself, guides you through one (`run`), and keeps a
-    history of your sessions, pain ratings and self-checks (`history`, `stats`).
+    history of your sessions, pain ratings and self-checks (`history`, `stats`). A
+    programme (`plan`) says what to do each day for some weeks (`today`), and grows
+    the doses only while pain allows.
 
     \b
     Examples:
@@ -342,11 +356,13 @@ def cli(ctx: click.Context) -> None:
       psoas show couch-stretch
       psoas validate my-routine.yaml
       psoas run daily-10min
+      psoas plan start starter
+      psoas today
       psoas stats
 
     Your own routines go in $PSOAS_HOME/routines (by default the platform's config folder,
-    such as ~/.config/psoas/routines). Exit codes: 0 success, 1 error, 2 usage, 130
-    interrupted.
+    such as ~/.config/psoas/routines), your programmes in $PSOAS_HOME/programmes. Exit
+    codes: 0 success, 1 error, 2 usage, 130 interrupted.
     """
     if ctx.invoked_subcommand in CONFIGURABLE:
         from psoas_cli.config import load_defaults  # noqa: PLC0415
@@ -359,12 +375,15 @@ def cli(ctx: click.Context) -> None:
 @click.option("--level", type=LevelType(), help="Only routines for this level.")
 @click.option("--max-minutes", type=click.FloatRange(min=0), help="Only routines this short.")
 @click.option("--exercises", is_flag=True, help="List the exercise library instead.")
+@click.option("--programmes", is_flag=True, help="List the programmes instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def list_command(
+    *,
     tags: tuple[str, ...],
     level: Level | None,
     max_minutes: float | None,
     exercises: bool,
+    programmes: bool,
     as_json: bool,
 ) -> None:
     """List routines with their total time, level, equipment and origin.
@@ -377,11 +396,17 @@ def list_command(
       psoas list
       psoas list --tag strength --max-minutes 12
       psoas list --exercises
+      psoas list --programmes
       psoas list --json
     """
+    if exercises and programmes:
+        raise click.UsageError("--exercises and --programmes cannot be used together.")
     from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
 
     catalog = load_catalog()
+    if programmes:
+        _list_programmes(catalog, as_json=as_json)
+        return
     if exercises:
         entries = sorted(catalog.exercises.values(), key=lambda e: e.exercise.id)
         if as_json:
@@ -420,6 +445,20 @@ def list_command(
     _warn_skipped(catalog)
 
 
+def _list_programmes(catalog: Catalog, *, as_json: bool) -> None:
+    entries = sorted(catalog.programmes.values(), key=lambda e: e.programme.name)
+    if as_json:
+        from psoas_cli.library.describe import programme_data  # noqa: PLC0415
+
+        _print_json([programme_data(e) for e in entries])
+    else:
+        from psoas_cli.display.console import make_console  # noqa: PLC0415
+        from psoas_cli.display.programmes import print_programme_table  # noqa: PLC0415
+
+        print_programme_table(make_console(), entries)
+    _warn_skipped(catalog)
+
+
 @cli.command("show")
 @click.argument("name", shell_complete=_complete_names)
 @click.option("--exercise", "force_exercise", is_flag=True, help="Show the exercise of this name.")
@@ -428,7 +467,8 @@ def list_command(
 def show_command(name: str, force_exercise: bool, as_json: bool, markdown: bool) -> None:
     """Show a routine's plan and safety notes, or how to do an exercise.
 
-    NAME is a routine name, an exercise id (or alias), or the path of a routine file.
+    NAME is a routine name, an exercise id (or alias), a programme name, or the path of a
+    routine or programme file.
 
     \b
     Examples:
@@ -437,19 +477,32 @@ def show_command(name: str, force_exercise: bool, as_json: bool, markdown: bool)
       psoas show --exercise supported-bridge
       psoas show daily-10min --markdown > handout.md
       psoas show ./my-routine.yaml
+      psoas show starter
     """
     if as_json and markdown:
         raise click.UsageError("--json and --markdown cannot be used together.")
     from pathlib import Path  # noqa: PLC0415
 
-    from psoas_cli.library.catalog import RoutineEntry, load_catalog, looks_like_path  # noqa: PLC0415
+    from psoas_cli.library.catalog import (  # noqa: PLC0415
+        ProgrammeEntry,
+        RoutineEntry,
+        load_catalog,
+        looks_like_path,
+    )
 
     catalog = load_catalog()
     entry: RoutineEntry | ExerciseEntry
     if force_exercise:
         entry = catalog.find_exercise(name)
     elif looks_like_path(name):
-        entry = catalog.with_file(Path(name))
+        from_file = catalog.with_file(Path(name))
+        if isinstance(from_file, ProgrammeEntry):
+            _show_programme(catalog, from_file, as_json=as_json)
+            return
+        entry = from_file
+    elif _names_only_a_programme(catalog, name):
+        _show_programme(catalog, catalog.find_programme(name), as_json=as_json)
+        return
     else:
         entry = catalog.find(name)
     plain = not (as_json or markdown)
@@ -462,6 +515,33 @@ def show_command(name: str, force_exercise: bool, as_json: bool, markdown: bool)
         _show_exercise(catalog, entry, as_json=as_json, markdown=markdown)
         if plain and not force_exercise and entry.exercise.id in catalog.routines:
             click.echo(f"\n(There is also a routine named {entry.exercise.id}.)")
+
+
+def _names_only_a_programme(catalog: Catalog, name: str) -> bool:
+    """A NAME that is a programme's and no routine's or exercise's: routines come first."""
+    from psoas_cli.errors import NotFoundError  # noqa: PLC0415
+    from psoas_cli.library.catalog import normalise  # noqa: PLC0415
+
+    if normalise(name) not in catalog.programmes:
+        return False
+    try:
+        catalog.find(name)
+    except NotFoundError:
+        return True
+    return False
+
+
+def _show_programme(catalog: Catalog, entry: ProgrammeEntry, *, as_json: bool) -> None:
+    if as_json:
+        from psoas_cli.library.describe import programme_data  # noqa: PLC0415
+
+        _print_json(programme_data(entry))
+        return
+    from psoas_cli.display.console import make_console  # noqa: PLC0415
+    from psoas_cli.display.programmes import print_programme  # noqa: PLC0415
+
+    routines = {name: e.routine for name, e in catalog.routines.items()}
+    print_programme(make_console(), entry, routines)
 
 
 def _show_routine(entry: RoutineEntry, *, as_json: bool, markdown: bool) -> None:
@@ -509,10 +589,11 @@ def _show_exercise(
 @cli.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 def validate_command(paths: tuple[str, ...]) -> None:
-    """Check routine and exercise files and print every problem found.
+    """Check routine, exercise and programme files and print every problem found.
 
-    A file with a top-level `id` is read as an exercise, any other as a routine. A folder
-    checks every .yaml file in it. Exits 0 only when every file is valid.
+    A file with a top-level `id` is read as an exercise, one with `entries` as a
+    programme, any other as a routine. A folder checks every .yaml file in it. Exits 0
+    only when every file is valid.
 
     \b
     Examples:
@@ -530,23 +611,38 @@ def validate_command(paths: tuple[str, ...]) -> None:
         raise click.exceptions.Exit(ExitCode.ERROR)
 
 
-@cli.command("schema")
-@click.option("--exercise", is_flag=True, help="Print the schema for exercise files instead.")
-def schema_command(exercise: bool) -> None:
-    """Print the JSON Schema for routine files, for editors to check and complete them.
+SCHEMA_KINDS = ("routine", "exercise", "programme")
 
-    Save it beside your routine files, in $PSOAS_HOME/routines (the exercise
-    schema in routines/exercises): there the editor comment on a file's first
-    line, $schema=routine.schema.json, finds it.
+
+@cli.command("schema")
+@click.argument("kind", type=click.Choice(SCHEMA_KINDS), default="routine")
+@click.option("--exercise", is_flag=True, hidden=True, help="Old form of: schema exercise.")
+def schema_command(kind: str, exercise: bool) -> None:
+    """Print the JSON Schema for routine, exercise or programme files (KIND, by default
+    routine), for editors to check and complete them.
+
+    Save it beside the files it checks, in $PSOAS_HOME/routines (the exercise
+    schema in routines/exercises, the programme schema in programmes): there the
+    editor comment on a file's first line, $schema=routine.schema.json, finds it.
 
     \b
     Examples:
       psoas schema > ~/.config/psoas/routines/routine.schema.json
-      psoas schema --exercise > ~/.config/psoas/routines/exercises/exercise.schema.json
+      psoas schema exercise > ~/.config/psoas/routines/exercises/exercise.schema.json
+      psoas schema programme > ~/.config/psoas/programmes/programme.schema.json
     """
-    from psoas_cli.library.schema import exercise_schema, routine_schema  # noqa: PLC0415
+    from psoas_cli.library.schema import (  # noqa: PLC0415
+        exercise_schema,
+        programme_schema,
+        routine_schema,
+    )
 
-    _print_json(exercise_schema() if exercise else routine_schema())
+    schemas = {
+        "routine": routine_schema,
+        "exercise": exercise_schema,
+        "programme": programme_schema,
+    }
+    _print_json(schemas["exercise" if exercise else kind]())
 
 
 @cli.command("run")
@@ -652,7 +748,9 @@ def run_command(
 ) -> None:
     """Guide you through a routine: countdown, breath pacing, reps, sides and cues.
 
-    NAME is a routine name or the path of a routine file. A safety screen comes first;
+    NAME is a routine name or the path of a routine file; with none, the next routine
+    your programme has due today runs, at its doses (see `psoas today`), and without a
+    programme psoas says how to choose one (exit 2). A safety screen comes first;
     press any key to begin. While it runs: space pauses, n skips, b goes back, + adds
     10 s to a hold, q quits, ! stops at once if something hurts, ? shows the keys.
 
@@ -674,6 +772,7 @@ def run_command(
     \b
     Examples:
       psoas run daily-10min
+      psoas run
       psoas run kneeling-stretch --switch 10 --voice
       psoas run release-20min --from 3
       psoas run ./my-routine.yaml --dry-run
@@ -682,27 +781,39 @@ def run_command(
     """
     from pathlib import Path  # noqa: PLC0415
 
-    from psoas_cli.library.catalog import RoutineEntry, load_catalog, looks_like_path  # noqa: PLC0415
+    from psoas_cli.library.catalog import (  # noqa: PLC0415
+        ExerciseEntry,
+        RoutineEntry,
+        load_catalog,
+        looks_like_path,
+    )
     from psoas_cli.library.plan import PlanOptions  # noqa: PLC0415
     from psoas_cli.session import RunSettings, make_plan, standard_session  # noqa: PLC0415
 
-    if (name is None) == (file_path is None):
-        raise click.UsageError("give a routine NAME or --file PATH (one of them).")
+    if name is not None and file_path is not None:
+        raise click.UsageError("give a routine NAME or --file PATH, not both.")
     if not history and (pain_before is not None or pain_after is not None or note):
         raise click.UsageError("--pain-before, --pain-after and --note need the history on.")
-    catalog = load_catalog()
-    target = file_path or name or ""
-    entry = (
-        catalog.with_file(Path(target))
-        if file_path or looks_like_path(target)
-        else catalog.find(target)
-    )
-    if not isinstance(entry, RoutineEntry):
-        raise click.UsageError(f"{target} is an exercise, not a routine: psoas show {target}")
+    if name is None and file_path is None:
+        routine = _todays_next_routine()
+        if routine is None:
+            return
+    else:
+        catalog = load_catalog()
+        target = file_path or name or ""
+        entry = (
+            catalog.with_file(Path(target))
+            if file_path or looks_like_path(target)
+            else catalog.find(target)
+        )
+        if not isinstance(entry, RoutineEntry):
+            what = "an exercise" if isinstance(entry, ExerciseEntry) else "a programme"
+            raise click.UsageError(f"{target} is {what}, not a routine: psoas show {target}")
+        routine = entry.routine
     settings = RunSettings(
         cues=PlanOptions(prep=0.0 if no_prep else prep, switch=switch, transition=transition),
         speed=speed,
-        start_step=_step_index(entry.routine, start) if start else 0,
+        start_step=_step_index(routine, start) if start else 0,
         quiet=quiet,
         voice=voice,
         yes=yes,
@@ -713,7 +824,7 @@ def run_command(
         pain_after=pain_after,
         note=note.strip(),
     )
-    plan = make_plan(entry.routine, settings)
+    plan = make_plan(routine, settings)
     if dry_run:
         from psoas_cli.run.narration import timeline  # noqa: PLC0415
 
@@ -939,13 +1050,15 @@ def _filter_words(*, since: date | None, routine: str | None) -> str:
 def _import_history(path: Path, source: str) -> None:
     from pathlib import Path  # noqa: PLC0415
 
-    from psoas_cli.history.files import read_export  # noqa: PLC0415
+    from psoas_cli.history.files import read_export_file  # noqa: PLC0415
     from psoas_cli.history.store import History  # noqa: PLC0415
 
     source_file = Path(source)
-    records = read_export(source_file)
+    export = read_export_file(source_file)
+    records = export.records
     with History.open(path) as history:
         added = history.import_records(records)
+        adopted = _adopt_programme(history, export.programme)
     skipped = len(records) - added
     already = f"; {skipped} {'was' if skipped == 1 else 'were'} already here" if skipped else ""
     click.echo(
@@ -953,18 +1066,57 @@ def _import_history(path: Path, source: str) -> None:
             f"Imported {added} of {counted(len(records), 'session')} from {source_file}{already}."
         )
     )
+    if adopted:
+        click.echo(visible(adopted))
+
+
+def _adopt_programme(history: History, imported: ActiveProgramme | None) -> str:
+    """Follow the export's programme when this history follows none; a line saying what
+    happened to it, or nothing when the export has none."""
+    if imported is None:
+        return ""
+    here = history.active_programme()
+    if here is None:
+        history.start_programme(imported)
+        return f"Now following {imported.name}, from {imported.start:%A %d %B %Y}, as exported."
+    if here == imported:
+        return ""
+    return (
+        f"The export follows {imported.name} from {imported.start}; this history keeps "
+        f"{here.name} from {here.start}."
+    )
+
+
+def _active_programme() -> ActiveProgramme | None:
+    """The programme being followed, read without creating a history; None without one."""
+    from psoas_cli.history.store import History  # noqa: PLC0415
+
+    history = History.read(_history_file())
+    if history is None:
+        return None
+    with history:
+        return history.active_programme()
 
 
 def _export_history(records: list[RunRecord], target: str) -> None:
     from datetime import datetime  # noqa: PLC0415
 
-    from psoas_cli.history.files import export_text, write_new_file  # noqa: PLC0415
+    from psoas_cli.history.files import export_text  # noqa: PLC0415
 
-    text = export_text(records, datetime.now().astimezone())
+    text = export_text(records, datetime.now().astimezone(), _active_programme())
     if target == "-":
         click.echo(text, nl=False)
         return
+
+    _write_new(target, text)
+    click.echo(f"Exported {counted(len(records), 'session')} to {target}.", err=True)
+
+
+def _write_new(target: str, text: str) -> None:
+    """Write ``text`` to a new file, whole or not at all; an existing one is a usage error."""
     from pathlib import Path  # noqa: PLC0415
+
+    from psoas_cli.history.files import write_new_file  # noqa: PLC0415
 
     path = Path(target)
     if path.exists():
@@ -972,7 +1124,6 @@ def _export_history(records: list[RunRecord], target: str) -> None:
             visible(f"{path} already exists; choose another name or remove it first.")
         )
     write_new_file(path, text)
-    click.echo(f"Exported {counted(len(records), 'session')} to {path}.", err=True)
 
 
 def _delete_record(path: Path, record_id: int, *, ask: bool) -> None:
@@ -1025,7 +1176,9 @@ def stats_command(*, goal: int, as_json: bool) -> None:
     A day counts toward a streak when it has a session that was completed or lasted at
     least a minute. Weeks start on Monday. Sessions where pain got worse (2 or more above
     before, or stopped with !) are marked and listed, and stay in the pain chart. Set your
-    weekly goal in $PSOAS_HOME/config.yaml under 'stats:' (goal: 4).
+    weekly goal in $PSOAS_HOME/config.yaml under 'stats:' (goal: 4). While you follow a
+    programme (`psoas plan`), its weeks follow, each with the sessions done against those it
+    prescribes.
 
     \b
     Examples:
@@ -1036,16 +1189,308 @@ def stats_command(*, goal: int, as_json: bool) -> None:
     from psoas_cli.history.stats import compute_stats  # noqa: PLC0415
 
     records = _read_records(since=None, routine=None, limit=None)
-    stats = compute_stats(records, _local_today(), goal=goal)
+    today = _local_today()
+    stats = compute_stats(records, today, goal=goal)
+    kept = _adherence(records, today)
     if as_json:
         from psoas_cli.history.stats import stats_data  # noqa: PLC0415
 
-        _print_json(stats_data(stats))
+        data = stats_data(stats)
+        if kept is not None:
+            data["programme"] = {
+                "name": kept.programme.name,
+                "start": kept.start.isoformat(),
+                "weeks": [
+                    {"start": first.isoformat(), "done": done, "prescribed": asked}
+                    for first, done, asked in kept.weeks
+                ],
+            }
+        _print_json(data)
         return
     from psoas_cli.display.console import make_console  # noqa: PLC0415
     from psoas_cli.display.progress import print_stats  # noqa: PLC0415
 
-    print_stats(make_console(), stats)
+    console = make_console()
+    print_stats(console, stats)
+    if kept is not None:
+        from psoas_cli.display.programmes import print_adherence  # noqa: PLC0415
+
+        print_adherence(console, kept)
+
+
+def _adherence(records: list[RunRecord], today: date) -> Adherence | None:
+    """Sessions done against the followed programme's prescription, week by week; None
+    when no programme is followed or it can no longer be found."""
+    from psoas_cli.history.stats import schedule_sessions  # noqa: PLC0415
+    from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
+    from psoas_cli.library.schedule import Adherence, adherence  # noqa: PLC0415
+
+    active = _active_programme()
+    if active is None:
+        return None
+    entry = load_catalog().programmes.get(active.name)
+    if entry is None:
+        return None
+    sessions = schedule_sessions(records)
+    weeks = adherence(entry.programme, active.start, today, sessions)
+    return Adherence(programme=entry.programme, start=active.start, weeks=tuple(weeks))
+
+
+class PlanDateType(click.ParamType["date"]):
+    """The day a programme starts: 2026-11-30, today, tomorrow, or a weekday name (the next
+    such day, today included)."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        from datetime import date  # noqa: PLC0415
+
+        if isinstance(value, date):
+            return value
+        from psoas_cli.library.schedule import start_date  # noqa: PLC0415
+
+        day = start_date(str(value), _local_today())
+        if day is None:
+            self.fail(
+                f"{value!r} is not a date like 2026-11-30, today, tomorrow or monday.", param, ctx
+            )
+        return day
+
+
+@cli.group("plan", invoke_without_command=True)
+@click.pass_context
+def plan_group(ctx: click.Context) -> None:
+    """Show this week of the programme you follow: what is due, done and missed, and how
+    the doses will change next week, and why.
+
+    Choose a programme with `plan start` (see `psoas list --programmes`); `psoas today`
+    shows the day, and `psoas run` with no name runs its next routine.
+
+    \b
+    Examples:
+      psoas plan start starter
+      psoas plan
+      psoas plan ics starter.ics
+      psoas plan stop
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from psoas_cli.display.console import make_console  # noqa: PLC0415
+    from psoas_cli.display.programmes import print_week  # noqa: PLC0415
+    from psoas_cli.library.schedule import week_view  # noqa: PLC0415
+
+    following = _following()
+    view = week_view(
+        following.programme,
+        following.start,
+        _local_today(),
+        following.sessions,
+        following.routines,
+    )
+    print_week(make_console(), view)
+
+
+@plan_group.command("start")
+@click.argument("name", metavar="NAME", shell_complete=_complete_programmes)
+@click.option(
+    "--on",
+    "start",
+    type=PlanDateType(),
+    metavar="DATE",
+    help="The day its first week begins: 2026-11-30, tomorrow, monday.  [default: today]",
+)
+def plan_start(name: str, start: date | None) -> None:
+    """Follow the programme NAME from today (or --on DATE), in place of any other.
+
+    \b
+    Examples:
+      psoas plan start starter
+      psoas plan start starter --on monday
+    """
+    from psoas_cli.history.store import ActiveProgramme, History  # noqa: PLC0415
+    from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
+
+    programme = load_catalog().find_programme(name).programme
+    active = ActiveProgramme(name=programme.name, start=start or _local_today())
+    with History.open(_history_file()) as history:
+        replaced = history.start_programme(active)
+    if replaced is not None and replaced.name != active.name:
+        click.echo(f"Stopped following {replaced.name}.")
+    click.echo(
+        visible(
+            f"Following {programme.title} ({programme.name}) from {active.start:%A %d %B %Y}, "
+            f"for {counted(programme.weeks, 'week')}. See the day with: psoas today"
+        )
+    )
+
+
+@plan_group.command("stop")
+def plan_stop() -> None:
+    """Stop following the programme; your history of sessions stays as it is.
+
+    \b
+    Examples:
+      psoas plan stop
+    """
+    from psoas_cli.history.store import History  # noqa: PLC0415
+
+    history = History.read(_history_file())
+    stopped = None
+    if history is not None:
+        history.close()
+        with History.open(_history_file()) as writable:
+            stopped = writable.stop_programme()
+    if stopped is None:
+        click.echo("No programme was being followed.")
+        return
+    click.echo(visible(f"Stopped following {stopped.name}. Your sessions stay in your history."))
+
+
+@plan_group.command("ics")
+@click.argument("target", metavar="FILE")
+def plan_ics(target: str) -> None:
+    """Write the programme you follow to FILE as a calendar ('-': standard output): one
+    repeating event per routine at its time of day, with a reminder 10 minutes before
+    (an all-day event, reminded at 09:00, where the programme gives no time).
+
+    Phone and desktop calendars import the file (iCalendar, RFC 5545). Times are local
+    to wherever you are. An existing FILE is never overwritten; importing a newer file
+    for the same programme and start updates the events instead of adding more.
+
+    \b
+    Examples:
+      psoas plan ics starter.ics
+    """
+    from datetime import datetime  # noqa: PLC0415
+
+    from psoas_cli.library.ics import programme_ics  # noqa: PLC0415
+
+    following = _following()
+    text = programme_ics(
+        following.programme,
+        following.start,
+        following.routines,
+        datetime.now().astimezone(),
+    )
+    if target == "-":
+        # As bytes: a text stream would turn the format's CRLF line ends into CRCRLF on Windows.
+        click.echo(text.encode("utf-8"), nl=False)
+        return
+    _write_new(target, text)
+    events = counted(len(following.programme.entries), "repeating event")
+    click.echo(visible(f"Wrote {events} to {target}; import it into your calendar."), err=True)
+
+
+@cli.command("today")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+def today_command(as_json: bool) -> None:
+    """Show what your programme has due today, in order, at the doses progression sets,
+    with one line of reason for each change.
+
+    \b
+    Examples:
+      psoas today
+      psoas today --json
+    """
+    from psoas_cli.library.schedule import today_view  # noqa: PLC0415
+
+    following = _following()
+    today = today_view(
+        following.programme,
+        following.start,
+        _local_today(),
+        following.sessions,
+        following.routines,
+    )
+    if as_json:
+        from psoas_cli.library.describe import today_data  # noqa: PLC0415
+
+        _print_json(today_data(today))
+        return
+    from psoas_cli.display.console import make_console  # noqa: PLC0415
+    from psoas_cli.display.programmes import print_today  # noqa: PLC0415
+
+    print_today(make_console(), today)
+
+
+def _todays_next_routine() -> Routine | None:
+    """The next routine today's programme has due, at its doses; None, after saying so,
+    when everything due today is done or nothing is due."""
+    from psoas_cli.library.schedule import Stage, today_view  # noqa: PLC0415
+
+    following = _following()
+    today = today_view(
+        following.programme,
+        following.start,
+        _local_today(),
+        following.sessions,
+        following.routines,
+    )
+    item = today.next_item()
+    if item is not None:
+        click.echo(visible(f"Today's next routine in {today.programme.name}: {item.routine.name}"))
+        if item.change is not None:
+            from psoas_cli.library.schedule import dose_words  # noqa: PLC0415
+
+            doses = dose_words(item.routine, item.entry.progression, 0)
+            click.echo(visible(f"{doses}: {item.change.reason}."))
+        return item.routine
+    if today.stage is Stage.NOT_STARTED:
+        click.echo(f"{today.programme.name} starts on {today.start:%A %d %B}; nothing is due yet.")
+    elif today.stage is Stage.ENDED:
+        click.echo(
+            f"{today.programme.name} has ended. Start it again or another with: "
+            "psoas plan start NAME"
+        )
+    else:
+        click.echo("Everything due today is done. See the week with: psoas plan")
+    return None
+
+
+class NoProgrammeError(PsoasError):
+    """A command that needs a programme, with none followed: a usage error, said as one line
+    that tells how to choose one."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self) -> None:
+        super().__init__(
+            "you are not following a programme. Choose one with: psoas plan start starter "
+            "(all of them: psoas list --programmes), or name a routine: psoas run daily-10min"
+        )
+
+
+def _following() -> Following:
+    """The programme being followed, its start, the sessions since and the routines it
+    runs; a usage error saying how to choose one when there is none."""
+    from psoas_cli.history.stats import schedule_sessions  # noqa: PLC0415
+    from psoas_cli.history.store import History  # noqa: PLC0415
+    from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
+    from psoas_cli.library.schedule import Following  # noqa: PLC0415
+
+    history = History.read(_history_file())
+    if history is None:
+        raise NoProgrammeError
+    with history:
+        active = history.active_programme()
+        if active is None:
+            raise NoProgrammeError
+        records = history.records(since=active.start)
+        _warn_unreadable(history.unreadable)
+    catalog = load_catalog()
+    _warn_skipped(catalog)
+    entry = catalog.programmes.get(active.name)
+    if entry is None:
+        raise PsoasError(
+            f"the programme {active.name} you follow can no longer be found; choose another "
+            "with: psoas plan start NAME, or stop with: psoas plan stop"
+        )
+    return Following(
+        programme=entry.programme,
+        start=active.start,
+        sessions=tuple(schedule_sessions(records)),
+        routines={name: e.routine for name, e in catalog.routines.items()},
+    )
 
 
 def _step_index(routine: Routine, start: str) -> int:

@@ -86,3 +86,8 @@ def user_routines_dir() -> Path:
 def user_exercises_dir() -> Path:
     """The user's own exercise files, which may add to or replace built-in ones."""
     return user_routines_dir() / "exercises"
+
+
+def user_programmes_dir() -> Path:
+    """The user's programme files, beside their routines: ``programmes/`` in the same folder."""
+    return user_dir() / "programmes"

@@ -36,11 +36,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_wheel_contains_library_and_schema(wheel: Path) -> None:
-    """Every routine and exercise file, and the schema, are inside the wheel."""
+    """Every routine, exercise and programme file, and the schema, are inside the wheel."""
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {p.relative_to(ROOT).as_posix() for p in (ROOT / "routines").rglob("*.yaml")}
     assert {f"psoas_cli/{name}" for name in shipped} <= names
-    assert len(shipped) == 33
+    assert len(shipped) == 34
     assert "psoas_cli/library/routine.schema.json" in names and "psoas_cli/py.typed" in names
 
 

@@ -2,8 +2,9 @@
 
 Each block between ``<!-- output: psoas ARGS -->`` and ``<!-- /output -->`` is the output of
 that command at 100 columns, run from the repository's root. Notes in brackets after the
-command set the scene: ``(exits 1)`` expects that exit code instead of 0, and
-``(sample history)`` runs it on ``sample_history``'s six weeks, on the day they end. To
+command set the scene: ``(exits 1)`` expects that exit code instead of 0,
+``(sample history)`` runs it on ``sample_history``'s six weeks, on the day they end, and
+``(following starter)`` has that history follow starter since its last fortnight. To
 refresh them after a change:
 
     PSOAS_UPDATE_README=1 python -m pytest tests/test_readme.py
@@ -17,6 +18,7 @@ import re
 import shlex
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -27,7 +29,7 @@ from sample_history import TODAY, six_weeks_of_mornings
 from psoas_cli import cli as cli_module
 from psoas_cli.cli import cli
 from psoas_cli.display.live import LiveDisplay
-from psoas_cli.history.store import History
+from psoas_cli.history.store import ActiveProgramme, History
 from psoas_cli.library.catalog import load_catalog
 from psoas_cli.library.plan import SegmentKind, build_plan
 from psoas_cli.paths import history_path
@@ -53,6 +55,8 @@ def output_of(block: re.Match[str], monkeypatch: pytest.MonkeyPatch) -> str:
         for note in notes:
             if note == "sample history":
                 cleanup.enter_context(_sample_history(scene))
+            elif note == "following starter":
+                cleanup.enter_context(_following_starter())
             elif match := EXIT_NOTE.match(note):
                 expected_exit = int(match.group(1))
             else:
@@ -79,6 +83,24 @@ def _sample_history(scene: pytest.MonkeyPatch) -> Iterator[None]:
     finally:
         for leftover in path.parent.glob(path.name + "*"):
             leftover.unlink()
+
+
+STARTER_FROM = TODAY - timedelta(days=12)
+"""The Monday the README's sample person began starter: in its second week on TODAY."""
+
+
+@contextmanager
+def _following_starter() -> Iterator[None]:
+    """A history that follows starter from STARTER_FROM, gone after; after ``sample
+    history`` in a block's notes, it adds the programme to those six weeks."""
+    path = history_path()
+    with History.open(path) as history:
+        history.start_programme(ActiveProgramme(name="starter", start=STARTER_FROM))
+    try:
+        yield
+    finally:
+        for leftover in path.parent.glob(path.name + "*"):
+            leftover.unlink(missing_ok=True)
 
 
 FRAME = re.compile(
@@ -158,4 +180,5 @@ def test_schema_help_saves_where_the_readme_says() -> None:
     assert [command.rsplit("/", 2)[-2:] for command in help_commands] == [
         ["routines", "routine.schema.json"],
         ["exercises", "exercise.schema.json"],
+        ["programmes", "programme.schema.json"],
     ]

@@ -15,7 +15,7 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from psoas_cli.errors import PsoasError
 from psoas_cli.history.store import (
     OUTCOMES_BY_CODE,
     PAIN_SCALE,
+    ActiveProgramme,
     CheckResult,
     RunRecord,
     outcome_code,
@@ -100,13 +101,22 @@ def record_data(record: RunRecord, *, with_id: bool = True) -> dict[str, Any]:
     return data
 
 
-def export_text(records: Sequence[RunRecord], exported: datetime) -> str:
-    """Everything in the history as one JSON document, oldest record first."""
-    document = {
+PROGRAMME_KEY = "programme"
+"""The active programme in an export: optional, so exports from before programmes still read."""
+
+
+def export_text(
+    records: Sequence[RunRecord], exported: datetime, programme: ActiveProgramme | None = None
+) -> str:
+    """Everything in the history as one JSON document, oldest record first, with the active
+    programme when there is one."""
+    document: dict[str, Any] = {
         FORMAT_KEY: FORMAT_VERSION,
         "exported": exported.isoformat(timespec="seconds"),
-        "sessions": [record_data(r, with_id=False) for r in reversed(records)],
     }
+    if programme is not None:
+        document[PROGRAMME_KEY] = {"name": programme.name, "start": programme.start.isoformat()}
+    document["sessions"] = [record_data(r, with_id=False) for r in reversed(records)]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -125,7 +135,8 @@ def spreadsheet_cell(text: str) -> str:
 
 
 def write_new_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path``, which must not exist, whole or not at all.
+    """Write ``text`` to ``path``, which must not exist, whole or not at all, with its line
+    ends as given (a calendar file's CRLF must not become CRCRLF on Windows).
 
     The text goes to a temporary file in the same folder and is put in place only once it is
     on disk, so a full disk or a crash leaves no half-written export.
@@ -134,6 +145,7 @@ def write_new_file(path: Path, text: str) -> None:
         with tempfile.NamedTemporaryFile(
             "w",
             encoding="utf-8",
+            newline="",
             dir=path.parent,
             prefix=f".{path.name}.",
             suffix=".tmp",
@@ -207,8 +219,21 @@ def csv_text(records: Sequence[RunRecord]) -> str:
     return out.getvalue()
 
 
+@dataclass(frozen=True)
+class Export:
+    """What an export file holds: its records, and the programme active when it was made."""
+
+    records: list[RunRecord]
+    programme: ActiveProgramme | None
+
+
 def read_export(path: Path) -> list[RunRecord]:
     """The records in an export file, all checked before any is returned."""
+    return read_export_file(path).records
+
+
+def read_export_file(path: Path) -> Export:
+    """An export file's records and programme, all checked before any is returned."""
     text = _export_text(path)
     reader = _Reader(str(path))
     try:
@@ -224,13 +249,14 @@ def read_export(path: Path) -> list[RunRecord]:
             f"{path}: lists or mappings nested deeper than a psoas export ever is"
         ) from None
     records = reader.document(document)
+    programme = reader.programme(document)
     if reader.problems:
         shown = reader.problems[:MAX_PROBLEMS]
         more = len(reader.problems) - len(shown)
         if more:
             shown.append(f"... and {more} more")
         raise HistoryFileError("\n".join(shown))
-    return records
+    return Export(records, programme)
 
 
 def _export_text(path: Path) -> str:
@@ -313,6 +339,25 @@ class _Reader:
         records = [self.record(item, f"sessions[{i}]") for i, item in enumerate(entries)]
         self.duplicate_uids(entries)
         return [r for r in records if r is not None]
+
+    def programme(self, document: object) -> ActiveProgramme | None:
+        """The export's active programme, if it names one: a name and an ISO start date."""
+        if not isinstance(document, dict) or PROGRAMME_KEY not in document:
+            return None
+        value = document[PROGRAMME_KEY]
+        name = value.get("name") if isinstance(value, dict) else None
+        start = value.get("start") if isinstance(value, dict) else None
+        try:
+            day = date.fromisoformat(start) if isinstance(start, str) else None
+        except ValueError:
+            day = None
+        if not (_is_text(name) and isinstance(name, str) and name.strip()) or day is None:
+            self.report(
+                PROGRAMME_KEY,
+                f"expected a programme's name and start date (YYYY-MM-DD), got {_shown(value)}",
+            )
+            return None
+        return ActiveProgramme(name=name, start=day)
 
     def duplicate_uids(self, entries: list[Any]) -> None:
         """Name each session whose uid an earlier one has: import would keep only the first,

@@ -15,6 +15,7 @@ from typing import Any
 from psoas_cli.history.store import CheckResult, RunRecord, outcome_code
 from psoas_cli.library.guidance import pain_worsened
 from psoas_cli.library.model import Side
+from psoas_cli.library.schedule import Session
 from psoas_cli.outcome import Outcome
 
 DEFAULT_WEEKLY_GOAL = 5
@@ -269,3 +270,18 @@ def stats_data(stats: Stats) -> dict[str, Any]:
             for series in stats.checks
         ],
     }
+
+
+def schedule_sessions(records: Iterable[RunRecord]) -> list[Session]:
+    """Records as the programme schedule reads them: done when they count toward a streak."""
+    return [
+        Session(
+            day=record.day,
+            routine=record.routine,
+            done=counts(record),
+            pain_before=record.pain_before,
+            pain_after=record.pain_after,
+            hurt=record.outcome is Outcome.HURT,
+        )
+        for record in records
+    ]

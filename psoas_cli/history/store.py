@@ -64,6 +64,15 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (session_id, test, side)
     );
     """,
+    # 3: the active programme: at most one row, its name and the local date it started on.
+    # Its doses are not stored: they follow from this and the sessions, every time.
+    """
+    CREATE TABLE programme (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL,
+        start TEXT NOT NULL
+    );
+    """,
 )
 """Schema changes in order; entry N-1 takes a database from version N-1 to N. Never edit one."""
 
@@ -116,6 +125,14 @@ class CheckResult:
     side: Side | None
     answer: str
     rank: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ActiveProgramme:
+    """The programme being followed, by name, and the local date its first week began."""
+
+    name: str
+    start: date
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -543,6 +560,38 @@ class History:
         cls._insert_checks(db, record_id, record.checks)
         return record_id
 
+    def start_programme(self, active: ActiveProgramme) -> ActiveProgramme | None:
+        """Follow ``active`` from now on; returns the programme it replaces, if any."""
+        with self._transaction() as db:
+            replaced = self._active(db)
+            db.execute(
+                "INSERT OR REPLACE INTO programme (id, name, start) VALUES (1, ?, ?)",
+                (active.name, active.start.isoformat()),
+            )
+        return replaced
+
+    def stop_programme(self) -> ActiveProgramme | None:
+        """Follow no programme; returns the one that was active, if any."""
+        with self._transaction() as db:
+            stopped = self._active(db)
+            db.execute("DELETE FROM programme")
+        return stopped
+
+    def active_programme(self) -> ActiveProgramme | None:
+        """The programme being followed, or None; a row edited into nonsense counts as none."""
+        with self._reading() as db:
+            return self._active(db)
+
+    @staticmethod
+    def _active(db: sqlite3.Connection) -> ActiveProgramme | None:
+        row = db.execute("SELECT name, start FROM programme WHERE id = 1").fetchone()
+        if row is None:
+            return None
+        try:
+            return ActiveProgramme(name=str(row[0]), start=date.fromisoformat(str(row[1])))
+        except ValueError:
+            return None
+
     def delete(self, record_id: int) -> bool:
         """Remove one record, readable or not; returns whether there was such an id."""
         with self._transaction() as db:
@@ -666,7 +715,7 @@ class History:
                 db.execute(f"PRAGMA user_version = {number}")
 
 
-PSOAS_TABLES = frozenset({"sessions", "self_checks"})
+PSOAS_TABLES = frozenset({"sessions", "self_checks", "programme"})
 """The tables psoas makes; MIGRATIONS creates each of them."""
 
 

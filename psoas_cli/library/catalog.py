@@ -7,7 +7,7 @@ file is set aside with its problems instead of hiding every other routine.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from importlib.resources import files
 from pathlib import Path
@@ -15,14 +15,17 @@ from typing import TYPE_CHECKING
 
 from psoas_cli.errors import NotFoundError, Problem, PsoasError, RoutineFileError
 from psoas_cli.library.loader import (
-    is_exercise_file,
+    FileKind,
+    file_kind,
     parse_exercise,
     parse_routine,
     read_file,
     suggest,
 )
 from psoas_cli.library.model import Exercise, Routine
-from psoas_cli.paths import user_exercises_dir, user_routines_dir
+from psoas_cli.library.programme import Programme
+from psoas_cli.library.programme_loader import parse_programme
+from psoas_cli.paths import user_exercises_dir, user_programmes_dir, user_routines_dir
 
 if TYPE_CHECKING:
     import sys
@@ -64,12 +67,31 @@ class ExerciseEntry:
 
 
 @dataclass(frozen=True)
+class ProgrammeEntry:
+    """A programme with where it came from and, for a user file, the built-in it replaces."""
+
+    programme: Programme
+    origin: Origin
+    path: str
+    overrides: str = ""
+
+
+@dataclass(frozen=True)
 class Catalog:
     """The routines and exercises available to commands, and the user files set aside."""
 
     routines: dict[str, RoutineEntry]
     exercises: dict[str, ExerciseEntry]
     problems: tuple[RoutineFileError, ...] = ()
+    programmes: dict[str, ProgrammeEntry] = field(default_factory=dict)
+
+    def find_programme(self, name: str) -> ProgrammeEntry:
+        """A programme by name; NotFoundError with a hint."""
+        key = normalise(name)
+        if key in self.programmes:
+            return self.programmes[key]
+        self._refuse_broken(key)
+        raise NotFoundError("programme", name, suggest(key, list(self.programmes)))
 
     def exercise_index(self) -> dict[str, Exercise]:
         """Exercises by id and by alias, ids winning over aliases."""
@@ -105,15 +127,20 @@ class Catalog:
         for error in self.problems:
             path = Path(error.problems[0].file)
             if normalise(file_stem(path)) == key:
-                what = "exercise" if path.parent == user_exercises_dir() else "routine"
+                what = _kind_of_folder(path.parent)
                 raise PsoasError(f"the {what} {key} in {path} cannot be used:\n{error}")
 
-    def with_file(self, path: Path) -> RoutineEntry | ExerciseEntry:
-        """Load a routine or exercise file named by the user, against this catalog."""
+    def with_file(self, path: Path) -> RoutineEntry | ExerciseEntry | ProgrammeEntry:
+        """Load a routine, exercise or programme file named by the user, against this catalog."""
         shown = str(path)
         data = read_file(path, shown)
-        if is_exercise_file(data, shown):
+        kind = file_kind(data, shown)
+        if kind is FileKind.EXERCISE:
             return ExerciseEntry(parse_exercise(data, shown), Origin.FILE, shown)
+        if kind is FileKind.PROGRAMME:
+            routines = {name: entry.routine for name, entry in self.routines.items()}
+            programme = parse_programme(data, shown, routines, file_stem(path))
+            return ProgrammeEntry(programme, Origin.FILE, shown)
         routine = parse_routine(data, shown, self.exercise_index(), file_stem(path))
         return RoutineEntry(routine, Origin.FILE, shown)
 
@@ -158,6 +185,7 @@ def load_catalog() -> Catalog:
     for shown, data in _builtin_files(builtin_root()):
         routine = parse_routine(data, shown, index, file_stem(Path(shown)))
         routines[routine.name] = RoutineEntry(routine, Origin.BUILT_IN, shown)
+    builtin_routines = {name: entry.routine for name, entry in routines.items()}
     for path in _yaml_files(user_routines_dir()):
         try:
             routine = parse_routine(read_file(path, str(path)), str(path), index, file_stem(path))
@@ -172,7 +200,49 @@ def load_catalog() -> Catalog:
             continue
         overrides = replaced_routine.path if replaced_routine is not None else ""
         routines[routine.name] = RoutineEntry(routine, Origin.USER, str(path), overrides)
-    return Catalog(routines, exercises, tuple(problems))
+    programmes = _load_programmes(builtin_routines, routines, problems)
+    return Catalog(routines, exercises, tuple(problems), programmes)
+
+
+def _load_programmes(
+    builtin_routines: dict[str, Routine],
+    routine_entries: dict[str, RoutineEntry],
+    problems: list[RoutineFileError],
+) -> dict[str, ProgrammeEntry]:
+    """Built-in programmes, then the user's, which add to or replace them.
+
+    Built-in programmes are checked against the built-in routines, which they were written
+    for: a user's own routine of the same name, run in their place, cannot break them.
+    """
+    routines = {name: entry.routine for name, entry in routine_entries.items()}
+    programmes: dict[str, ProgrammeEntry] = {}
+    for shown, data in _builtin_files(builtin_root() / "programmes"):
+        programme = parse_programme(data, shown, builtin_routines, file_stem(Path(shown)))
+        programmes[programme.name] = ProgrammeEntry(programme, Origin.BUILT_IN, shown)
+    for path in _yaml_files(user_programmes_dir()):
+        try:
+            programme = parse_programme(
+                read_file(path, str(path)), str(path), routines, file_stem(path)
+            )
+        except RoutineFileError as exc:
+            problems.append(exc)
+            continue
+        replaced = programmes.get(programme.name)
+        if replaced is not None and replaced.origin is Origin.USER:
+            problems.append(
+                _duplicate(path, "name", "programme name", programme.name, replaced.path)
+            )
+            continue
+        overrides = replaced.path if replaced is not None else ""
+        programmes[programme.name] = ProgrammeEntry(programme, Origin.USER, str(path), overrides)
+    return programmes
+
+
+def _kind_of_folder(folder: Path) -> str:
+    """What the files of a user folder are, for messages about one of them."""
+    if folder == user_exercises_dir():
+        return "exercise"
+    return "programme" if folder == user_programmes_dir() else "routine"
 
 
 def _index(exercises: Iterable[Exercise]) -> dict[str, Exercise]:
@@ -201,7 +271,7 @@ def _builtin_files(folder: Traversable) -> Iterator[tuple[str, bytes]]:
 
 
 def _builtin_prefix(folder: Traversable) -> str:
-    return "routines/exercises/" if folder.name == "exercises" else "routines/"
+    return "routines/" if folder.name == "routines" else f"routines/{folder.name}/"
 
 
 def _yaml_files(folder: Path) -> list[Path]:

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from psoas_cli.durations import format_duration
-from psoas_cli.library.catalog import ExerciseEntry, RoutineEntry
+from psoas_cli.library.catalog import ExerciseEntry, ProgrammeEntry, RoutineEntry
 from psoas_cli.library.model import (
     BreathPattern,
     BreathStep,
@@ -24,6 +24,9 @@ from psoas_cli.library.model import (
     Step,
 )
 from psoas_cli.library.plan import Plan, PlanOptions, breath_cycles, step_seconds
+from psoas_cli.library.programme import WEEKDAY_NAMES, Frequency, Growth, often_words
+from psoas_cli.library.programme import ProgrammeEntry as ProgrammeItem
+from psoas_cli.library.schedule import Stage, Today, dose_words
 from psoas_cli.text import counted
 
 _SIDES = {
@@ -216,3 +219,82 @@ def _step_data(step: Step, seconds: float, options: PlanOptions) -> dict[str, An
             **_step_data(other, step_seconds(other, options), options),
         }
     return data
+
+
+def programme_data(entry: ProgrammeEntry) -> dict[str, Any]:
+    """A programme as plain data for --json: its fields as the file gives them."""
+    programme = entry.programme
+    return {
+        "name": programme.name,
+        "title": programme.title,
+        "description": programme.description,
+        "source": programme.source,
+        "weeks": programme.weeks,
+        "notes": list(programme.notes),
+        "entries": [_entry_data(item) for item in programme.entries],
+        "origin": entry.origin.value,
+        "path": entry.path,
+        "overrides": entry.overrides or None,
+    }
+
+
+def _entry_data(item: ProgrammeItem) -> dict[str, Any]:
+    often = item.often
+    progression = item.progression
+    return {
+        "routine": item.routine,
+        "often": {
+            "kind": often.frequency.value,
+            "count": often.count if often.frequency in COUNTED else None,
+            "weekdays": [WEEKDAY_NAMES[d] for d in sorted(often.weekdays)],
+            "words": often_words(often),
+        },
+        "at": item.at.strftime("%H:%M") if item.at is not None else None,
+        "note": item.note,
+        "progress": None
+        if progression is None
+        else {
+            "hold": _growth_data(progression.hold),
+            "reps": _growth_data(progression.reps),
+            "pain_at_most": progression.pain_at_most,
+        },
+    }
+
+
+COUNTED = frozenset({Frequency.PER_WEEK, Frequency.EVERY_DAYS})
+"""The frequencies whose count means something: times a week, days apart."""
+
+
+def _growth_data(growth: Growth | None) -> dict[str, float] | None:
+    return None if growth is None else {"add": growth.add, "up_to": growth.up_to}
+
+
+def today_data(today: Today) -> dict[str, Any]:
+    """What ``psoas today --json`` prints: the day's items at their doses, with reasons."""
+    return {
+        "date": today.day.isoformat(),
+        "programme": today.programme.name,
+        "start": today.start.isoformat(),
+        "week": today.week if today.stage is Stage.RUNNING else None,
+        "stage": today.stage.value,
+        "items": [
+            {
+                "routine": item.routine.name,
+                "title": item.routine.title,
+                "at": item.entry.at.strftime("%H:%M") if item.entry.at is not None else None,
+                "done": item.done,
+                "doses": dose_words(item.routine, item.entry.progression, 0) or None,
+                "change": None
+                if item.change is None
+                else {
+                    "kind": item.change.kind.value,
+                    "since": item.change.day.isoformat(),
+                    "reason": item.change.reason,
+                },
+                "note": item.entry.note,
+            }
+            for item in today.items
+        ],
+        "pain_worsened_recently": len(today.progress.worsened),
+        "progression_paused": today.progress.paused,
+    }

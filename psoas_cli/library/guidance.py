@@ -26,6 +26,20 @@ RED_FLAGS = (
 )
 """Signs that need a doctor, not exercise: said before every start, after the assessment."""
 
+PAIN_WORSENED = (
+    "Pain rose by 2 or more after a session, or one was stopped because it hurt, in the last "
+    "two weeks; that routine's doses step back from the next day. Take it gently, and stop "
+    "and see a professional if you notice:"
+)
+"""Said by the programme views after pain worsened (psoas's addition to the articles' stop
+sign "pain gets worse right after a stretch"), before the stop signs again."""
+
+SEE_A_PROFESSIONAL = (
+    "Pain has worsened 3 times within two weeks, so the programme's doses will not grow for "
+    "now. Please have it looked at by a physiotherapist, GP or osteopath before you go on."
+)
+"""Said when repeated worsening pauses a programme's progression."""
+
 STOP_ADVICE = "Stop and see a health professional, such as a physiotherapist, GP or osteopath."
 
 PAIN_WORSE_BY = 2

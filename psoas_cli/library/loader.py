@@ -374,24 +374,38 @@ def suggest(name: str, candidates: Iterable[str]) -> list[str]:
 
 def parse_exercise(data: bytes, filename: str) -> Exercise:
     """Read an exercise file."""
-    return _parse(data, filename, lambda reader, root: _exercise(reader, root, "", inline=False))
+    return parse_document(
+        data, filename, lambda reader, root: _exercise(reader, root, "", inline=False)
+    )
 
 
 def parse_routine(
     data: bytes, filename: str, exercises: Mapping[str, Exercise], default_name: str
 ) -> Routine:
     """Read a routine file, resolving exercise ids through ``exercises`` (ids and aliases)."""
-    return _parse(
+    return parse_document(
         data, filename, lambda reader, root: _routine(reader, root, exercises, default_name)
     )
 
 
-def is_exercise_file(data: bytes, filename: str) -> bool:
-    """Exercise files are the ones with a top-level ``id``; everything else is a routine."""
+class FileKind(Enum):
+    """What a library file holds, told by one top-level field."""
+
+    ROUTINE = "routine"
+    EXERCISE = "exercise"
+    PROGRAMME = "programme"
+
+
+def file_kind(data: bytes, filename: str) -> FileKind:
+    """Exercise files have a top-level ``id``, programme files ``entries``; any other file is
+    read as a routine, whose own problems then say what is wrong with it."""
     root = read_yaml(data, filename)
-    return (
-        root is not None and root.pairs is not None and any(k.value == "id" for k, _ in root.pairs)
+    keys = (
+        {k.value for k, _ in root.pairs} if root is not None and root.pairs is not None else set()
     )
+    if "id" in keys:
+        return FileKind.EXERCISE
+    return FileKind.PROGRAMME if "entries" in keys else FileKind.ROUTINE
 
 
 def read_file(path: Path, shown_as: str) -> bytes:
@@ -404,7 +418,7 @@ def read_file(path: Path, shown_as: str) -> bytes:
         ) from None
 
 
-def _parse(data: bytes, filename: str, read: Callable[[FieldReader, Node], T | None]) -> T:
+def parse_document(data: bytes, filename: str, read: Callable[[FieldReader, Node], T | None]) -> T:
     """A file's value, read from its top-level mapping; any problem refuses the whole file.
 
     The problems come sorted by place, the order a person fixes them in.
@@ -443,9 +457,7 @@ def _routine(
         return None
     reader.require(root, "", found, ("title", "steps"))
     name = (
-        reader.slug(*found["name"])
-        if "name" in found
-        else _default_slug(reader, root, default_name)
+        reader.slug(*found["name"]) if "name" in found else default_slug(reader, root, default_name)
     )
     title = reader.text(*found["title"]) if "title" in found else None
     optional = {
@@ -480,13 +492,16 @@ def equipment_used(routine: Routine) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item for ex in routine.exercises for item in ex.equipment))
 
 
-def _default_slug(reader: FieldReader, root: Node, default_name: str) -> str | None:
+def default_slug(
+    reader: FieldReader, root: Node, default_name: str, what: str = "routine"
+) -> str | None:
+    """The name a file without a name field takes from its file name, if that can be one."""
     if _SLUG.match(default_name):
         return default_name
     reader.report(
         root,
         "name",
-        f"the file name {default_name!r} cannot serve as the routine's name; "
+        f"the file name {default_name!r} cannot serve as the {what}'s name; "
         "add a name field like daily-10min",
     )
     return None
