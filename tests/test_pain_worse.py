@@ -53,7 +53,7 @@ def test_the_rule_is_a_rise_of_two_or_a_stop_with_the_hurt_key(
 ) -> None:
     """Pain after at least 2 above pain before, or any "!" stop, is the stop sign; not
     a rise of 1, a fall, or a rating missing on either side."""
-    assert pain_worsened(before, after, outcome) is worse
+    assert pain_worsened(before, after, hurt=outcome is Outcome.HURT) is worse
 
 
 @pytest.fixture

@@ -31,11 +31,11 @@ from psoas_cli.library.schedule import (
     entry_week,
     is_due,
     last_day,
-    pain_worsened,
     progress_on,
     start_date,
     today_view,
     week_view,
+    worsened,
 )
 from psoas_cli.outcome import Outcome
 
@@ -272,10 +272,10 @@ def test_three_worsenings_in_two_weeks_pause_growth(routines: Mapping[str, Routi
         (Session(day=MONDAY, routine="r", done=False, hurt=True), True),
     ],
 )
-def test_pain_worsened_is_a_rise_of_two_or_a_stop(session: Session, worse: bool) -> None:
+def test_a_session_worsened_by_a_rise_of_two_or_a_stop(session: Session, worse: bool) -> None:
     """Pain worsened means after minus before of 2 or more, or a stop with !; one step up,
     or an unrated session, is not."""
-    assert pain_worsened(session) is worse
+    assert worsened(session) is worse
 
 
 def test_only_real_goes_count_as_done() -> None:

@@ -34,7 +34,7 @@ def counts(record: RunRecord) -> bool:
 
 def worsened(record: RunRecord) -> bool:
     """Whether a session showed the stop sign "pain that gets worse", by the one rule."""
-    return pain_worsened(record.pain_before, record.pain_after, record.outcome)
+    return pain_worsened(record.pain_before, record.pain_after, hurt=record.outcome is Outcome.HURT)
 
 
 def charted(record: RunRecord) -> bool:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from psoas_cli.outcome import Outcome
-
 BEFORE_YOU_START = (
     "Have hip or low-back pain assessed by a GP, physiotherapist or osteopath before you "
     "rely on self-care: it can have many causes, and these routines do not replace that."
@@ -47,13 +45,13 @@ PAIN_WORSE_BY = 2
 "pain that gets worse", not just a number to keep (psoas's addition to the articles)."""
 
 
-def pain_worsened(before: int | None, after: int | None, outcome: Outcome) -> bool:
+def pain_worsened(before: int | None, after: int | None, *, hurt: bool) -> bool:
     """Whether a session showed the stop sign "pain that gets worse": it was stopped with
-    "!", or pain after was at least PAIN_WORSE_BY above pain before.
+    "!" (``hurt``), or pain after was at least PAIN_WORSE_BY above pain before.
 
-    The after-run warning, ``psoas stats`` and any plan that steps back all ask this.
+    The after-run warning, ``psoas stats`` and a programme's step-back all ask this.
     """
-    if outcome is Outcome.HURT:
+    if hurt:
         return True
     return before is not None and after is not None and after - before >= PAIN_WORSE_BY
 

@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from enum import Enum
 
 from psoas_cli.durations import format_duration
+from psoas_cli.library.guidance import pain_worsened
 from psoas_cli.library.model import HoldStep, RepsStep, Routine, Step
 from psoas_cli.library.programme import (
     Frequency,
@@ -31,10 +32,6 @@ from psoas_cli.library.programme import (
 )
 
 DAYS_A_WEEK = 7
-
-PAIN_RISE_STEP_BACK = 2
-"""A rise in pain (0-10) from before a session to after it that counts as pain worsening:
-the articles' stop sign "pain gets worse right after a stretch", made a number by psoas."""
 
 EVENTS_TO_PAUSE = 3
 """Sessions with worsening pain, within PAUSE_WINDOW_DAYS, that stop all growth."""
@@ -56,13 +53,9 @@ class Session:
     """Stopped with the "this hurts" key."""
 
 
-def pain_worsened(session: Session) -> bool:
-    """A session stopped because it hurt, or whose pain rose by PAIN_RISE_STEP_BACK or more."""
-    if session.hurt:
-        return True
-    if session.pain_before is None or session.pain_after is None:
-        return False
-    return session.pain_after - session.pain_before >= PAIN_RISE_STEP_BACK
+def worsened(session: Session) -> bool:
+    """Whether pain worsened in ``session``, by the one rule all of psoas uses."""
+    return pain_worsened(session.pain_before, session.pain_after, hurt=session.hurt)
 
 
 def last_day(programme: Programme, start: date) -> date:
@@ -256,8 +249,8 @@ def progress_on(
     """Each entry's level on ``day``, from the start: sessions whose pain worsened step back
     from the next day; each qualifying week steps up at the next week's start."""
     mine = {entry.routine for entry in programme.entries}
-    worsened = sorted(
-        (s for s in sessions if s.routine in mine and pain_worsened(s) and start <= s.day <= day),
+    setbacks = sorted(
+        (s for s in sessions if s.routine in mine and worsened(s) and start <= s.day <= day),
         key=lambda s: s.day,
     )
     growing = [(e, e.progression) for e in programme.entries if e.progression is not None]
@@ -266,7 +259,7 @@ def progress_on(
     current = start + timedelta(days=1)
     while current <= min(day, last_day(programme, start) + timedelta(days=1)):
         yesterday = current - timedelta(days=1)
-        for session in (s for s in worsened if s.day == yesterday):
+        for session in (s for s in setbacks if s.day == yesterday):
             level = max(0, levels.get(session.routine, 0) - 1)
             if session.routine in levels:
                 levels[session.routine] = level
@@ -280,7 +273,7 @@ def progress_on(
                 )
             )
         if (current - start).days % DAYS_A_WEEK == 0:
-            paused = _paused(worsened, current)
+            paused = _paused(setbacks, current)
             for entry, progression in growing:
                 change = week_verdict(
                     entry,
@@ -294,12 +287,12 @@ def progress_on(
                 levels[entry.routine] = change.level
                 changes.append(change)
         current += timedelta(days=1)
-    recent = tuple(s for s in worsened if s.day > day - timedelta(days=PAUSE_WINDOW_DAYS))
+    recent = tuple(s for s in setbacks if s.day > day - timedelta(days=PAUSE_WINDOW_DAYS))
     return Progress(
         day=day,
         levels=levels,
         changes=tuple(changes),
-        paused=_paused(worsened, day + timedelta(days=1)),
+        paused=_paused(setbacks, day + timedelta(days=1)),
         worsened=recent,
     )
 
@@ -334,7 +327,7 @@ def week_verdict(
             day=effective, routine=entry.routine, kind=ChangeKind.HELD, level=level, reason=reason
         )
 
-    if any(pain_worsened(s) for s in ours):
+    if any(worsened(s) for s in ours):
         return held("pain worsened after a session that week, so the doses do not grow")
     if paused:
         return held(

@@ -313,7 +313,7 @@ def hurt_lines(plan: Plan, index: int) -> list[str]:
 def pain_worse_lines(before: int | None, after: int | None, outcome: Outcome) -> list[str]:
     """After a session that showed the stop sign "pain that gets worse": what happened, what
     it means and when to see a professional; nothing after any other session."""
-    if not pain_worsened(before, after, outcome):
+    if not pain_worsened(before, after, hurt=outcome is Outcome.HURT):
         return []
     happened = []
     if outcome is Outcome.HURT:
