@@ -12,6 +12,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from bigtype import read_big
+
+from psoas_cli.display.clock import columns
 
 TMUX = shutil.which("tmux")
 
@@ -126,3 +129,30 @@ def test_ctrl_z_and_fg_pause_the_run(tmux: tuple[Callable[..., None], Screen]) -
     wait_for("Quit this routine?")
     send("y")
     wait_for("Quit daily-10min after")
+
+
+def test_a_pause_fills_the_screen(tmux: tuple[Callable[..., None], Screen]) -> None:
+    """Space during an exhale: PAUSED in big type across the window, the time still big below,
+    and the header says PAUSED, not EXHALE."""
+    send, wait_for = tmux
+    command = [
+        *(sys.executable, "-m", "psoas_cli", "run", "breathing-minute"),
+        *("--quiet", "--no-history", "--no-prep"),
+    ]
+    send(shlex.join(command), "Enter")
+    wait_for("Press any key to begin, or q to cancel.")
+    send("Enter")
+    wait_for("EXHALE · breath 1 of 6")
+    send("Space")
+    lines = wait_for("PAUSED · press space to go on").splitlines()
+    big = read_big(lines)
+    assert "PAUSED" in big, "\n".join(lines)
+    assert columns("PAUSED", big["PAUSED"]) >= 50
+    assert any(clock.startswith("0:") for clock in big)
+    header = next(line for line in lines if "breath 1 of 6" in line)
+    assert header.startswith("PAUSED · breath 1 of 6")
+    assert "EXHALE" not in "\n".join(lines[: lines.index(header) + 1])
+    send("q")
+    wait_for("Quit this routine?")
+    send("y")
+    wait_for("Quit breathing-minute after")
