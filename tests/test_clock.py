@@ -23,7 +23,7 @@ from psoas_cli.display.clock import (
 from psoas_cli.display.live import LiveDisplay
 from psoas_cli.library.catalog import Catalog
 from psoas_cli.library.plan import Plan, SegmentKind, build_plan
-from psoas_cli.run.engine import Moment
+from psoas_cli.run.engine import Moment, SegmentStarted, Tick
 from psoas_cli.text import ascii_fallback
 
 K = SegmentKind
@@ -147,22 +147,29 @@ def test_a_pause_says_paused_large(breathing: Plan, size: tuple[int, int]) -> No
     assert "PAUSED · press space to go on" in lines
 
 
-def test_ascii_terminals_get_the_clock_in_hashes(couch: Plan) -> None:
-    """A terminal whose encoding has no block characters receives the time and the word drawn
-    in # only, at the even scales that fill whole rows."""
+def ascii_screen(plan: Plan, moment: Moment) -> list[str]:
+    """What a 100x30 terminal with an ASCII encoding receives, through psoas's fallback."""
     codecs.register_error("psoas-ascii", ascii_fallback)
     received = io.BytesIO()
     terminal = io.TextIOWrapper(received, encoding="ascii", errors="psoas-ascii")
     console = Console(file=terminal, width=100, height=30, color_system=None)
-    console.print(
-        LiveDisplay(console, couch, interactive=True).render(moment_at(couch, K.HOLD, 12.0))
-    )
+    console.print(LiveDisplay(console, plan, interactive=True).render(moment))
     terminal.flush()
-    lines = received.getvalue().decode("ascii").splitlines()
+    return received.getvalue().decode("ascii").splitlines()
+
+
+def test_ascii_terminals_get_the_clock_in_hashes(couch: Plan, breathing: Plan) -> None:
+    """A terminal whose encoding has no block characters receives the time and the word drawn
+    in # only, at the even scales that fill whole rows, and a pacer with an arrow for a head."""
+    lines = ascii_screen(couch, moment_at(couch, K.HOLD, 12.0))
     big = read_big(lines)
     assert "0:18" in big and "HOLD" in big
     assert big["0:18"] % 2 == 0
     assert {char for line in lines if "#" in line for char in line} == {"#", " "}
+    inhale = ascii_screen(breathing, moment_at(breathing, K.INHALE, 2.0))
+    exhale = ascii_screen(breathing, moment_at(breathing, K.EXHALE, 3.0))
+    assert "#>....." in pacer_row(inhale, "Inhale 3")
+    assert "#<-----" in pacer_row(exhale, "Exhale 2")
 
 
 def test_every_glyph_reads_back_as_itself() -> None:
@@ -206,3 +213,20 @@ def test_paused_keeps_the_big_word_longest() -> None:
     paused = lay_out(screen_for(14, word_first=True))
     assert running.word_scale is None and Part.WORD in running.dropped
     assert paused.word_scale == 1 and Part.WORD not in paused.dropped
+
+
+def test_a_pacer_step_rewrites_only_the_lines_below_the_clock(breathing: Plan) -> None:
+    """At 200x60 the first frame of an inhale writes every line; a quarter second later only
+    the pacer moved, so only the lines from the pacer down are written again."""
+    out = io.StringIO()
+    console = Console(file=out, width=200, height=60, force_terminal=True, color_system=None)
+    display = LiveDisplay(console, breathing, interactive=True)
+    with display:
+        display(SegmentStarted(moment_at(breathing, K.INHALE, 0.0)))
+        first = out.getvalue()
+        display(Tick(moment_at(breathing, K.INHALE, 0.25)))
+        second = out.getvalue()[len(first) :]
+    assert display.frames_drawn == 2
+    assert first.count("\n") >= 50
+    assert 0 < second.count("\n") <= 10
+    assert "▶" in second and "Inhale 5" in second

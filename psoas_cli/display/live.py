@@ -15,8 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO
 
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.live import Live
+from rich.console import Console, Group, RenderableType
 from rich.segment import Segment as RichSegment
 from rich.style import Style
 from rich.text import Text
@@ -31,6 +30,7 @@ from psoas_cli.display.clock import (
     lay_out,
 )
 from psoas_cli.display.console import make_console
+from psoas_cli.display.frames import FrameWriter, Lines
 from psoas_cli.durations import format_clock
 from psoas_cli.library.plan import Plan, Segment, SegmentKind
 from psoas_cli.run.engine import (
@@ -129,20 +129,6 @@ def pacer_fill(segment: Segment, elapsed: float, cells: int) -> int:
 
 
 @dataclass(frozen=True)
-class Rendered:
-    """Lines already rendered: a part of the screen that stays the same from frame to frame
-    is laid out by rich once, not again every second."""
-
-    lines: tuple[tuple[RichSegment, ...], ...]
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        """Each line as it was rendered, ended."""
-        for line in self.lines:
-            yield from line
-            yield RichSegment.line()
-
-
-@dataclass(frozen=True)
 class Frame:
     """Everything a frame shows, as plain values; equal frames are never redrawn."""
 
@@ -160,7 +146,8 @@ class Frame:
 
 
 class LiveDisplay:
-    """Draws the run with rich Live; redraws only when a frame differs from the last."""
+    """Draws the run on rich; redraws only when a frame differs from the last, and then
+    only from its first changed line (see ``frames``)."""
 
     def __init__(
         self, console: Console, plan: Plan, *, speed: float = 1.0, interactive: bool
@@ -170,31 +157,25 @@ class LiveDisplay:
         self._speed = speed
         self._interactive = interactive
         self._starts = self._segment_starts(plan)
-        self._live = Live(
-            console=console,
-            auto_refresh=False,
-            transient=True,
-            redirect_stdout=False,
-            redirect_stderr=False,
-        )
+        self._writer = FrameWriter(console)
         self._frame: Frame | None = None
         self._moment: Moment | None = None
         self._asking_to_quit = False
         self._help_shown = False
         self._blocks = blocks_available(console.encoding)
-        self._steady: dict[tuple[object, ...], Rendered] = {}
+        self._steady: dict[tuple[object, ...], Lines] = {}
         self.frames_drawn = 0
 
     def __enter__(self) -> LiveDisplay:
-        # The alternate screen keeps the safety text in the scrollback; Live's own screen
+        # The alternate screen keeps the safety text in the scrollback; rich Live's screen
         # mode would also pad every frame to the full height, which costs CPU per frame.
         self.console.set_alt_screen(True)
-        self._live.start()
+        self._writer.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         try:
-            self._live.stop()
+            self._writer.stop()
         finally:
             self.console.set_alt_screen(False)
 
@@ -211,7 +192,7 @@ class LiveDisplay:
         """After fg: the alternate screen again, no cursor, and the whole frame drawn anew."""
         self.console.set_alt_screen(True)
         self.console.show_cursor(False)
-        self._live.update(Group(), refresh=True)  # forget the height of the last frame
+        self._writer.forget()
         self._frame = None
 
     def _segment_starts(self, plan: Plan) -> list[float]:
@@ -231,7 +212,7 @@ class LiveDisplay:
         """Print text above the live area (notices), keeping the frame below it."""
         for line in lines:
             for part in hanging(line, self.console.width):
-                self._live.console.print(part, markup=False, highlight=False)
+                self.console.print(part, markup=False, highlight=False)
 
     def frame_interval(self, segment: Segment) -> float:
         """Breath phases get a frame per pacer cell; everything else once a second."""
@@ -271,7 +252,7 @@ class LiveDisplay:
         if frame == self._frame:
             return
         self._frame = frame
-        self._live.update(self.render(self._moment), refresh=True)
+        self._writer.show(self.render(self._moment).lines)
         self.frames_drawn += 1
 
     def _frame_for(self, moment: Moment) -> Frame:
@@ -314,7 +295,7 @@ class LiveDisplay:
             and 0 < moment.remaining <= COUNTDOWN_FROM
         )
 
-    def render(self, moment: Moment) -> Rendered:
+    def render(self, moment: Moment) -> Lines:
         """The whole frame for ``moment``, laid out for the window (see ``clock.lay_out``)."""
         plan = self._plan
         segment = moment.segment
@@ -381,19 +362,19 @@ class LiveDisplay:
             rows.append(notes)
         rows += [*status, stop]
         rows += [row for part, row in tail.items() if layout.shows(part)]
-        return Rendered(tuple(line for row in rows for line in self._lines_of(row)))
+        return Lines(tuple(line for row in rows for line in self._lines_of(row)))
 
     def _lines_of(self, row: RenderableType) -> Iterable[tuple[RichSegment, ...]]:
         """The screen lines of one part of a frame. Rendering a frame through a Group costs
         rich a pass over every line per nesting level, most of a frame's CPU at 200x60; parts
         that are already lines, and text that fits the width, skip it."""
-        if isinstance(row, Rendered):
+        if isinstance(row, Lines):
             return row.lines
         if isinstance(row, Text) and row.cell_len <= self.console.width:
             return (tuple(row.render(self.console)),)
         return tuple(map(tuple, self.console.render_lines(row, pad=False, new_lines=False)))
 
-    def _rendered(self, moment: Moment, part: str, build: Callable[[], list[Text]]) -> Rendered:
+    def _rendered(self, moment: Moment, part: str, build: Callable[[], list[Text]]) -> Lines:
         """A part that stays the same through a segment, rendered once per segment and size."""
         key = (part, moment.index, self._help_shown, self.console.size)
         if key not in self._steady:
@@ -403,7 +384,7 @@ class LiveDisplay:
             for text in texts:
                 text.no_wrap = text.cell_len <= self.console.width
             lines = self.console.render_lines(Group(*texts), pad=False, new_lines=False)
-            self._steady[key] = Rendered(tuple(tuple(line) for line in lines))
+            self._steady[key] = Lines(tuple(tuple(line) for line in lines))
         return self._steady[key]
 
     def _height(self, rows: list[Text]) -> int:
@@ -417,12 +398,12 @@ class LiveDisplay:
         """What to do now, or that the run is paused: the header and the big word say it."""
         return PAUSED_WORD if moment.paused else phase_label(moment.segment)
 
-    def _big(self, text: str, scale: int, style: str) -> Rendered:
+    def _big(self, text: str, scale: int, style: str) -> Lines:
         """``text`` in big type, centred in the window: a segment a row, none of Text's
         wrapping. The indent takes the style too, as spaces show no bold or colour."""
         indent = " " * max(0, (self.console.width - columns(text, scale)) // 2)
         rows = draw(text, scale, blocks=self._blocks)
-        return Rendered(tuple((RichSegment(indent + row, Style.parse(style)),) for row in rows))
+        return Lines(tuple((RichSegment(indent + row, Style.parse(style)),) for row in rows))
 
     def _pacer(self, moment: Moment, width: int) -> Text:
         """The breath pacer across the window, with the phase word and its count beside it."""
