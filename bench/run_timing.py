@@ -10,12 +10,11 @@ Targets (issue 3):
 
 Every run happens in a pseudo-terminal of 100x30 (200x60 where said), as a person would see
 it. "Start" for the timing target is the moment psoas prints its first segment in plain mode
-(the run's own start); spawn-to-exit is printed too, start-up included, to compare with termdown, which is
-installed from the package index into a throwaway virtual environment. CPU is read from
-/proc in a window that skips the first and last seconds, beside a floor measured in the same
-run: a bare Python process waking as often as a breath phase does. Runs end on their own
-(--no-history). Linux only. Exits 1 when a target
-is missed.
+(the run's own start); spawn-to-exit is printed too, start-up included, to compare with
+termdown, which is installed from the package index into a throwaway virtual environment.
+CPU is read from /proc in a window that skips the first and last seconds, beside a floor
+measured in the same run: a bare Python process waking as often as a breath phase does.
+Runs end on their own (--no-history). Linux only. Exits 1 when a target is missed.
 
     python bench/run_timing.py [--no-termdown] [--cpu-only]
 """
