@@ -116,13 +116,19 @@ def run_in_pty(
             for name, text in marks.items():
                 if name not in run.marks and text in run.output:
                     run.marks[name] = stamp
-        elif process.poll() is not None:
+        elif exited(process.pid):
             break
     _, _, usage = os.wait4(process.pid, 0)
     run.exited = time.monotonic()
     run.max_rss_mb = usage.ru_maxrss / 1024
     os.close(master)
     return run
+
+
+def exited(pid: int) -> bool:
+    """Whether the child has ended, leaving it to be reaped by ``os.wait4`` for its usage
+    (``Popen.poll`` would reap it first, and ``wait4`` would then fail)."""
+    return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
 
 
 def psoas(*args: str) -> list[str]:

@@ -111,6 +111,12 @@ _PACER_EMPTY = {K.EXHALE: "·"}
 """The part of the pacer the exhale has emptied; every other phase shows ``░`` there."""
 
 
+def _one_line(text: Text) -> bool:
+    """Whether ``text`` is one line as it stands: no newline to break at, no tab to expand."""
+    plain = text.plain
+    return "\n" not in plain and "\t" not in plain
+
+
 def pacer_width(console_width: int) -> int:
     """Cells of the breath pacer: the window's width, less room for the word and count."""
     return max(PACER_LEAST_CELLS, console_width - PACER_LABEL_COLUMNS)
@@ -370,7 +376,7 @@ class LiveDisplay:
         that are already lines, and text that fits the width, skip it."""
         if isinstance(row, Lines):
             return row.lines
-        if isinstance(row, Text) and row.cell_len <= self.console.width:
+        if isinstance(row, Text) and row.cell_len <= self.console.width and _one_line(row):
             return (tuple(row.render(self.console)),)
         return tuple(map(tuple, self.console.render_lines(row, pad=False, new_lines=False)))
 
