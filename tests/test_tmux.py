@@ -32,7 +32,9 @@ Screen = Callable[[str], str]
 def tmux(tmp_path: Path, psoas_home: Path) -> Iterator[tuple[Callable[..., None], Screen]]:
     """A 100x30 tmux window running a shell; yields send-keys and wait-for-text helpers."""
     assert TMUX is not None
-    socket = f"psoas-test-{os.getpid()}"
+    # A server per test: one killed at the end of a test may still be going away when the
+    # next test starts, and a new session on its socket then fails.
+    socket = f"psoas-test-{os.getpid()}-{tmp_path.name}"
     base = [TMUX, "-L", socket]
     env = {**os.environ, "PSOAS_HOME": str(psoas_home), "PS1": "$ ", "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
