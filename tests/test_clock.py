@@ -230,3 +230,25 @@ def test_a_pacer_step_rewrites_only_the_lines_below_the_clock(breathing: Plan) -
     assert first.count("\n") >= 50
     assert 0 < second.count("\n") <= 10
     assert "▶" in second and "Inhale 5" in second
+
+
+def test_a_notice_goes_above_a_whole_frame_and_a_resize_redraws_it(breathing: Plan) -> None:
+    """A notice printed mid-run is followed by the whole frame again; after a resize the
+    screen is cleared and the frame drawn whole from the top, at the new size."""
+    out = io.StringIO()
+    console = Console(file=out, width=100, height=30, force_terminal=True, color_system=None)
+    display = LiveDisplay(console, breathing, interactive=True)
+    with display:
+        display(SegmentStarted(moment_at(breathing, K.INHALE, 0.0)))
+        drawn = len(out.getvalue())
+        display.lines(["Switched to the other option."])
+        notice = out.getvalue()[drawn:]
+        console.size = (200, 60)
+        display(Tick(moment_at(breathing, K.INHALE, 0.25)))
+        resized = out.getvalue()[drawn + len(notice) :]
+    assert notice.index("Switched to the other option.") < notice.index("INHALE · breath 1 of 6")
+    assert notice.count("\n") >= 20
+    assert resized.startswith("\x1b[H\x1b[2J")
+    lines = resized.removeprefix("\x1b[H\x1b[2J").split("\n")
+    assert lines[0].endswith("360° diaphragm breathing")
+    assert read_big(lines)["1:00"] > read_big(notice.split("\n"))["1:00"]
