@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from bigtype import read_big
 
+from psoas_cli.display.clock import columns as big_columns
 from psoas_cli.library.catalog import load_catalog
 from psoas_cli.library.plan import build_plan
 from psoas_cli.run.narration import safety_lines
@@ -280,3 +282,30 @@ def test_the_safety_screen_pages_at_40_by_15(tmux: Tmux) -> None:
     assert missing == []
     send("q")
     wait_for("Not started.")
+
+
+def test_a_pause_fills_the_screen(tmux: Tmux) -> None:
+    """Space during an exhale: PAUSED in big type across the window, the time still big below,
+    and the header says PAUSED, not EXHALE."""
+    send, wait_for, _ = tmux
+    command = [
+        *(sys.executable, "-m", "psoas_cli", "run", "breathing-minute"),
+        *("--quiet", "--no-history", "--no-prep"),
+    ]
+    send(shlex.join(command), "Enter")
+    wait_for("Press any key to begin, or q to cancel.")
+    send("Enter")
+    wait_for("EXHALE · breath 1 of 6")
+    send("Space")
+    lines = wait_for("PAUSED · press space to go on").splitlines()
+    big = read_big(lines)
+    assert "PAUSED" in big, "\n".join(lines)
+    assert big_columns("PAUSED", big["PAUSED"]) >= 50
+    assert any(clock.startswith("0:") for clock in big)
+    header = next(line for line in lines if "breath 1 of 6" in line)
+    assert header.startswith("PAUSED · breath 1 of 6")
+    assert "EXHALE" not in "\n".join(lines[: lines.index(header) + 1])
+    send("q")
+    wait_for("Quit this routine?")
+    send("y")
+    wait_for("Quit breathing-minute after")

@@ -11,14 +11,26 @@ import contextlib
 import io
 import math
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO
 
-from rich.console import Console, Group
-from rich.live import Live
+from rich.console import Console, Group, RenderableType
+from rich.segment import Segment as RichSegment
+from rich.style import Style
 from rich.text import Text
 
+from psoas_cli.display.clock import (
+    SPACING_ROWS,
+    Part,
+    Screen,
+    blocks_available,
+    columns,
+    draw,
+    lay_out,
+)
 from psoas_cli.display.console import make_console
+from psoas_cli.display.frames import FrameWriter, Lines
 from psoas_cli.durations import format_clock
 from psoas_cli.library.plan import Plan, Segment, SegmentKind
 from psoas_cli.run.engine import (
@@ -57,24 +69,10 @@ from psoas_cli.text import hanging
 
 K = SegmentKind
 
-_FONT = {
-    "0": ("█▀█", "█ █", "▀▀▀"),
-    "1": ("▀█ ", " █ ", "▀▀▀"),
-    "2": ("▀▀█", "█▀▀", "▀▀▀"),
-    "3": ("▀▀█", " ▀█", "▀▀▀"),
-    "4": ("█ █", "▀▀█", "  ▀"),
-    "5": ("█▀▀", "▀▀█", "▀▀▀"),
-    "6": ("█▀▀", "█▀█", "▀▀▀"),
-    "7": ("▀▀█", "  █", "  ▀"),
-    "8": ("█▀█", "█▀█", "▀▀▀"),
-    "9": ("█▀█", "▀▀█", "▀▀▀"),
-    ":": (" ", "▀", "▀"),
-    "/": ("  █", " █ ", "▀  "),
-    " ": (" ", " ", " "),
-}
-"""Three-row block digits: large enough to read from a mat, small enough for 40 columns."""
+PACER_LABEL_COLUMNS = 12
+"""Room beside the breath pacer for the phase word and its count: "  Exhale 10"."""
 
-PACER_MAX_CELLS = 20
+PACER_LEAST_CELLS = 8
 MAX_FRAMES_PER_SECOND = 4
 
 _STYLES = {
@@ -89,7 +87,7 @@ _STYLES = {
     K.NOTE: "bold",
     K.INHALE: "bold cyan",
     K.HOLD_IN: "bold cyan",
-    K.EXHALE: "bold cyan",
+    K.EXHALE: "bold magenta",
     K.HOLD_OUT: "bold cyan",
 }
 
@@ -99,15 +97,29 @@ def make_live_console(stream: IO[str]) -> Console:
     return make_console(stream)
 
 
-def big(text: str) -> list[str]:
-    """``text`` in the three-row block font."""
-    glyphs = [_FONT.get(char, _FONT[" "]) for char in text]
-    return [" ".join(glyph[row] for glyph in glyphs) for row in range(3)]
+STEADY_PARTS_KEPT = 64
+"""Rendered parts kept for reuse; a run comes back to few segments, so more is waste."""
+
+PAUSED_STYLE = "bold yellow"
+PAUSED_WORD = "Paused"
+
+_PACER_HEADS = {K.INHALE: "▶", K.EXHALE: "◀"}
+"""The pacer's moving edge points the way the breath goes: out along the bar on the inhale,
+back on the exhale, so the two differ without colour too."""
+
+_PACER_EMPTY = {K.EXHALE: "·"}
+"""The part of the pacer the exhale has emptied; every other phase shows ``░`` there."""
+
+
+def _one_line(text: Text) -> bool:
+    """Whether ``text`` is one line as it stands: no newline to break at, no tab to expand."""
+    plain = text.plain
+    return "\n" not in plain and "\t" not in plain
 
 
 def pacer_width(console_width: int) -> int:
-    """Cells of the breath pacer for a terminal this wide."""
-    return max(8, min(PACER_MAX_CELLS, console_width - 16))
+    """Cells of the breath pacer: the window's width, less room for the word and count."""
+    return max(PACER_LEAST_CELLS, console_width - PACER_LABEL_COLUMNS)
 
 
 def pacer_fill(segment: Segment, elapsed: float, cells: int) -> int:
@@ -140,7 +152,8 @@ class Frame:
 
 
 class LiveDisplay:
-    """Draws the run with rich Live; redraws only when a frame differs from the last."""
+    """Draws the run on rich; redraws only when a frame differs from the last, and then
+    only from its first changed line (see ``frames``)."""
 
     def __init__(
         self, console: Console, plan: Plan, *, speed: float = 1.0, interactive: bool
@@ -150,29 +163,25 @@ class LiveDisplay:
         self._speed = speed
         self._interactive = interactive
         self._starts = self._segment_starts(plan)
-        self._live = Live(
-            console=console,
-            auto_refresh=False,
-            transient=True,
-            redirect_stdout=False,
-            redirect_stderr=False,
-        )
+        self._writer = FrameWriter(console)
         self._frame: Frame | None = None
         self._moment: Moment | None = None
         self._asking_to_quit = False
         self._help_shown = False
+        self._blocks = blocks_available(console.encoding)
+        self._steady: dict[tuple[object, ...], Lines] = {}
         self.frames_drawn = 0
 
     def __enter__(self) -> LiveDisplay:
-        # The alternate screen keeps the safety text in the scrollback; Live's own screen
+        # The alternate screen keeps the safety text in the scrollback; rich Live's screen
         # mode would also pad every frame to the full height, which costs CPU per frame.
         self.console.set_alt_screen(True)
-        self._live.start()
+        self._writer.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
         try:
-            self._live.stop()
+            self._writer.stop()
         finally:
             self.console.set_alt_screen(False)
 
@@ -189,7 +198,7 @@ class LiveDisplay:
         """After fg: the alternate screen again, no cursor, and the whole frame drawn anew."""
         self.console.set_alt_screen(True)
         self.console.show_cursor(False)
-        self._live.update(Group(), refresh=True)  # forget the height of the last frame
+        self._writer.forget()
         self._frame = None
 
     def _segment_starts(self, plan: Plan) -> list[float]:
@@ -203,12 +212,13 @@ class LiveDisplay:
         """Follow the timeline after a step's other option was chosen."""
         self._plan = plan
         self._starts = self._segment_starts(plan)
+        self._steady.clear()
 
     def lines(self, lines: list[str]) -> None:
         """Print text above the live area (notices), keeping the frame below it."""
         for line in lines:
             for part in hanging(line, self.console.width):
-                self._live.console.print(part, markup=False, highlight=False)
+                self.console.print(part, markup=False, highlight=False)
 
     def frame_interval(self, segment: Segment) -> float:
         """Breath phases get a frame per pacer cell; everything else once a second."""
@@ -248,7 +258,7 @@ class LiveDisplay:
         if frame == self._frame:
             return
         self._frame = frame
-        self._live.update(self.render(self._moment), refresh=True)
+        self._writer.show(self.render(self._moment).lines)
         self.frames_drawn += 1
 
     def _frame_for(self, moment: Moment) -> Frame:
@@ -291,34 +301,130 @@ class LiveDisplay:
             and 0 < moment.remaining <= COUNTDOWN_FROM
         )
 
-    def render(self, moment: Moment) -> Group:
-        """The whole frame for ``moment``."""
+    def render(self, moment: Moment) -> Lines:
+        """The whole frame for ``moment``, laid out for the window (see ``clock.lay_out``)."""
         plan = self._plan
         segment = moment.segment
         width = self.console.width
-        style = _STYLES[segment.kind]
+        style = PAUSED_STYLE if moment.paused else _STYLES[segment.kind]
+        word = self._word(moment)
         title = Text(headline(plan, segment), style="bold")
         if segment.kind is K.PREP:
             title = Text.assemble(("First: ", "bold"), (headline(plan, segment), "bold"))
-        label = Text(phase_label(segment).upper(), style=style)
+        label = Text(word.upper(), style=style)
         if counters(segment):
             label.append(f" · {counters(segment)}")
         if self._ending(moment):
             label.append(" · ending", style="bold yellow")
-        rows: list[Text] = [title, label, Text()]
-        digits_style = "bold yellow" if self._ending(moment) else style
-        rows += [Text("  " + row, style=digits_style) for row in big(self._big_text(moment))]
-        rows.append(Text())
-        rows += self._middle(moment)
-        rows += self._status(moment)
-        rows.append(Text(stop_reminder(plan, segment), style="red"))
-        rows.append(Text(coming_up(plan, moment.index), style="dim"))
-        rows.append(self._progress(moment, width))
-        rows.append(Text(SHORT_HELP, style="dim"))
-        # Wrapping is most of rich's cost per frame; only lines too long for the screen need it.
-        for row in rows:
-            row.no_wrap = row.cell_len <= width
-        return Group(*rows)
+        pacer = [self._pacer(moment, width)] if segment.kind in BREATH else []
+        status = self._status(moment)
+        notes, stop, coming, keys = (
+            self._rendered(moment, part, build)
+            for part, build in (
+                ("notes", lambda: self._middle(moment)),
+                ("stop", lambda: [Text(stop_reminder(plan, segment), style="red")]),
+                ("next", lambda: [Text(coming_up(plan, moment.index), style="dim")]),
+                ("keys", lambda: [Text(SHORT_HELP, style="dim")]),
+            )
+        )
+        clock = self._big_text(moment)
+        progress = self._progress(moment, width)
+        tail: dict[Part, RenderableType] = {
+            Part.NEXT: coming,
+            Part.PROGRESS: progress,
+            Part.FOOTER: keys,
+        }
+        layout = lay_out(
+            Screen(
+                width=width,
+                height=self.console.height,
+                clock=clock,
+                word=word.upper(),
+                fixed_rows=self._height([title, label, *pacer, *status]) + len(stop.lines),
+                part_rows={
+                    Part.SPACING: SPACING_ROWS,
+                    Part.NOTES: len(notes.lines),
+                    Part.NEXT: len(coming.lines),
+                    Part.PROGRESS: self._height([progress]),
+                    Part.FOOTER: len(keys.lines),
+                },
+                blocks=self._blocks,
+                word_first=moment.paused,
+            )
+        )
+        spacing = [Text()] if layout.shows(Part.SPACING) else []
+        rows: list[RenderableType] = [title, label, *spacing]
+        if layout.word_scale is not None:
+            rows += [self._big(word.upper(), layout.word_scale, style), Text()]
+        clock_style = "dim" if moment.paused else style
+        if self._ending(moment):
+            clock_style = "bold yellow"
+        if layout.clock_scale is None:
+            rows.append(Text("  " + clock, style=clock_style))
+        else:
+            rows.append(self._big(clock, layout.clock_scale, clock_style))
+        rows += spacing + pacer
+        if layout.shows(Part.NOTES):
+            rows.append(notes)
+        rows += [*status, stop]
+        rows += [row for part, row in tail.items() if layout.shows(part)]
+        return Lines(tuple(line for row in rows for line in self._lines_of(row)))
+
+    def _lines_of(self, row: RenderableType) -> Iterable[tuple[RichSegment, ...]]:
+        """The screen lines of one part of a frame. Rendering a frame through a Group costs
+        rich a pass over every line per nesting level, most of a frame's CPU at 200x60; parts
+        that are already lines, and text that fits the width, skip it."""
+        if isinstance(row, Lines):
+            return row.lines
+        if isinstance(row, Text) and row.cell_len <= self.console.width and _one_line(row):
+            return (tuple(row.render(self.console)),)
+        return tuple(map(tuple, self.console.render_lines(row, pad=False, new_lines=False)))
+
+    def _rendered(self, moment: Moment, part: str, build: Callable[[], list[Text]]) -> Lines:
+        """A part that stays the same through a segment, rendered once per segment and size."""
+        key = (part, moment.index, self._help_shown, self.console.size)
+        if key not in self._steady:
+            if len(self._steady) > STEADY_PARTS_KEPT:
+                self._steady.clear()
+            texts = build()
+            for text in texts:
+                text.no_wrap = text.cell_len <= self.console.width
+            lines = self.console.render_lines(Group(*texts), pad=False, new_lines=False)
+            self._steady[key] = Lines(tuple(tuple(line) for line in lines))
+        return self._steady[key]
+
+    def _height(self, rows: list[Text]) -> int:
+        """Terminal rows these lines take, a line too long for the window wrapped."""
+        width = self.console.width
+        return sum(
+            len(row.wrap(self.console, width)) if row.cell_len > width else 1 for row in rows
+        )
+
+    def _word(self, moment: Moment) -> str:
+        """What to do now, or that the run is paused: the header and the big word say it."""
+        return PAUSED_WORD if moment.paused else phase_label(moment.segment)
+
+    def _big(self, text: str, scale: int, style: str) -> Lines:
+        """``text`` in big type, centred in the window: a segment a row, none of Text's
+        wrapping. The indent takes the style too, as spaces show no bold or colour."""
+        indent = " " * max(0, (self.console.width - columns(text, scale)) // 2)
+        rows = draw(text, scale, blocks=self._blocks)
+        return Lines(tuple((RichSegment(indent + row, Style.parse(style)),) for row in rows))
+
+    def _pacer(self, moment: Moment, width: int) -> Text:
+        """The breath pacer across the window, with the phase word and its count beside it."""
+        segment = moment.segment
+        cells = pacer_width(width)
+        full = pacer_fill(segment, moment.elapsed, cells)
+        head = _PACER_HEADS.get(segment.kind, "") if full < cells else ""
+        empty = _PACER_EMPTY.get(segment.kind, "░") * (cells - full - len(head))
+        count = whole_seconds_left(moment.remaining)
+        fill_style = "dim" if moment.paused else _STYLES[segment.kind].removeprefix("bold ")
+        return Text.assemble(
+            ("█" * full + head, fill_style),
+            (empty, "dim"),
+            (f"  {PHASE_WORDS[segment.kind]} {count}", "bold"),
+        )
 
     def _middle(self, moment: Moment) -> list[Text]:
         plan = self._plan
@@ -327,17 +433,6 @@ class LiveDisplay:
         if self._help_shown:
             return [*_help_rows(width), Text()]
         rows: list[Text] = []
-        if segment.kind in BREATH:
-            cells = pacer_width(width)
-            full = pacer_fill(segment, moment.elapsed, cells)
-            count = whole_seconds_left(moment.remaining)
-            rows.append(
-                Text.assemble(
-                    ("█" * full, "cyan"),
-                    ("░" * (cells - full), "dim"),
-                    (f"  {PHASE_WORDS[segment.kind]} {count}", "bold"),
-                )
-            )
         if segment.kind is K.SET:
             action = "press Enter or space when done" if self._interactive else "timed"
             rows.append(Text(f"{segment.reps} reps at your own pace: {action}", style="bold"))

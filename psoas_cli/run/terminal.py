@@ -334,6 +334,19 @@ ENDING_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
 as Ctrl-C does. Named, since Windows has only SIGINT and SIGTERM."""
 
 
+LATE = frozenset(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name)
+)
+"""Ending signals that come twice on their own: a closed window sends SIGHUP to the process
+group and again on hang-up, and a late copy must not kill psoas before it has exited."""
+
+
+def _absorb(signum: int, frame: FrameType | None) -> None:
+    """Take a late ending signal and do nothing: the run it would end has ended. (Not
+    SIG_IGN, which would read as "started ignoring" to a later run in the same process.)"""
+    del signum, frame
+
+
 @contextmanager
 def ending_signals_interrupt() -> Iterator[None]:
     """Within the block, Ctrl-C, SIGTERM, SIGHUP and SIGQUIT end the run as Ctrl-C does:
@@ -343,7 +356,9 @@ def ending_signals_interrupt() -> Iterator[None]:
     kill sent again, a shell sending HUP then TERM) must not interrupt the ``finally``
     blocks that restore the terminal and save the record. The block must therefore hold
     all of a run's clean-up, the terminal's included. A signal the run was started ignoring
-    (``nohup`` ignores SIGHUP) stays ignored.
+    (``nohup`` ignores SIGHUP) stays ignored. After an interruption psoas is on its way
+    out with its own exit status, so the signals in LATE are absorbed from then on; Ctrl-C
+    gets its usual meaning back.
     """
     signums = [
         signum
@@ -366,4 +381,4 @@ def ending_signals_interrupt() -> Iterator[None]:
         yield
     finally:
         for signum, handler in previous.items():
-            signal.signal(signum, handler)
+            signal.signal(signum, _absorb if interrupted and signum in LATE else handler)
