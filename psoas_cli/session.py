@@ -13,11 +13,10 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Protocol
 
-from psoas_cli.history.store import CheckResult
 from psoas_cli.library.model import Routine
 from psoas_cli.library.plan import (
     SECONDS_PER_SELF_PACED_REP,
@@ -48,9 +47,7 @@ from psoas_cli.run.questions import (
     PAIN_BEFORE_INTRO,
     PAIN_BEFORE_PROMPT,
     Rating,
-    ask_check,
     ask_pain,
-    due_checks,
 )
 from psoas_cli.run.terminal import (
     Keyboard,
@@ -195,6 +192,10 @@ class Session:
         display.lines(self._notices(plan, settings, keys.interactive, sounds.voice, recorder))
         if recorder is not None and recorder.problem:
             recorder = None  # the notices said so; the run goes on unrecorded
+        if recorder is not None and keys.interactive and not settings.yes:
+            settings = replace(settings, cues=replace(settings.cues, self_checks=True))
+            plan = make_plan(plan.routine, settings, plan.chosen)
+            display.replan(plan)
         start = self._wait_to_begin(settings, keys, display, asks_rating=recorder is not None)
         if start.cancelled:
             display.lines(["Not started."])
@@ -214,7 +215,7 @@ class Session:
         self._summary(plan, report, display)
         if recorder is not None:
             self._after_run_questions(
-                plan, settings, report=report, keys=keys, display=display, recorder=recorder
+                settings, report=report, keys=keys, display=display, recorder=recorder
             )
         if report.outcome is Outcome.COMPLETED and keys.interactive:
             display.lines(["", habit_tip(self.now().toordinal())])
@@ -295,7 +296,6 @@ class Session:
 
     def _after_run_questions(
         self,
-        plan: Plan,
         settings: RunSettings,
         *,
         report: RunReport,
@@ -303,25 +303,20 @@ class Session:
         display: Display,
         recorder: Recorder,
     ) -> None:
-        """Ask (at a keyboard) how it feels and how the self-checks came out; keep it all.
+        """Ask (at a keyboard) how it feels now and keep it; the self-checks were asked and
+        kept during the run.
 
         Not after Ctrl-C or SIGTERM: whoever sent it wants psoas gone, not a question; nor
         with --yes, which promises an unattended run that nobody has to answer.
         """
         pain_after = settings.pain_after
         asking = keys.interactive and not settings.yes
-        if asking and report.outcome is not Outcome.INTERRUPTED:
+        if asking and report.outcome is not Outcome.INTERRUPTED and pain_after is None:
             display.lines([""])
-            answers: list[CheckResult] = []
             try:
-                if pain_after is None:
-                    pain_after = ask_pain(keys, self.stdout, PAIN_AFTER_PROMPT).value
-                for due in due_checks(plan, report):
-                    answer = ask_check(keys, self.stdout, due)
-                    answers += [] if answer is None else [answer]
+                pain_after = ask_pain(keys, self.stdout, PAIN_AFTER_PROMPT).value
             except KeyboardInterrupt:
                 self._questions_stopped(report, display)
-            recorder.add_checks(answers)
         if pain_after is not None:
             recorder.add_pain_after(pain_after)
         if not recorder.written(SAVING_NOTICE_SECONDS):

@@ -45,7 +45,11 @@ def test_plain_transcript_of_the_breathing_minute(builtin_catalog: Catalog) -> N
     start = lines.index(
         "Step 1 of 1: 360° diaphragm breathing: breathe in 5 s, out 5 s, 1 min (6 breaths)"
     )
-    assert lines[start + 1].startswith("  Keep in mind: ")
+    assert lines[start + 1 : start + 3] == [
+        "  Set up: Sit or stand tall, or lie on your back.",
+        "  Set up: Put a hand on each side of your lower ribs.",
+    ]
+    assert lines[start + 3].startswith("  Keep in mind: ")
     assert "  Stop if: Dizziness or tingling in the hands; breathe normally and rest" in lines
     body = lines[lines.index("Get ready: 5 s") :]
     assert body[:4] == [

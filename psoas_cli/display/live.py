@@ -19,11 +19,12 @@ from rich.live import Live
 from rich.text import Text
 
 from psoas_cli.display.console import make_console
-from psoas_cli.durations import format_clock
+from psoas_cli.durations import format_clock, format_duration
 from psoas_cli.library.plan import Plan, Segment, SegmentKind
 from psoas_cli.run.engine import (
     COUNTDOWN_FROM,
     COUNTED_DOWN,
+    Answered,
     Event,
     Extended,
     HelpRequested,
@@ -32,23 +33,31 @@ from psoas_cli.run.engine import (
     Paused,
     Resumed,
     SegmentStarted,
+    Skipped,
     Tick,
+    WentBack,
     whole_seconds_left,
 )
-from psoas_cli.run.keys import HELP, SHORT_HELP
+from psoas_cli.run.keys import HELP, footer
 from psoas_cli.run.narration import (
     BREATH,
     PHASE_WORDS,
+    answered_notice,
+    back_notice,
+    check_answers,
+    check_question,
     coming_up,
     counters,
-    exercise_of,
     headline,
     key_cues,
     later_in_block,
+    more_stop_signs,
     option_line,
     progress_text,
+    setup_lines,
+    skipped_notice,
     step_number,
-    stop_reminder,
+    stop_lines,
 )
 from psoas_cli.run.narration import (
     label as phase_label,
@@ -77,6 +86,9 @@ _FONT = {
 PACER_MAX_CELLS = 20
 MAX_FRAMES_PER_SECOND = 4
 
+NOTICE_SECONDS = 3.0
+"""How long a notice (skipped, back, 10 s more) stays, within the segment it came with."""
+
 _STYLES = {
     K.PREP: "bold yellow",
     K.TRANSITION: "bold yellow",
@@ -87,6 +99,7 @@ _STYLES = {
     K.REP: "bold green",
     K.SET: "bold green",
     K.NOTE: "bold",
+    K.CHECK: "bold magenta",
     K.INHALE: "bold cyan",
     K.HOLD_IN: "bold cyan",
     K.EXHALE: "bold cyan",
@@ -137,6 +150,7 @@ class Frame:
     asking_to_quit: bool
     help_shown: bool
     duration: float
+    notice: str
 
 
 class LiveDisplay:
@@ -149,6 +163,8 @@ class LiveDisplay:
         self._plan = plan
         self._speed = speed
         self._interactive = interactive
+        # "+" presses by segment, in run seconds: the total shown grows with them.
+        self._extended: dict[int, float] = {}
         self._starts = self._segment_starts(plan)
         self._live = Live(
             console=console,
@@ -161,6 +177,9 @@ class LiveDisplay:
         self._moment: Moment | None = None
         self._asking_to_quit = False
         self._help_shown = False
+        self._notice = ""
+        # The segment and the second within it where the notice was first drawn.
+        self._notice_from: tuple[int, float] | None = None
         self.frames_drawn = 0
 
     def __enter__(self) -> LiveDisplay:
@@ -195,8 +214,9 @@ class LiveDisplay:
     def _segment_starts(self, plan: Plan) -> list[float]:
         """Where each segment starts on the run's clock, and last where the plan ends."""
         starts = [0.0]
-        for segment in plan.segments:
-            starts.append(starts[-1] + segment.duration / self._speed)
+        for index, segment in enumerate(plan.segments):
+            longer = self._extended.get(index, 0.0)
+            starts.append(starts[-1] + segment.duration / self._speed + longer)
         return starts
 
     def replan(self, plan: Plan) -> None:
@@ -218,11 +238,18 @@ class LiveDisplay:
         return max(1 / MAX_FRAMES_PER_SECOND, min(1.0, per_cell))
 
     def __call__(self, event: Event) -> None:
-        if isinstance(event, SegmentStarted):
-            self._help_shown = False
+        if isinstance(event, Skipped | WentBack | Answered):
+            # Said now, drawn with the segment the run goes on to.
+            self._show_notice(self._notice_for(event))
+            return
+        if isinstance(event, Tick | SegmentStarted):
             self._moment = event.moment
-        elif isinstance(event, Tick | Extended):
+        elif isinstance(event, Extended):
             self._moment = event.moment
+            index = event.moment.index
+            self._extended[index] = self._extended.get(index, 0.0) + event.seconds
+            self._starts = self._segment_starts(self._plan)
+            self._show_notice(f"{format_duration(event.seconds * self._speed)} more")
         elif isinstance(event, Resumed):
             self._moment = event.moment
             self._asking_to_quit = False
@@ -240,10 +267,33 @@ class LiveDisplay:
             return
         self.draw()
 
+    def _notice_for(self, event: Skipped | WentBack | Answered) -> str:
+        if isinstance(event, Skipped):
+            return skipped_notice(self._plan, event.segment, whole_exercise=event.whole_exercise)
+        if isinstance(event, WentBack):
+            return back_notice(self._plan, event.step, step_before=event.step_before)
+        return answered_notice(event)
+
+    def _show_notice(self, text: str) -> None:
+        self._notice = text
+        self._notice_from = None
+
+    def _follow_notice(self, moment: Moment) -> None:
+        """A notice stays NOTICE_SECONDS into the segment it is first drawn with, and goes
+        with that segment if it ends sooner."""
+        if not self._notice:
+            return
+        if self._notice_from is None:
+            self._notice_from = (moment.index, moment.elapsed)
+        index, since = self._notice_from
+        if moment.index != index or moment.elapsed - since >= NOTICE_SECONDS:
+            self._notice = ""
+
     def draw(self) -> None:
         """Redraw if what a person would see has changed."""
         if self._moment is None:
             return
+        self._follow_notice(self._moment)
         frame = self._frame_for(self._moment)
         if frame == self._frame:
             return
@@ -270,10 +320,13 @@ class LiveDisplay:
             asking_to_quit=self._asking_to_quit,
             help_shown=self._help_shown,
             duration=moment.duration,
+            notice=self._notice,
         )
 
     def _big_text(self, moment: Moment) -> str:
         segment = moment.segment
+        if segment.kind is K.CHECK:
+            return ""
         if segment.kind is K.REP:
             return f"{segment.rep}/{segment.reps}"
         if segment.self_paced and self._interactive:
@@ -292,7 +345,7 @@ class LiveDisplay:
         )
 
     def render(self, moment: Moment) -> Group:
-        """The whole frame for ``moment``."""
+        """The whole frame for ``moment``, fitted to the window's height."""
         plan = self._plan
         segment = moment.segment
         width = self.console.width
@@ -305,30 +358,46 @@ class LiveDisplay:
             label.append(f" · {counters(segment)}")
         if self._ending(moment):
             label.append(" · ending", style="bold yellow")
-        rows: list[Text] = [title, label, Text()]
+        top: list[Text] = [title, label, Text()]
         digits_style = "bold yellow" if self._ending(moment) else style
-        rows += [Text("  " + row, style=digits_style) for row in big(self._big_text(moment))]
-        rows.append(Text())
-        rows += self._middle(moment)
-        rows += self._status(moment)
-        rows.append(Text(stop_reminder(plan, segment), style="red"))
-        rows.append(Text(coming_up(plan, moment.index), style="dim"))
-        rows.append(self._progress(moment, width))
-        rows.append(Text(SHORT_HELP, style="dim"))
+        top += [Text("  " + row, style=digits_style) for row in big(self._big_text(moment))]
+        top.append(Text())
+        top += self._doing_now(moment)
+        bottom = [
+            *self._status(moment),
+            Text(coming_up(plan, moment.index), style="dim"),
+            self._progress(moment, width),
+        ]
+        keys = self._footer(moment)
+        bottom += [Text(keys, style="dim")] if keys else []
+        room = self.console.height - sum(_height(row, width) for row in [*top, *bottom])
+        rows = [*top, *self._guidance(moment, room, width), *bottom]
         # Wrapping is most of rich's cost per frame; only lines too long for the screen need it.
         for row in rows:
             row.no_wrap = row.cell_len <= width
         return Group(*rows)
 
-    def _middle(self, moment: Moment) -> list[Text]:
+    def _footer(self, moment: Moment) -> str:
+        """The keys that work now; none when nobody is at a keyboard."""
+        if not self._interactive:
+            return ""
+        segment = moment.segment
+        check = self._plan.check(segment)
+        return footer(
+            segment.kind,
+            waits_for_key=segment.self_paced or segment.kind is K.CHECK,
+            paused=moment.paused,
+            has_option=option_line(self._plan, segment, interactive=True) is not None,
+            answers=len(check.answers) if check else 0,
+        )
+
+    def _doing_now(self, moment: Moment) -> list[Text]:
+        """What the segment asks of the person right now: the pacer, the set, the question."""
         plan = self._plan
         segment = moment.segment
-        width = self.console.width
-        if self._help_shown:
-            return [Text.assemble((f"{key:<6}", "bold"), what) for key, what in HELP] + [Text()]
         rows: list[Text] = []
         if segment.kind in BREATH:
-            cells = pacer_width(width)
+            cells = pacer_width(self.console.width)
             full = pacer_fill(segment, moment.elapsed, cells)
             count = whole_seconds_left(moment.remaining)
             rows.append(
@@ -341,24 +410,53 @@ class LiveDisplay:
         if segment.kind is K.SET:
             action = "press Enter or space when done" if self._interactive else "timed"
             rows.append(Text(f"{segment.reps} reps at your own pace: {action}", style="bold"))
-        exercise = exercise_of(plan, segment)
+        if segment.kind is K.CHECK:
+            rows.append(Text(check_question(plan, segment), style="bold"))
+            rows += [Text(f"  {answer}") for answer in check_answers(plan, segment)]
         option = option_line(plan, segment, interactive=self._interactive)
         if option is not None:
             rows.append(Text(option, style="bold cyan"))
-        if segment.kind in (K.PREP, K.TRANSITION) and exercise is not None:
-            rows += [Text(f"• Stop if: {sign}", style="red") for sign in exercise.stop_signs[1:3]]
-        elif segment.kind in (K.REST, K.NOTE) and segment.text:
-            rows.append(Text(segment.text))
-        else:
-            rows += [Text(f"• {cue}") for cue in key_cues(plan, segment)]
-        rows.append(Text())
         return rows
+
+    def _guidance(self, moment: Moment, room: int, width: int) -> list[Text]:
+        """The keys when asked for, else the setup or cues, then every stop sign, in ``room``
+        rows. Short of room the cues and setup give way first (the first setup line last);
+        the stop signs stay, and past what fits the last one shown says how many more."""
+        plan = self._plan
+        segment = moment.segment
+        if self._help_shown:
+            shown = [Text.assemble((f"{key:<6}", "bold"), what) for key, what in HELP]
+        elif segment.kind in (K.PREP, K.TRANSITION):
+            shown = [Text(f"• {line}") for line in setup_lines(plan, segment)]
+        elif segment.kind in (K.REST, K.NOTE) and segment.text:
+            shown = [Text(segment.text)]
+        elif segment.kind is K.CHECK:
+            shown = []
+        else:
+            shown = [Text(f"• {cue}") for cue in key_cues(plan, segment)]
+        signs = stop_lines(plan, segment)
+        keep = 1 if shown and not self._help_shown else 0
+        while len(shown) > keep and _rows(shown, signs, width) > room:
+            shown.pop()
+        if keep and _rows(shown, signs, width) > room:
+            shown = []
+        fitting = len(signs)
+        while fitting > 1 and _rows(shown, signs[:fitting], width) > room:
+            fitting -= 1
+        if fitting < len(signs):
+            signs = (
+                *signs[: fitting - 1],
+                more_stop_signs(signs[fitting - 1], len(signs) - fitting),
+            )
+        return [*shown, *([Text()] if shown else []), *(Text(s, style="red") for s in signs)]
 
     def _status(self, moment: Moment) -> list[Text]:
         if self._asking_to_quit:
             return [Text("Quit this routine?  y = quit · any other key = carry on", "bold reverse")]
         if moment.paused:
             return [Text("PAUSED · press space to go on", style="bold reverse")]
+        if self._notice:
+            return [Text(self._notice, style="bold")]
         return []
 
     def _progress(self, moment: Moment, width: int) -> Text:
@@ -371,3 +469,14 @@ class LiveDisplay:
             return Text(text, style="dim")
         done = round(bar_width * min(1.0, position / total)) if total else bar_width
         return Text.assemble(("━" * done, "green"), ("─" * (bar_width - done), "dim"), " " + text)
+
+
+def _height(row: Text, width: int) -> int:
+    """Screen rows a line takes at ``width``, wrapped."""
+    return max(1, math.ceil(row.cell_len / width)) if width > 0 else 1
+
+
+def _rows(shown: list[Text], signs: tuple[str, ...], width: int) -> int:
+    """Rows the guidance takes: what is shown, a blank line after it, the stop signs."""
+    lines = [*shown, *([Text()] if shown else []), *map(Text, signs)]
+    return sum(_height(row, width) for row in lines)
