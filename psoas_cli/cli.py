@@ -643,8 +643,9 @@ def run_command(
     """Guide you through a routine: countdown, breath pacing, reps, sides and cues.
 
     NAME is a routine name or the path of a routine file. A safety screen comes first;
-    press any key to begin. While it runs: space pauses, n skips, b goes back, + adds
-    10 s to a hold, q quits, ! stops at once if something hurts, ? shows the keys.
+    press any key to begin. While it runs: space pauses, n skips a side or set, N the
+    whole exercise, b goes back, + adds 10 s to a hold, q quits, ! stops at once if
+    something hurts, ? shows the keys until pressed again.
 
     Without a terminal (a pipe, TERM=dumb) or with --plain it prints one line per
     event instead of the live screen. Defaults for these options can be set in
@@ -654,7 +655,7 @@ def run_command(
     Every run is recorded in your history as it goes (see `psoas history` and
     `psoas stats`), except with --no-history or at a --speed other than 1. At a keyboard
     you are asked for pain from 0 to 10 before and after (Enter skips); the hang test
-    also asks where each thigh settled.
+    also asks where each thigh settled, right after each side.
 
     \b
     Examples:

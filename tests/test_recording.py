@@ -214,7 +214,7 @@ def test_the_hang_test_asks_after_each_side_while_the_person_still_knows(
 def test_enter_at_a_self_check_skips_it_and_says_so(builtin_catalog: Catalog) -> None:
     """Enter leaves the left side unanswered (and says so); the right side's answer is kept."""
     plan = build_plan(builtin_catalog.routines["hang-test"].routine)
-    script = [(46.0, C.DONE), (82.0, Answer(2))]
+    script: list[tuple[float, Command | Answer]] = [(46.0, C.DONE), (82.0, Answer(2))]
     out = run(plan, ScriptedCommands(FakeClock(), script, typed=["enter", "enter"]))
     assert "Skipped: the self-check, left side\nSwitch sides: 5 s" in out
     (session,) = recorded()
@@ -446,7 +446,7 @@ def test_ctrl_c_at_the_after_run_questions_keeps_the_run_completed(
     """The self-check answered in the run is kept, the half-typed pain is not, the run stays
     completed, and the screen says so."""
     plan = build_plan(builtin_catalog.routines["hang-test"].routine)
-    script = [(49.0, Answer(1)), (86.0, C.DONE)]
+    script: list[tuple[float, Command | Answer]] = [(49.0, Answer(1)), (86.0, C.DONE)]
     keys = CtrlCWhenTypingRunsOut(FakeClock(), script, typed=["enter", "3"])
     report = fake_session(keys.clock, out := io.StringIO(), keys=keys, started=MORNING).run(
         plan, RunSettings(plain=True)
