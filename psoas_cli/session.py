@@ -188,7 +188,7 @@ class Session:
         """
         display = self._display(plan, settings, interactive=keys.interactive)
         sounds = self._sounds(settings)
-        display.lines(safety_lines(plan, settings.speed))
+        display.lines(safety_lines(plan, settings.speed, interactive=keys.interactive))
         display.lines(self._notices(plan, settings, keys.interactive, sounds.voice, recorder))
         if recorder is not None and recorder.problem:
             recorder = None  # the notices said so; the run goes on unrecorded

@@ -225,3 +225,16 @@ def test_the_hang_test_question_fills_the_live_screen_after_each_side(
     )
     assert "Left side: a little above level" in screens[51.0]
     assert "SWITCH SIDES" in screens[51.0]
+
+
+def test_the_stop_key_is_promised_only_to_someone_at_a_keyboard(builtin_catalog: Catalog) -> None:
+    """The safety screen names ! at a keyboard; piped, with no keyboard, it names no key."""
+    plan = build_plan(builtin_catalog.routines["breathing-minute"].routine)
+    promise = "Press ! at any moment if something hurts: the run stops at once."
+    for interactive in (True, False):
+        clock = FakeClock()
+        out = io.StringIO()
+        keys = ScriptedCommands(clock, interactive=interactive)
+        settings = RunSettings(plain=True, yes=True, history_wanted=False)
+        fake_session(clock, out, keys=keys).run(plan, settings)
+        assert (promise in out.getvalue().splitlines()) is interactive

@@ -41,7 +41,7 @@ def test_plain_transcript_of_the_breathing_minute(builtin_catalog: Catalog) -> N
     lines = text.splitlines()
     assert lines[0] == "Breathing minute: 1 step, 1:05"
     assert "Stop, and see a professional, if you notice:" in lines
-    assert "Press ! at any moment if something hurts: the run stops at once." in lines
+    assert not [line for line in lines if "Press" in line or "press" in line]  # no keyboard
     start = lines.index(
         "Step 1 of 1: 360° diaphragm breathing: breathe in 5 s, out 5 s, 1 min (6 breaths)"
     )

@@ -36,6 +36,7 @@ from psoas_cli.run.engine import (
     Skipped,
     Tick,
     WentBack,
+    waits_for_a_key,
     whole_seconds_left,
 )
 from psoas_cli.run.keys import HELP, footer
@@ -385,7 +386,7 @@ class LiveDisplay:
         check = self._plan.check(segment)
         return footer(
             segment.kind,
-            waits_for_key=segment.self_paced or segment.kind is K.CHECK,
+            waits_for_key=waits_for_a_key(segment),
             paused=moment.paused,
             has_option=option_line(self._plan, segment, interactive=True) is not None,
             answers=len(check.answers) if check else 0,

@@ -200,23 +200,17 @@ def _with_checks(step: Step, work: tuple[Segment, ...]) -> Iterator[Segment]:
     """``work`` with a self-check after each side's part of the last set, while the person
     still knows how that side felt; alternating reps ask for both sides at the end."""
     sides = _checked_sides(step)
-    last = len(work) - 1
-    ends = {
-        side: max(
-            (
-                i
-                for i, s in enumerate(work)
-                if s.side == side and s.set_number == work[last].set_number
-            ),
-            default=last,
-        )
-        for side in sides
-    }
-    if isinstance(step, RepsStep) and step.sides is Sides.ALTERNATE:
-        ends = dict.fromkeys(sides, last)
+    alternating = isinstance(step, RepsStep) and step.sides is Sides.ALTERNATE
+    ends = {side: len(work) - 1 if alternating else _last_of(work, side) for side in sides}
     for i, segment in enumerate(work):
         yield segment
         yield from (_check(segment, side) for side in sides if ends[side] == i)
+
+
+def _last_of(work: tuple[Segment, ...], side: Side | None) -> int:
+    """Where ``side``'s part of the last set ends in a step's segments."""
+    last_set = work[-1].set_number
+    return max(i for i, s in enumerate(work) if s.side == side and s.set_number == last_set)
 
 
 def _check(after: Segment, side: Side | None) -> Segment:

@@ -312,6 +312,12 @@ LEAD_IN = frozenset(
 """Segments that only lead into work, so skip ends just them rather than the whole step."""
 
 
+def waits_for_a_key(segment: Segment) -> bool:
+    """A self-paced set lasts until it is done, a self-check until it is answered, when
+    someone can press a key; without a keyboard the plan's time holds."""
+    return segment.self_paced or segment.kind is SegmentKind.CHECK
+
+
 def _add_once(steps: list[int], step: int) -> None:
     """Note ``step`` once: the report lists steps in the order they were first reached."""
     if step not in steps:
@@ -432,9 +438,7 @@ class Engine:
         return self._paused_total + (now - self._paused_at)
 
     def _waits_for_key(self) -> bool:
-        """A self-paced set or a self-check lasts until a key, when someone can press one."""
-        waits = self._segment.self_paced or self._segment.kind is SegmentKind.CHECK
-        return waits and self._commands.interactive
+        return waits_for_a_key(self._segment) and self._commands.interactive
 
     def _deadline(self) -> float:
         """The clock time the current segment ends; never, while it waits for a key."""

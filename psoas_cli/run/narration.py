@@ -334,8 +334,9 @@ def steps_covered(plan: Plan) -> str:
     return f"step {last} of {total}" if first == last else f"steps {first} to {last} of {total}"
 
 
-def safety_lines(plan: Plan, speed: float = 1.0) -> list[str]:
-    """What to read before starting: have pain assessed, the routine's notes, when to stop."""
+def safety_lines(plan: Plan, speed: float = 1.0, *, interactive: bool = True) -> list[str]:
+    """What to read before starting: have pain assessed, the routine's notes, when to stop,
+    and at a keyboard the key that stops the run (without one, no key is promised)."""
     routine = plan.routine
     about = "about " if plan.approximate else ""
     lines = [f"{routine.title}: {steps_covered(plan)}, {about}{format_clock(plan.total)}"]
@@ -345,7 +346,8 @@ def safety_lines(plan: Plan, speed: float = 1.0) -> list[str]:
     lines += [f"  • {note}" for note in (BEFORE_YOU_START, RED_FLAGS, *routine.safety)]
     lines += ["", "Stop, and see a professional, if you notice:"]
     lines += [f"  • {sign}" for sign in STOP_SIGNS]
-    lines += ["", "Press ! at any moment if something hurts: the run stops at once."]
+    if interactive:
+        lines += ["", "Press ! at any moment if something hurts: the run stops at once."]
     return lines
 
 
