@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pytest
 from fakes import FakeClock, ScriptedCommands
 
 from psoas_cli.library.catalog import Catalog
-from psoas_cli.library.model import Exercise, HoldStep, RepsStep, Routine, Side, Sides
+from psoas_cli.library.model import (
+    Exercise,
+    HoldStep,
+    RepsStep,
+    Routine,
+    SelfCheck,
+    Side,
+    Sides,
+)
 from psoas_cli.library.plan import Plan, PlanOptions, SegmentKind, build_plan, scaled, starting_at
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import (
     Answer,
+    Answered,
     Command,
     Cue,
     CueEvent,
@@ -59,7 +69,10 @@ class Recorder:
 
 
 def run(
-    plan: Plan, script: list[tuple[float, Command]] | None = None, *, interactive: bool = True
+    plan: Plan,
+    script: Sequence[tuple[float, Command | Answer]] | None = None,
+    *,
+    interactive: bool = True,
 ) -> tuple[RunReport, Recorder]:
     clock = FakeClock()
     recorder = Recorder(clock)
@@ -372,3 +385,24 @@ def test_a_stop_counts_as_paused_and_stays_paused_until_space() -> None:
     assert len(paused) == 1 and paused[0].after_stop
     assert report.paused_seconds == pytest.approx(68.0)
     assert (5.0 + 30.0 + 68.0, K.SWITCH, 0, None) in events.starts()
+
+
+def test_a_digit_answers_only_the_self_check_on_screen() -> None:
+    """A digit in the hold does nothing, 9 at a two-answer check does nothing, 2 answers it
+    and the run goes on at once; the wait for the answer is real time."""
+    test = Exercise(
+        id="t", name="Test", check=SelfCheck(question="Where?", answers=("low", "high"))
+    )
+    routine = Routine(name="r", title="R", steps=(HoldStep(exercise=test, hold=10),))
+    plan = build_plan(routine, PlanOptions(self_checks=True))
+    script = [(7.0, Answer(1)), (16.0, Answer(9)), (17.0, Answer(2))]
+    report, recorder = run(plan, script)
+    answered = [
+        (t, e.rank, e.test, e.check.answers[e.rank])
+        for t, e in recorder.events
+        if isinstance(e, Answered)
+    ]
+    assert answered == [(17.0, 1, "t", "high")]
+    assert recorder.events[-1][0] == 17.0
+    assert report.active_seconds == pytest.approx(17.0)
+    assert report.steps_done == (0,)
