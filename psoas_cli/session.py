@@ -193,6 +193,8 @@ class Session:
         if recorder is not None and recorder.problem:
             recorder = None  # the notices said so; the run goes on unrecorded
         if recorder is not None and keys.interactive and not settings.yes:
+            # Someone is there to answer and the answer is kept: ask each side's self-check
+            # right after it, in the run.
             settings = replace(settings, cues=replace(settings.cues, self_checks=True))
             plan = make_plan(plan.routine, settings, plan.chosen)
             display.replan(plan)

@@ -29,7 +29,7 @@ Screen = Callable[[str], str]
 def tmux(tmp_path: Path, psoas_home: Path) -> Iterator[tuple[Callable[..., None], Screen]]:
     """A 100x30 tmux window running a shell; yields send-keys and wait-for-text helpers."""
     assert TMUX is not None
-    socket = f"psoas-test-{os.getpid()}"
+    socket = f"psoas-test-{os.getpid()}-{tmp_path.name}"  # one server per test: no reuse race
     base = [TMUX, "-L", socket]
     env = {**os.environ, "PSOAS_HOME": str(psoas_home), "PS1": "$ ", "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)

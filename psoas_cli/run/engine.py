@@ -195,10 +195,9 @@ class Extended:
 
 @dataclass(frozen=True)
 class Skipped:
-    """Skip left segment ``index`` unfinished; ``whole_exercise`` when the rest of its step
-    went with it. Sent before the run moves on, so a notice comes before what follows."""
+    """Skip left ``segment`` unfinished; ``whole_exercise`` when the rest of its step went
+    with it. Sent before the run moves on, so a notice comes before what follows."""
 
-    index: int
     segment: Segment
     whole_exercise: bool
 
@@ -716,7 +715,7 @@ class Engine:
         left = self.plan.segments[self._index : end]
         if any(s.kind not in LEAD_IN | {SegmentKind.CHECK} for s in left):
             _add_once(self._steps_skipped, self._segment.step)
-        self._emit(Skipped(self._index, self._segment, whole_exercise))
+        self._emit(Skipped(self._segment, whole_exercise))
         if target is None:
             self._finish(Outcome.COMPLETED, now)
         else:
