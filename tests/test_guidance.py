@@ -238,3 +238,21 @@ def test_the_stop_key_is_promised_only_to_someone_at_a_keyboard(builtin_catalog:
         settings = RunSettings(plain=True, yes=True, history_wanted=False)
         fake_session(clock, out, keys=keys).run(plan, settings)
         assert (promise in out.getvalue().splitlines()) is interactive
+
+
+def test_a_40_by_15_window_keeps_the_setup_a_stop_sign_and_the_keys_that_matter(
+    daily: Plan, builtin_catalog: Catalog
+) -> None:
+    """At 40x15 the next-up still starts the setup (cut short), the stop signs shrink to one
+    that counts the rest, the footer keeps space, ! and ?, and nothing runs off the screen;
+    a self-check's question and answers fit too."""
+    lines = lines_of(live_run(daily, at=[126.0], size=(40, 15))[126.0])
+    assert lines[7] == "• Kneel with your back to a wall or the"
+    assert lines[8].endswith("…")
+    assert "low back (+1 more)" in lines
+    assert lines[-1] == "space pause · ! hurts · ? keys"
+    assert len(lines) <= 15 and all(len(line) <= 40 for line in lines)
+    plan = build_plan(builtin_catalog.routines["hang-test"].routine, PlanOptions(self_checks=True))
+    check = lines_of(live_run(plan, [(50.0, Answer(1))], at=[46.0], size=(40, 15))[46.0])
+    assert "  3  well above level" in check
+    assert len(check) <= 15

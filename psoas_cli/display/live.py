@@ -361,8 +361,10 @@ class LiveDisplay:
             label.append(" · ending", style="bold yellow")
         top: list[Text] = [title, label, Text()]
         digits_style = "bold yellow" if self._ending(moment) else style
-        top += [Text("  " + row, style=digits_style) for row in big(self._big_text(moment))]
-        top.append(Text())
+        big_text = self._big_text(moment)
+        if big_text:  # a self-check has no clock: its question takes the room
+            top += [Text("  " + row, style=digits_style) for row in big(big_text)]
+            top.append(Text())
         top += self._doing_now(moment)
         bottom = [
             *self._status(moment),
@@ -371,8 +373,8 @@ class LiveDisplay:
         ]
         keys = self._footer(moment)
         bottom += [Text(keys, style="dim")] if keys else []
-        room = self.console.height - sum(_height(row, width) for row in [*top, *bottom])
-        rows = [*top, *self._guidance(moment, room, width), *bottom]
+        room = self.console.height - sum(self._height(row) for row in [*top, *bottom])
+        rows = [*top, *self._guidance(moment, room), *bottom]
         # Wrapping is most of rich's cost per frame; only lines too long for the screen need it.
         for row in rows:
             row.no_wrap = row.cell_len <= width
@@ -390,6 +392,7 @@ class LiveDisplay:
             paused=moment.paused,
             has_option=option_line(self._plan, segment, interactive=True) is not None,
             answers=len(check.answers) if check else 0,
+            width=self.console.width,
         )
 
     def _doing_now(self, moment: Moment) -> list[Text]:
@@ -419,10 +422,12 @@ class LiveDisplay:
             rows.append(Text(option, style="bold cyan"))
         return rows
 
-    def _guidance(self, moment: Moment, room: int, width: int) -> list[Text]:
+    def _guidance(self, moment: Moment, room: int) -> list[Text]:
         """The keys when asked for, else the setup or cues, then every stop sign, in ``room``
-        rows. Short of room the cues and setup give way first (the first setup line last);
-        the stop signs stay, and past what fits the last one shown says how many more."""
+        rows. Short of room the lines above the stop signs give way from the last up, the last
+        one left cut short. The stop signs shrink to the first, saying how many more there
+        are, when they do not fit on their own, or to make room for the setup at a get-ready
+        or for the keys asked for."""
         plan = self._plan
         segment = moment.segment
         if self._help_shown:
@@ -436,20 +441,45 @@ class LiveDisplay:
         else:
             shown = [Text(f"• {cue}") for cue in key_cues(plan, segment)]
         signs = stop_lines(plan, segment)
-        keep = 1 if shown and not self._help_shown else 0
-        while len(shown) > keep and _rows(shown, signs, width) > room:
-            shown.pop()
-        if keep and _rows(shown, signs, width) > room:
-            shown = []
-        fitting = len(signs)
-        while fitting > 1 and _rows(shown, signs[:fitting], width) > room:
-            fitting -= 1
-        if fitting < len(signs):
-            signs = (
-                *signs[: fitting - 1],
-                more_stop_signs(signs[fitting - 1], len(signs) - fitting),
-            )
-        return [*shown, *([Text()] if shown else []), *(Text(s, style="red") for s in signs)]
+        collapsed = signs[:1]
+        if len(signs) > 1:
+            collapsed = (more_stop_signs(signs[0], len(signs) - 1),)
+        # The setup at a get-ready and keys asked for are worth a shorter list of stop
+        # signs; cues are not.
+        wanted = self._help_shown or segment.kind in (K.PREP, K.TRANSITION)
+        choices = [signs, collapsed] if wanted else [signs]
+        if self._rows([], signs) > room:
+            choices = [collapsed]
+        for kept_signs in choices:
+            fitting = len(shown)
+            while fitting and self._rows(shown[:fitting], kept_signs) > room:
+                fitting -= 1
+            if (fitting or not shown) and self._rows(shown[:fitting], kept_signs) <= room:
+                break
+        reds = [Text(sign, style="red") for sign in kept_signs]
+        if fitting:
+            return [*shown[:fitting], Text(), *reds]
+        left = room - self._rows([], kept_signs)
+        return [*([self._cut(shown[0], left)] if shown and left > 0 else []), *reds]
+
+    def _cut(self, line: Text, rows: int) -> Text:
+        """``line`` cut short with an ellipsis to fit in ``rows`` screen rows."""
+        text = line.plain
+        while len(text) > 1 and self._height(Text(text + "…")) > rows:
+            text = text[: max(1, len(text) - len(text) // 8)].rstrip()
+        return Text(text + "…", style=line.style)
+
+    def _height(self, row: Text) -> int:
+        """Screen rows a line takes, wrapped as rich will wrap it."""
+        width = self.console.width
+        if row.cell_len <= width:
+            return 1
+        return len(row.wrap(self.console, width))
+
+    def _rows(self, shown: list[Text], signs: tuple[str, ...]) -> int:
+        """Rows the guidance takes: what is shown, a blank line after it, the stop signs."""
+        lines = [*shown, *([Text()] if shown else []), *map(Text, signs)]
+        return sum(self._height(row) for row in lines)
 
     def _status(self, moment: Moment) -> list[Text]:
         if self._asking_to_quit:
@@ -470,14 +500,3 @@ class LiveDisplay:
             return Text(text, style="dim")
         done = round(bar_width * min(1.0, position / total)) if total else bar_width
         return Text.assemble(("━" * done, "green"), ("─" * (bar_width - done), "dim"), " " + text)
-
-
-def _height(row: Text, width: int) -> int:
-    """Screen rows a line takes at ``width``, wrapped."""
-    return max(1, math.ceil(row.cell_len / width)) if width > 0 else 1
-
-
-def _rows(shown: list[Text], signs: tuple[str, ...], width: int) -> int:
-    """Rows the guidance takes: what is shown, a blank line after it, the stop signs."""
-    lines = [*shown, *([Text()] if shown else []), *map(Text, signs)]
-    return sum(_height(row, width) for row in lines)

@@ -47,25 +47,34 @@ SHORT_HELP = "space pause · n skip · N skip exercise · b back · q quit · ! 
 
 
 def footer(
-    kind: SegmentKind, *, waits_for_key: bool, paused: bool, has_option: bool, answers: int
+    kind: SegmentKind,
+    *,
+    waits_for_key: bool,
+    paused: bool,
+    has_option: bool,
+    answers: int,
+    width: int,
 ) -> str:
     """The keys that do something right now, and only those, for the foot of the screen.
 
     ``waits_for_key`` when the segment lasts until a key (a self-paced set or a self-check
-    with someone at the keyboard); ``answers`` is how many a self-check offers.
+    with someone at the keyboard); ``answers`` is how many a self-check offers. Narrower
+    than ``width`` allows, it keeps the key that moves things on now, ! and ?, which lists
+    the rest.
     """
     if kind is SegmentKind.CHECK and waits_for_key:
-        first = [f"1-{answers} answer", "Enter skip"]
+        now = [f"1-{answers} answer", "Enter skip"]
     elif waits_for_key:
-        first = ["Enter/space done"]
+        now = ["Enter/space done"]
     else:
-        first = ["space go on" if paused else "space pause"]
-    first += ["n skip", "N skip exercise", "b back"]
+        now = ["space go on" if paused else "space pause"]
+    more = ["n skip", "N skip exercise", "b back"]
     if kind in EXTENDABLE and not waits_for_key:
-        first.append("+ 10 s")
+        more.append("+ 10 s")
     if kind in GET_READY and has_option:
-        first.append("a other option")
-    return " · ".join([*first, "q quit", "! hurts", "? keys"])
+        more.append("a other option")
+    full = " · ".join([*now, *more, "q quit", "! hurts", "? keys"])
+    return full if len(full) <= width else " · ".join([*now, "! hurts", "? keys"])
 
 
 _SEQUENCES = {
