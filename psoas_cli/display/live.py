@@ -178,6 +178,7 @@ class LiveDisplay:
         self._moment: Moment | None = None
         self._asking_to_quit = False
         self._help_shown = False
+        self._guidance_cache: tuple[tuple[int, int, int, bool], list[Text]] | None = None
         self._notice = ""
         # The segment and the second within it where the notice was first drawn.
         self._notice_from: tuple[int, float] | None = None
@@ -223,6 +224,7 @@ class LiveDisplay:
     def replan(self, plan: Plan) -> None:
         """Follow the timeline after a step's other option was chosen."""
         self._plan = plan
+        self._guidance_cache = None
         self._starts = self._segment_starts(plan)
 
     def lines(self, lines: list[str]) -> None:
@@ -374,7 +376,7 @@ class LiveDisplay:
         keys = self._footer(moment)
         bottom += [Text(keys, style="dim")] if keys else []
         room = self.console.height - sum(self._height(row) for row in [*top, *bottom])
-        rows = [*top, *self._guidance(moment, room), *bottom]
+        rows = [*top, *self._guidance_for(moment, room), *bottom]
         # Wrapping is most of rich's cost per frame; only lines too long for the screen need it.
         for row in rows:
             row.no_wrap = row.cell_len <= width
@@ -421,6 +423,14 @@ class LiveDisplay:
         if option is not None:
             rows.append(Text(option, style="bold cyan"))
         return rows
+
+    def _guidance_for(self, moment: Moment, room: int) -> list[Text]:
+        """The guidance, worked out once per segment, size and help state: it does not
+        change with the seconds, and the pacer redraws several times a second."""
+        key = (moment.index, room, self.console.width, self._help_shown)
+        if self._guidance_cache is None or self._guidance_cache[0] != key:
+            self._guidance_cache = (key, self._guidance(moment, room))
+        return self._guidance_cache[1]
 
     def _guidance(self, moment: Moment, room: int) -> list[Text]:
         """The keys when asked for, else the setup or cues, then every stop sign, in ``room``
