@@ -751,8 +751,9 @@ def run_command(
     NAME is a routine name or the path of a routine file; with none, the next routine
     your programme has due today runs, at its doses (see `psoas today`), and without a
     programme psoas says how to choose one (exit 2). A safety screen comes first;
-    press any key to begin. While it runs: space pauses, n skips, b goes back, + adds
-    10 s to a hold, q quits, ! stops at once if something hurts, ? shows the keys.
+    press any key to begin. While it runs: space pauses, n skips a side or set, N the
+    whole exercise, b goes back, + adds 10 s to a hold, q quits, ! stops at once if
+    something hurts, ? shows the keys until pressed again.
 
     Without a terminal (a pipe, TERM=dumb) or with --plain it prints one line per
     event instead of the live screen. Defaults for these options can be set in
@@ -762,8 +763,9 @@ def run_command(
     Every run is recorded in your history as it goes (see `psoas history` and
     `psoas stats`), except with --no-history or at a --speed other than 1. At a keyboard
     you are asked for pain from 0 to 10 before and after (Enter skips); the hang test
-    also asks where each thigh settled. Pain 2 or more above what it was before, or a
-    stop with !, is a stop sign: psoas says what to do about it before saving.
+    also asks where each thigh settled, right after each side. Pain 2 or more above what
+    it was before, or a stop with !, is a stop sign: psoas says what to do about it
+    before saving.
 
     In a terminal the screen is kept from sleeping or locking while the routine runs
     (gnome-session-inhibit, systemd-inhibit, caffeinate or Windows' own call);

@@ -13,11 +13,10 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Protocol
 
-from psoas_cli.history.store import CheckResult
 from psoas_cli.library.model import Routine
 from psoas_cli.library.plan import (
     SECONDS_PER_SELF_PACED_REP,
@@ -55,9 +54,7 @@ from psoas_cli.run.questions import (
     PAIN_BEFORE_INTRO,
     PAIN_BEFORE_PROMPT,
     Rating,
-    ask_check,
     ask_pain,
-    due_checks,
 )
 from psoas_cli.run.terminal import (
     Keyboard,
@@ -218,9 +215,16 @@ class Session:
         notices = self._notices(plan, settings, keys.interactive, sounds.voice, recorder)
         if wants_awake and awake is None:
             notices = [*notices, NO_INHIBITOR_NOTICE]
-        read = pager.lines(safety_lines(plan, settings.speed)) and pager.lines(notices)
+        safety = safety_lines(plan, settings.speed, interactive=keys.interactive)
+        read = pager.lines(safety) and pager.lines(notices)
         if recorder is not None and recorder.problem:
             recorder = None  # the notices said so; the run goes on unrecorded
+        if recorder is not None and keys.interactive and not settings.yes:
+            # Someone is there to answer and the answer is kept: ask each side's self-check
+            # right after it, in the run.
+            settings = replace(settings, cues=replace(settings.cues, self_checks=True))
+            plan = make_plan(plan.routine, settings, plan.chosen)
+            display.replan(plan)
         start = (
             self._wait_to_begin(settings, keys, pager, asks_rating=recorder is not None)
             if read
@@ -246,7 +250,7 @@ class Session:
         pain_after = settings.pain_after
         if recorder is not None:
             pain_after = self._after_run_questions(
-                plan, settings, report=report, keys=keys, display=display, recorder=recorder
+                settings, report=report, keys=keys, display=display, recorder=recorder
             )
         worse = pain_worse_lines(start.value, pain_after, report.outcome)
         if worse:
@@ -345,7 +349,6 @@ class Session:
 
     def _after_run_questions(
         self,
-        plan: Plan,
         settings: RunSettings,
         *,
         report: RunReport,
@@ -353,26 +356,20 @@ class Session:
         display: Display,
         recorder: Recorder,
     ) -> int | None:
-        """Ask (at a keyboard) how it feels and how the self-checks came out; keep it all and
-        return the pain after, asked or given.
+        """Ask (at a keyboard) how it feels now, keep it and return the pain after, asked or
+        given; the self-checks were asked and kept during the run.
 
         Not after Ctrl-C or SIGTERM: whoever sent it wants psoas gone, not a question; nor
         with --yes, which promises an unattended run that nobody has to answer.
         """
         pain_after = settings.pain_after
         asking = keys.interactive and not settings.yes
-        if asking and report.outcome is not Outcome.INTERRUPTED:
+        if asking and report.outcome is not Outcome.INTERRUPTED and pain_after is None:
             display.lines([""])
-            answers: list[CheckResult] = []
             try:
-                if pain_after is None:
-                    pain_after = ask_pain(keys, self.stdout, PAIN_AFTER_PROMPT).value
-                for due in due_checks(plan, report):
-                    answer = ask_check(keys, self.stdout, due)
-                    answers += [] if answer is None else [answer]
+                pain_after = ask_pain(keys, self.stdout, PAIN_AFTER_PROMPT).value
             except KeyboardInterrupt:
                 self._questions_stopped(report, display)
-            recorder.add_checks(answers)
         if pain_after is not None:
             recorder.add_pain_after(pain_after)
         return pain_after

@@ -4,12 +4,13 @@ runs in milliseconds and history figures can be checked by hand."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import IO
 
 from psoas_cli.history.store import CheckResult, RunRecord
 from psoas_cli.outcome import Outcome
-from psoas_cli.run.engine import Command, Stopped
+from psoas_cli.run.engine import Answer, Command, Stopped
 from psoas_cli.run.terminal import KeySource
 from psoas_cli.session import Session
 
@@ -43,6 +44,11 @@ class FakeInhibitor:
         self.calls.append("release")
 
 
+NOBODY_WAITS_THIS_LONG = 86400.0
+"""A run on the fake clock that is still waiting after a day is waiting for a key the test
+forgot to press; failing beats hanging."""
+
+
 class ScriptedCommands:
     """Commands pressed at given seconds after ``start``; waiting moves the fake clock.
 
@@ -52,7 +58,7 @@ class ScriptedCommands:
     def __init__(
         self,
         clock: FakeClock,
-        script: list[tuple[float, Command]] | None = None,
+        script: Sequence[tuple[float, Command | Answer]] | None = None,
         *,
         interactive: bool = True,
         typed: str | list[str] = "",
@@ -68,7 +74,9 @@ class ScriptedCommands:
             return None
         return self.typed.pop(0) if self.typed else "enter"
 
-    def next_command(self, timeout: float) -> Command | Stopped | None:
+    def next_command(self, timeout: float) -> Command | Stopped | Answer | None:
+        if self.clock.now - self.start > NOBODY_WAITS_THIS_LONG:
+            raise AssertionError("the run waited a day for a key that the script never pressed")
         if self.script and self.start + self.script[0][0] <= self.clock.now + timeout:
             at, command = self.script.pop(0)
             self.clock.now = max(self.clock.now, self.start + at)

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pytest
 from fakes import FakeClock, ScriptedCommands
 
 from psoas_cli.library.catalog import Catalog
-from psoas_cli.library.model import Exercise, HoldStep, RepsStep, Routine, Side, Sides
+from psoas_cli.library.model import (
+    Exercise,
+    HoldStep,
+    RepsStep,
+    Routine,
+    SelfCheck,
+    Side,
+    Sides,
+)
 from psoas_cli.library.plan import Plan, PlanOptions, SegmentKind, build_plan, scaled, starting_at
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import (
+    Answer,
+    Answered,
     Command,
     Cue,
     CueEvent,
@@ -24,6 +35,7 @@ from psoas_cli.run.engine import (
     Resumed,
     RunReport,
     SegmentStarted,
+    Skipped,
     Stopped,
     Tick,
     whole_seconds_left,
@@ -57,7 +69,10 @@ class Recorder:
 
 
 def run(
-    plan: Plan, script: list[tuple[float, Command]] | None = None, *, interactive: bool = True
+    plan: Plan,
+    script: Sequence[tuple[float, Command | Answer]] | None = None,
+    *,
+    interactive: bool = True,
 ) -> tuple[RunReport, Recorder]:
     clock = FakeClock()
     recorder = Recorder(clock)
@@ -174,18 +189,67 @@ def test_pause_shifts_every_later_boundary_by_the_paused_time() -> None:
     assert Paused in kinds and Resumed in kinds
 
 
-def test_skip_ends_a_cue_but_leaves_a_work_step() -> None:
-    """n during get-ready starts the hold now; n during the hold moves on to the next step."""
+def test_skip_ends_a_cue_then_only_the_side_under_way() -> None:
+    """n in the get-ready starts the hold now; n in the left side goes on to the switch, and
+    the stretch, left unfinished, counts as skipped though its right side was done."""
     report, recorder = run(two_holds(), [(1.0, C.SKIP), (11.0, C.SKIP)], interactive=False)
-    starts = recorder.starts()
-    assert starts[:3] == [
+    assert recorder.starts()[:4] == [
         (0.0, K.PREP, 0, None),
         (1.0, K.HOLD, 0, Side.LEFT),
-        (11.0, K.TRANSITION, 1, None),
+        (11.0, K.SWITCH, 0, None),
+        (16.0, K.HOLD, 0, Side.RIGHT),
     ]
+    skips = [
+        (t, e.segment.kind, e.whole_exercise) for t, e in recorder.events if isinstance(e, Skipped)
+    ]
+    assert skips == [(1.0, K.PREP, False), (11.0, K.HOLD, False)]
     assert report.steps_skipped == (0,)
     assert report.steps_done == (1,)
     assert report.outcome is Outcome.COMPLETED
+
+
+def test_capital_n_skips_the_whole_exercise_and_time_stays_true() -> None:
+    """N in the left side goes straight to the next exercise's next-up; the report's time is
+    the clock's, not the plan's."""
+    report, recorder = run(two_holds(), [(12.0, C.SKIP_EXERCISE)], interactive=False)
+    assert recorder.starts()[2] == (12.0, K.TRANSITION, 1, None)
+    skipped = [e for _, e in recorder.events if isinstance(e, Skipped)]
+    assert [(e.segment.side, e.whole_exercise) for e in skipped] == [(Side.LEFT, True)]
+    assert report.steps_skipped == (0,)
+    assert report.active_seconds == pytest.approx(12.0 + 5 + 30)
+
+
+@pytest.mark.parametrize(
+    ("second_press", "next_start"),
+    [(13.9, (13.9, K.TRANSITION, 1, None)), (14.1, (14.1, K.HOLD, 0, Side.RIGHT))],
+)
+def test_n_twice_within_two_seconds_skips_the_exercise(
+    second_press: float, next_start: tuple[float, SegmentKind, int, Side | None]
+) -> None:
+    """n at 12 s goes to the switch; n again 1.9 s later leaves the stretch, 2.1 s later only
+    ends the switch."""
+    _, recorder = run(two_holds(), [(12.0, C.SKIP), (second_press, C.SKIP)], interactive=False)
+    starts = recorder.starts()
+    assert starts[2] == (12.0, K.SWITCH, 0, None)
+    assert starts[3] == next_start
+
+
+def test_a_second_n_after_the_exercise_was_left_does_not_skip_the_next() -> None:
+    """n in the right side leaves the stretch; n again at once does not skip the lunge too."""
+    _, recorder = run(two_holds(), [(45.0, C.SKIP), (45.5, C.SKIP)], interactive=False)
+    assert recorder.starts()[4:6] == [(45.0, K.TRANSITION, 1, None), (50.0, K.SET, 1, None)]
+
+
+def test_skip_in_a_breath_block_skips_that_side(builtin_catalog: Catalog) -> None:
+    """In a breathing block n skips the rest of that side's breaths, not one phase."""
+    routine = builtin_catalog.routines["release-20min"].routine
+    plan = build_plan(routine, chosen=frozenset(range(len(routine.steps))))
+    side = next(i for i, s in enumerate(plan.segments) if s.kind is K.INHALE and s.side)
+    first = plan.segments[side]
+    at = sum(s.duration for s in plan.segments[:side]) + 1
+    _, recorder = run(plan, [(at, C.SKIP)], interactive=False)
+    after = next(s for s in recorder.starts() if s[0] == pytest.approx(at))
+    assert after[1] is K.SWITCH and after[2] == first.step
 
 
 def test_back_restarts_the_step_and_twice_goes_to_the_one_before() -> None:
@@ -309,7 +373,7 @@ def test_a_stop_counts_as_paused_and_stays_paused_until_space() -> None:
     events = Recorder(clock)
 
     class StoppedOnce(ScriptedCommands):
-        def next_command(self, timeout: float) -> Command | Stopped | None:
+        def next_command(self, timeout: float) -> Command | Stopped | Answer | None:
             if self.clock.now < self.start + 12 <= self.clock.now + timeout:
                 self.clock.now = self.start + 72  # stopped from 12 s until fg at 72 s
                 return Stopped(at=self.start + 12)
@@ -321,3 +385,24 @@ def test_a_stop_counts_as_paused_and_stays_paused_until_space() -> None:
     assert len(paused) == 1 and paused[0].after_stop
     assert report.paused_seconds == pytest.approx(68.0)
     assert (5.0 + 30.0 + 68.0, K.SWITCH, 0, None) in events.starts()
+
+
+def test_a_digit_answers_only_the_self_check_on_screen() -> None:
+    """A digit in the hold does nothing, 9 at a two-answer check does nothing, 2 answers it
+    and the run goes on at once; the wait for the answer is real time."""
+    test = Exercise(
+        id="t", name="Test", check=SelfCheck(question="Where?", answers=("low", "high"))
+    )
+    routine = Routine(name="r", title="R", steps=(HoldStep(exercise=test, hold=10),))
+    plan = build_plan(routine, PlanOptions(self_checks=True))
+    script = [(7.0, Answer(1)), (16.0, Answer(9)), (17.0, Answer(2))]
+    report, recorder = run(plan, script)
+    answered = [
+        (t, e.rank, e.test, e.check.answers[e.rank])
+        for t, e in recorder.events
+        if isinstance(e, Answered)
+    ]
+    assert answered == [(17.0, 1, "t", "high")]
+    assert recorder.events[-1][0] == 17.0
+    assert report.active_seconds == pytest.approx(17.0)
+    assert report.steps_done == (0,)

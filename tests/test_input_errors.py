@@ -14,8 +14,9 @@ from sample_history import six_weeks_of_mornings
 
 from psoas_cli.cli import cli
 from psoas_cli.history.store import History
-from psoas_cli.library.model import SelfCheck
-from psoas_cli.run.questions import DueCheck, ask_check, ask_pain
+from psoas_cli.run.engine import Answer, Command
+from psoas_cli.run.keys import command_for
+from psoas_cli.run.questions import ask_pain
 
 HUGE = "9" * 5000
 """Past Python's 4,300-digit limit for turning text into an int."""
@@ -139,11 +140,11 @@ def test_unicode_digits_at_the_pain_prompt_are_ignored(keys: list[str]) -> None:
 
 
 def test_unicode_digits_at_a_self_check_are_ignored() -> None:
-    """A ² typed at a self-check is ignored, and the next ASCII digit answers it."""
-    due = DueCheck("hip-test", SelfCheck(question="How far?", answers=("far", "near")), None)
-    result = ask_check(ScriptedCommands(FakeClock(), typed=["²", "2"]), io.StringIO(), due)
-    assert result is not None
-    assert result.rank == 1
+    """A ² or ٣ pressed at a self-check is just another key, never an answer."""
+    assert command_for("²") is Command.OTHER
+    assert command_for("٣") is Command.OTHER
+    assert command_for("0") is Command.OTHER
+    assert command_for("2") == Answer(2)
 
 
 @pytest.mark.slow

@@ -19,6 +19,7 @@ from psoas_cli.library.model import (
     RepsStep,
     RestStep,
     Routine,
+    SelfCheck,
     Side,
     Sides,
 )
@@ -28,6 +29,7 @@ from psoas_cli.library.plan import (
     Segment,
     SegmentKind,
     build_plan,
+    plan_size,
     routine_seconds,
     starting_at,
 )
@@ -283,3 +285,38 @@ def test_starting_at_a_step_with_another_option_keeps_a_get_ready() -> None:
         PlanOptions(prep=0),
     )
     assert shape(starting_at(plain, 1).segments) == [(K.HOLD, 30, None)]
+
+
+CHECKED = Exercise(
+    id="c", name="Check", check=SelfCheck(question="Where?", answers=("low", "high"))
+)
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        (
+            HoldStep(exercise=CHECKED, hold=30, sides=Sides.BOTH, sets=2, rest=5),
+            [K.PREP, K.HOLD, K.SWITCH, K.HOLD, K.REST, K.HOLD, K.CHECK, K.SWITCH, K.HOLD, K.CHECK],
+        ),
+        (HoldStep(exercise=CHECKED, hold=30), [K.PREP, K.HOLD, K.CHECK]),
+        (
+            RepsStep(exercise=CHECKED, reps=1, tempo=2, sides=Sides.ALTERNATE),
+            [K.PREP, K.REP, K.REP, K.CHECK, K.CHECK],
+        ),
+    ],
+)
+def test_self_checks_come_right_after_each_side_of_the_last_set(
+    step: HoldStep | RepsStep, expected: list[SegmentKind]
+) -> None:
+    """With self-checks on, each side's question follows its last hold, before the switch;
+    they take no time, and plan_size still counts every segment."""
+    options = PlanOptions(self_checks=True)
+    plan = build_plan(routine(step), options)
+    assert [s.kind for s in plan.segments] == expected
+    checks = [s for s in plan.segments if s.kind is K.CHECK]
+    sides = [None] if getattr(step, "sides", Sides.NONE) is Sides.NONE else [L, R]
+    assert [s.side for s in checks] == sides
+    assert plan.total == build_plan(routine(step)).total
+    assert plan_size(routine(step), options).segments == len(plan.segments)
+    assert not any(s.kind is K.CHECK for s in build_plan(routine(step)).segments)

@@ -24,7 +24,7 @@ from psoas_cli.library.plan import Plan, build_plan
 from psoas_cli.outcome import Outcome
 from psoas_cli.paths import history_path
 from psoas_cli.run import recorder
-from psoas_cli.run.engine import Command, Event, RunReport, SegmentStarted, Stopped
+from psoas_cli.run.engine import Answer, Command, Event, RunReport, SegmentStarted, Stopped
 from psoas_cli.session import RunSettings, Session
 
 C = Command
@@ -39,7 +39,7 @@ class Interrupting(ScriptedCommands):
         super().__init__(clock, interactive=interactive)
         self.at = at
 
-    def next_command(self, timeout: float) -> Command | Stopped | None:
+    def next_command(self, timeout: float) -> Command | Stopped | Answer | None:
         if self.clock.now + timeout >= self.start + self.at:
             self.clock.now = self.start + self.at
             raise KeyboardInterrupt
@@ -147,7 +147,7 @@ def test_the_record_is_kept_up_to_date_during_the_run(daily: Plan) -> None:
     seen: list[tuple[Outcome, int]] = []
 
     class Peeking(ScriptedCommands):
-        def next_command(self, timeout: float) -> Command | Stopped | None:
+        def next_command(self, timeout: float) -> Command | Stopped | Answer | None:
             if not seen and self.clock.now >= self.start + third_step_done + 1:
                 seen.append(written_soon(lambda s: s.steps_done == 3))
             return super().next_command(timeout)
@@ -182,22 +182,54 @@ def test_enter_skips_the_ratings_and_q_at_the_first_question_cancels(daily: Plan
     assert len(recorded()) == 1
 
 
-def test_the_hang_test_ends_with_a_self_check_per_side(builtin_catalog: Catalog) -> None:
-    """Both sides are asked with numbered answers; the picks are stored with their rank."""
+def test_the_hang_test_asks_after_each_side_while_the_person_still_knows(
+    builtin_catalog: Catalog,
+) -> None:
+    """Each side's question comes as that side's hold ends, before the switch; the digits
+    pressed are stored with their rank, and the pain question still ends the run."""
     plan = build_plan(builtin_catalog.routines["hang-test"].routine)
-    out = run(plan, ScriptedCommands(FakeClock(), typed=["enter", "enter", "1", "3"]))
+    left_ends = 5 + 10 + 30
+    right_ends = left_ends + 4 + 5 + 30  # answered 4 s after the left side, then the switch
+    script = [(left_ends + 4, Answer(1)), (right_ends + 2, Answer(3))]
+    out = run(plan, ScriptedCommands(FakeClock(), script, typed=["enter", "enter"]))
     (session,) = recorded()
     assert [(c.side and c.side.value, c.answer, c.rank) for c in session.checks] == [
         ("left", "level with the bench, or below it", 0),
         ("right", "well above level", 2),
     ]
     assert (
-        "\nLeft side: Where did the hanging thigh settle?\n"
+        "Left side: Where did the hanging thigh settle?\n"
         "  1  level with the bench, or below it\n"
         "  2  a little above level\n"
         "  3  well above level\n"
-        "Press 1-3 (Enter skips): 1  level with the bench, or below it\n"
+        "Press 1-3 (Enter skips).\n"
+        "Left side: level with the bench, or below it\n"
+        "Switch sides: 5 s\n"
     ) in out
+    right = out.index("Right side: Where did the hanging thigh settle?")
+    assert right < out.index("Completed hang-test") < out.index("Pain now, 0 to 10?")
+    assert session.active_seconds == pytest.approx(right_ends + 2)
+
+
+def test_enter_at_a_self_check_skips_it_and_says_so(builtin_catalog: Catalog) -> None:
+    """Enter leaves the left side unanswered (and says so); the right side's answer is kept."""
+    plan = build_plan(builtin_catalog.routines["hang-test"].routine)
+    script: list[tuple[float, Command | Answer]] = [(46.0, C.DONE), (82.0, Answer(2))]
+    out = run(plan, ScriptedCommands(FakeClock(), script, typed=["enter", "enter"]))
+    assert "Skipped: the self-check, left side\nSwitch sides: 5 s" in out
+    (session,) = recorded()
+    assert [(c.side and c.side.value, c.rank) for c in session.checks] == [("right", 1)]
+    assert session.outcome is Outcome.COMPLETED and session.steps_done == 2
+
+
+def test_without_a_keyboard_or_with_yes_no_self_check_waits(builtin_catalog: Catalog) -> None:
+    """Nobody to answer: the hang test runs straight through in its own time, asking nothing."""
+    plan = build_plan(builtin_catalog.routines["hang-test"].routine)
+    clock = FakeClock()
+    out = run(plan, ScriptedCommands(clock, typed=["enter"]), RunSettings(plain=True, yes=True))
+    assert "Where did the hanging thigh settle?" not in out
+    assert clock.now - clock.start == pytest.approx(plan.total)
+    assert "Where did the hanging thigh settle?" not in run(plan)
 
 
 def test_the_self_check_is_not_asked_when_the_test_was_not_done(builtin_catalog: Catalog) -> None:
@@ -303,7 +335,7 @@ class Timed(ScriptedCommands):
         super().__init__(clock, interactive=False)
         self.waits: list[float] = []
 
-    def next_command(self, timeout: float) -> Command | Stopped | None:
+    def next_command(self, timeout: float) -> Command | Stopped | Answer | None:
         self.waits.append(time.monotonic())
         return super().next_command(timeout)
 
@@ -411,16 +443,19 @@ class CtrlCWhenTypingRunsOut(ScriptedCommands):
 def test_ctrl_c_at_the_after_run_questions_keeps_the_run_completed(
     builtin_catalog: Catalog,
 ) -> None:
-    """Answers given so far are kept, the run stays completed, and the screen says so."""
+    """The self-check answered in the run is kept, the half-typed pain is not, the run stays
+    completed, and the screen says so."""
     plan = build_plan(builtin_catalog.routines["hang-test"].routine)
-    keys = CtrlCWhenTypingRunsOut(FakeClock(), typed=["enter", "3", "enter", "1"])
+    script: list[tuple[float, Command | Answer]] = [(49.0, Answer(1)), (86.0, C.DONE)]
+    keys = CtrlCWhenTypingRunsOut(FakeClock(), script, typed=["enter", "3"])
     report = fake_session(keys.clock, out := io.StringIO(), keys=keys, started=MORNING).run(
         plan, RunSettings(plain=True)
     )
     (session,) = recorded()
     assert report.outcome is session.outcome is Outcome.COMPLETED
-    assert (session.pain_after, [c.rank for c in session.checks]) == (3, [0])
+    assert (session.pain_after, [c.rank for c in session.checks]) == (None, [0])
     assert (
-        "Press 1-3 (Enter skips): \n\nQuestions stopped; the run stays recorded as completed.\n"
+        "Pain now, 0 to 10? (Enter skips) 3\n\n"
+        "Questions stopped; the run stays recorded as completed.\n"
     ) in out.getvalue()
     assert "Saved as session 1: see psoas history, psoas stats." in out.getvalue()

@@ -47,6 +47,8 @@ def test_bindings_match_the_documented_keys() -> None:
     """Each key in the help does what the help says."""
     assert command_for("space") is Command.PAUSE
     assert command_for("right") is command_for("n") is Command.SKIP
+    assert decode("nNQ") == ["n", "N", "q"]
+    assert command_for("N") is Command.SKIP_EXERCISE
     assert command_for("left") is command_for("b") is Command.BACK
     assert command_for("+") is Command.EXTEND
     assert command_for("q") is Command.QUIT

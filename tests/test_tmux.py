@@ -110,7 +110,7 @@ def test_a_run_in_a_real_terminal(tmux: Tmux) -> None:
     send("Enter")
     screen = wait_for("GET READY")
     assert "First: Belly breathing with pelvic tilts" in screen
-    assert "space pause · n skip · b back" in screen
+    assert "space pause · n skip · N skip exercise · b back" in screen
     send("Space")
     wait_for("PAUSED · press space to go on")
     send("Space")
@@ -145,7 +145,7 @@ def test_ctrl_z_and_fg_pause_the_run(tmux: Tmux) -> None:
     assert "MODE-2 icanon" in wait_for("MODE-2")
     send("fg", "Enter")
     screen = wait_for("PAUSED · press space to go on")
-    assert "space pause · n skip · b back" in screen
+    assert "space go on · n skip · N skip exercise · b back" in screen
     send("q")
     wait_for("Quit this routine?")
     send("y")
@@ -309,3 +309,59 @@ def test_a_pause_fills_the_screen(tmux: Tmux) -> None:
     wait_for("Quit this routine?")
     send("y")
     wait_for("Quit breathing-minute after")
+
+
+def test_the_keys_stay_on_screen_through_breath_phases(tmux: Tmux) -> None:
+    """? shows the keys; they are still there after the inhale turns to exhale and back;
+    ? again hides them."""
+    send, wait_for, _ = tmux
+    command = [sys.executable, "-m", "psoas_cli", "run", "breathing-minute", "--speed", "5"]
+    send(shlex.join([*command, "--quiet", "--no-prep"]), "Enter")
+    wait_for("Press any key to begin, or q to cancel.")
+    send("Enter")
+    wait_for("INHALE · breath 1 of 6")
+    send("?")
+    for phase in ("EXHALE · breath 1 of 6", "INHALE · breath 2 of 6", "EXHALE · breath 2 of 6"):
+        screen = wait_for(phase)
+        assert "N     skip the whole exercise (also n twice within 2 s)" in screen, screen
+    send("?")
+    screen = wait_for("INHALE · breath 3 of 6")
+    assert "skip the whole exercise (also" not in screen
+    send("q", "y")
+    wait_for("Quit breathing-minute after")
+
+
+HANG_TEST_SHORT = """\
+name: quick-hang
+title: Quick hang test
+steps:
+  - exercise: bench-edge-hang-test
+    hold: 2s
+    sides: both
+"""
+
+
+def test_the_hang_test_asks_after_each_side(tmux: Tmux, tmp_path: Path) -> None:
+    """After the left side's hold the screen asks where the thigh settled; the digit answers
+    it and the switch follows; the right side is asked the same way, and both are kept."""
+    send, wait_for, _ = tmux
+    routine = tmp_path / "quick-hang.yaml"
+    routine.write_text(HANG_TEST_SHORT, encoding="utf-8")
+    psoas = [sys.executable, "-m", "psoas_cli"]
+    run = [*psoas, "run", "--file", str(routine), "--quiet", "--no-prep", "--switch", "1"]
+    send(shlex.join(run), "Enter")
+    wait_for("Pain now, 0-10:")
+    send("Enter")
+    screen = wait_for("Left side: Where did the hanging thigh settle?")
+    assert "2  a little above level" in screen
+    assert "1-3 answer · Enter skip" in screen
+    assert "Right side:" not in screen
+    send("2")
+    screen = wait_for("Right side: Where did the hanging thigh settle?")
+    send("3")
+    wait_for("Pain now, 0 to 10?")
+    send("Enter")
+    wait_for("Saved as session 1")
+    send(shlex.join([*psoas, "stats"]), "Enter")
+    screen = wait_for("Self-check: Where did the hanging thigh settle?")
+    assert "a little above level" in screen and "well above level" in screen

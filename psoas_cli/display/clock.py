@@ -151,8 +151,8 @@ class Part(Enum):
     for them and the clock at its smallest."""
 
     SPACING = "blank lines between parts"
-    NOTES = "cues, setup and notes"
     WORD = "the phase word in big type"
+    NOTES = "cues, setup and notes"
     PROGRESS = "progress bar"
     NEXT = "what comes next"
     FOOTER = "keys"
@@ -195,6 +195,8 @@ class Screen:
     blocks: bool
     word_first: bool = False
     """The word matters more than the time (PAUSED): never dropped, as large as the clock."""
+    smallest_clock: bool = False
+    """Every row the clock does not need goes to the rest: the clock at its smallest scale."""
 
 
 def lay_out(screen: Screen) -> Layout:
@@ -214,7 +216,8 @@ def lay_out(screen: Screen) -> Layout:
 def _fit_big(screen: Screen, spare: int, *, with_word: bool) -> tuple[int, int | None] | None:
     """The clock's and the word's scale within ``spare`` rows; None if the clock cannot fit."""
     width, blocks = screen.width, screen.blocks
-    widest = largest_scale(screen.clock, width, spare, blocks=blocks, most=width)
+    most = least_scale(blocks) if screen.smallest_clock else width
+    widest = largest_scale(screen.clock, width, spare, blocks=blocks, most=most)
     if widest is None:
         return None
     for clock_scale in scales(widest, blocks=blocks):

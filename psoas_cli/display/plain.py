@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import IO
 
 from psoas_cli.durations import format_duration
-from psoas_cli.library.plan import Plan, Segment
+from psoas_cli.library.plan import Plan, Segment, SegmentKind
 from psoas_cli.run.engine import (
     EXTEND_SECONDS,
+    Answered,
     Event,
     Extended,
     Finished,
@@ -20,13 +21,19 @@ from psoas_cli.run.engine import (
     Paused,
     Resumed,
     SegmentStarted,
+    Skipped,
+    WentBack,
 )
 from psoas_cli.run.keys import HELP
 from psoas_cli.run.narration import (
+    answered_notice,
+    back_notice,
+    check_prompt,
     introduction,
     opening,
     option_line,
     plain_line,
+    skipped_notice,
     starts_step,
 )
 from psoas_cli.text import hanging
@@ -85,6 +92,14 @@ class PlainDisplay:
             self.lines(["Going on."])
         elif isinstance(event, Extended):
             self.lines([f"{format_duration(EXTEND_SECONDS)} more"])
+        elif isinstance(event, Skipped):
+            self.lines(
+                [skipped_notice(self._plan, event.segment, whole_exercise=event.whole_exercise)]
+            )
+        elif isinstance(event, WentBack):
+            self.lines([back_notice(self._plan, event.step, step_before=event.step_before)])
+        elif isinstance(event, Answered):
+            self.lines([answered_notice(event)])
         elif isinstance(event, HelpRequested):
             self.lines(["Keys: " + "; ".join(f"{key} {what}" for key, what in HELP)])
         elif isinstance(event, OptionChosen):
@@ -107,6 +122,9 @@ class PlainDisplay:
         block = opening(plan, index)
         if block:
             out.append(block)
-        out.append(plain_line(plan, segment, interactive=self._interactive))
+        if segment.kind is SegmentKind.CHECK:
+            out += check_prompt(plan, segment)
+        else:
+            out.append(plain_line(plan, segment, interactive=self._interactive))
         option = option_line(plan, segment, interactive=self._interactive)
         self.lines([*out, option] if option else out)

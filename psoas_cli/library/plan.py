@@ -13,12 +13,14 @@ from functools import cached_property
 
 from psoas_cli.library.model import (
     BreathStep,
+    Exercise,
     HoldStep,
     MoveStep,
     NoteStep,
     RepsStep,
     RestStep,
     Routine,
+    SelfCheck,
     Side,
     Sides,
     Step,
@@ -44,6 +46,13 @@ class SegmentKind(Enum):
     REP = "rep"
     SET = "set"
     NOTE = "note"
+    CHECK = "self-check"
+
+
+BREATH_KINDS = frozenset(
+    {SegmentKind.INHALE, SegmentKind.HOLD_IN, SegmentKind.EXHALE, SegmentKind.HOLD_OUT}
+)
+"""The phases of a breath, which a person follows as one block per side."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +60,8 @@ class Segment:
     """One stretch of time with a single instruction; counters are 1-based, 0 when unused.
 
     ``text`` is what a rest or note says, or the word for what a move step does (roll).
+    A self-check (``CHECK``) takes no time of its own: it waits for the answer, if anyone
+    is there to give one.
     """
 
     kind: SegmentKind
@@ -75,6 +86,9 @@ class PlanOptions:
     switch: float = 5.0
     transition: float = 5.0
     seconds_per_rep: float = SECONDS_PER_SELF_PACED_REP
+    self_checks: bool = False
+    """Ask a test's self-check right after each side, in the run: only when someone at the
+    keyboard will answer and the answer is kept."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +110,18 @@ class Plan:
             assert step.alternative is not None
             return step.alternative.step
         return step
+
+    def checked_exercise(self, segment: Segment) -> Exercise | None:
+        """The exercise a self-check segment asks about; None for any other segment."""
+        step = self.step(segment.step)
+        if segment.kind is not SegmentKind.CHECK or isinstance(step, RestStep | NoteStep):
+            return None
+        return step.exercise
+
+    def check(self, segment: Segment) -> SelfCheck | None:
+        """The question a self-check segment asks, from its step's exercise."""
+        exercise = self.checked_exercise(segment)
+        return None if exercise is None else exercise.check
 
     @property
     def total(self) -> float:
@@ -142,8 +168,54 @@ def build_plan(
         if cue is not None:
             kind, seconds = cue
             segments.append(Segment(kind=kind, duration=seconds, step=index))
-        segments.extend(_expand(unexpanded.step(index), index, opts))
+        step = unexpanded.step(index)
+        work = tuple(_expand(step, index, opts))
+        segments.extend(_with_checks(step, work) if opts.self_checks else work)
     return replace(unexpanded, segments=tuple(segments))
+
+
+def block(segment: Segment) -> tuple[object, ...]:
+    """Segments a person thinks of as one thing: a side's breathing, a set of reps, a hold."""
+    kind = "breath" if segment.kind in BREATH_KINDS else segment.kind
+    side = segment.side if kind is not SegmentKind.REP else None
+    return (kind, segment.step, side, segment.set_number)
+
+
+def next_block(segments: tuple[Segment, ...], index: int) -> int | None:
+    """The first segment after the block ``index`` is in; None when that block ends the plan."""
+    here = block(segments[index])
+    return next((i for i in range(index + 1, len(segments)) if block(segments[i]) != here), None)
+
+
+def _checked_sides(step: Step) -> tuple[Side | None, ...]:
+    """The sides a step's self-check is asked for; none when its exercise has no check."""
+    if isinstance(step, RestStep | NoteStep) or step.exercise.check is None:
+        return ()
+    if step.sides is Sides.ALTERNATE:
+        return (Side.LEFT, Side.RIGHT)
+    return _sides(step.sides)
+
+
+def _with_checks(step: Step, work: tuple[Segment, ...]) -> Iterator[Segment]:
+    """``work`` with a self-check after each side's part of the last set, while the person
+    still knows how that side felt; alternating reps ask for both sides at the end."""
+    sides = _checked_sides(step)
+    alternating = isinstance(step, RepsStep) and step.sides is Sides.ALTERNATE
+    ends = {side: len(work) - 1 if alternating else _last_of(work, side) for side in sides}
+    for i, segment in enumerate(work):
+        yield segment
+        yield from (_check(segment, side) for side in sides if ends[side] == i)
+
+
+def _last_of(work: tuple[Segment, ...], side: Side | None) -> int:
+    """Where ``side``'s part of the last set ends in a step's segments."""
+    last_set = work[-1].set_number
+    return max(i for i, s in enumerate(work) if s.side == side and s.set_number == last_set)
+
+
+def _check(after: Segment, side: Side | None) -> Segment:
+    """The self-check for ``side`` of the step ``after`` belongs to."""
+    return Segment(kind=SegmentKind.CHECK, duration=0.0, step=after.step, side=side)
 
 
 CHOICE_SECONDS = 5.0
@@ -259,6 +331,7 @@ def step_segments(step: Step, opts: PlanOptions) -> int:
     """How many segments ``_expand`` makes of one step, counted rather than made."""
     if isinstance(step, RestStep | NoteStep):
         return 1
+    checks = len(_checked_sides(step)) if opts.self_checks else 0
     sides = len(_sides(step.sides))
     switches = sides - 1 if opts.switch > 0 else 0
     if isinstance(step, BreathStep):
@@ -266,11 +339,11 @@ def step_segments(step: Step, opts: PlanOptions) -> int:
         phases = sum(
             1 for s in (pattern.inhale, pattern.hold_in, pattern.exhale, pattern.hold_out) if s > 0
         )
-        return sides * breath_cycles(step) * phases + switches
+        return sides * breath_cycles(step) * phases + switches + checks
     per_side = 1
     if isinstance(step, RepsStep) and step.tempo is not None:
         per_side = step.reps * (2 if step.sides is Sides.ALTERNATE else 1)
-    return step.sets * (sides * per_side + switches) + step.sets - 1
+    return step.sets * (sides * per_side + switches) + step.sets - 1 + checks
 
 
 def step_seconds(step: Step, opts: PlanOptions) -> float:

@@ -18,7 +18,8 @@ from enum import Enum
 from itertools import accumulate
 from typing import Protocol
 
-from psoas_cli.library.plan import Plan, Segment, SegmentKind
+from psoas_cli.library.model import SelfCheck
+from psoas_cli.library.plan import Plan, Segment, SegmentKind, next_block
 from psoas_cli.outcome import Outcome
 
 EXTEND_SECONDS = 10.0
@@ -32,6 +33,9 @@ COUNTDOWN_FROM = 3
 
 IDLE_TICK_SECONDS = 1.0
 """How often listeners hear from a paused or waiting engine, so a display can follow resizes."""
+
+DOUBLE_SKIP_SECONDS = 2.0
+"""Skip pressed again this soon skips the rest of the exercise, as ``N`` does."""
 
 CLOCK_TOLERANCE = 1e-9
 """How far a float time may land past a whole second, or a frame, and still count as on it."""
@@ -51,7 +55,8 @@ class Command(Enum):
 
     PAUSE = "pause or resume (in a self-paced set: set done)"
     DONE = "set done"
-    SKIP = "skip"
+    SKIP = "skip this side, set or wait"
+    SKIP_EXERCISE = "skip the whole exercise"
     BACK = "back"
     EXTEND = "hold 10 s longer"
     QUIT = "quit (asks first)"
@@ -73,6 +78,13 @@ class Stopped:
     at: float
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A digit pressed: answer ``number`` (from 1) to the self-check on screen."""
+
+    number: int
+
+
 class CommandSource(Protocol):
     """Waits up to ``timeout`` seconds for the next command; None when the time ran out."""
 
@@ -81,7 +93,7 @@ class CommandSource(Protocol):
         """False when nobody can press a key, so nothing may wait for one."""
         ...
 
-    def next_command(self, timeout: float) -> Command | Stopped | None:
+    def next_command(self, timeout: float) -> Command | Stopped | Answer | None:
         """Block until a command arrives or ``timeout`` seconds pass."""
         ...
 
@@ -182,6 +194,34 @@ class Extended:
 
 
 @dataclass(frozen=True)
+class Skipped:
+    """Skip left ``segment`` unfinished; ``whole_exercise`` when the rest of its step went
+    with it. Sent before the run moves on, so a notice comes before what follows."""
+
+    segment: Segment
+    whole_exercise: bool
+
+
+@dataclass(frozen=True)
+class WentBack:
+    """Back goes to the start of step ``step``; ``step_before`` when that is the one before."""
+
+    step: int
+    step_before: bool
+
+
+@dataclass(frozen=True)
+class Answered:
+    """The self-check ``segment`` was answered with its answer ``rank`` (0 is the first);
+    ``test`` is the id of the exercise it checks, ``check`` its question and answers."""
+
+    segment: Segment
+    rank: int
+    test: str
+    check: SelfCheck
+
+
+@dataclass(frozen=True)
 class HelpRequested:
     """The person asked to see the keys."""
 
@@ -222,6 +262,9 @@ Event = (
     | Paused
     | Resumed
     | Extended
+    | Skipped
+    | WentBack
+    | Answered
     | HelpRequested
     | OptionChosen
     | Finished
@@ -262,10 +305,16 @@ GET_READY = frozenset({SegmentKind.PREP, SegmentKind.TRANSITION})
 EXTENDABLE = COUNTED_DOWN | {SegmentKind.NOTE}
 """Segments ``+`` can lengthen; paced breath and reps keep their rhythm."""
 
-_LEAD_IN_SEGMENTS = frozenset(
+LEAD_IN = frozenset(
     {SegmentKind.PREP, SegmentKind.TRANSITION, SegmentKind.SWITCH, SegmentKind.REST}
 )
 """Segments that only lead into work, so skip ends just them rather than the whole step."""
+
+
+def waits_for_a_key(segment: Segment) -> bool:
+    """A self-paced set lasts until it is done, a self-check until it is answered, when
+    someone can press a key; without a keyboard the plan's time holds."""
+    return segment.self_paced or segment.kind is SegmentKind.CHECK
 
 
 def _add_once(steps: list[int], step: int) -> None:
@@ -327,6 +376,8 @@ class Engine:
         self._steps_skipped: list[int] = []
         # Set once, when the run ends for any reason.
         self._outcome: Outcome | None = None
+        # When skip was last pressed and in which step, for "twice quickly skips it all".
+        self._last_skip: tuple[float, int] | None = None
         # The lowest countdown number said in this segment, None until the first: each
         # number is said once although several ticks may fall within its second.
         self._lowest_count_said: int | None = None
@@ -353,8 +404,8 @@ class Engine:
             outcome=outcome,
             active_seconds=max(0.0, at - self._started_at - paused),
             paused_seconds=paused,
-            steps_done=tuple(self._steps_done),
-            steps_skipped=tuple(s for s in self._steps_skipped if s not in self._steps_done),
+            steps_done=tuple(s for s in self._steps_done if s not in self._steps_skipped),
+            steps_skipped=tuple(self._steps_skipped),
             steps_total=len(self.plan.step_indices),
             index=self._index,
         )
@@ -386,8 +437,7 @@ class Engine:
         return self._paused_total + (now - self._paused_at)
 
     def _waits_for_key(self) -> bool:
-        """A self-paced set lasts until a key says it is done, when someone can press one."""
-        return self._segment.self_paced and self._commands.interactive
+        return waits_for_a_key(self._segment) and self._commands.interactive
 
     def _deadline(self) -> float:
         """The clock time the current segment ends; never, while it waits for a key."""
@@ -537,7 +587,7 @@ class Engine:
 
     # -- commands -------------------------------------------------------------------------
 
-    def _obey(self, command: Command | Stopped, now: float) -> None:
+    def _obey(self, command: Command | Stopped | Answer, now: float) -> None:
         """Do what ``command`` asks; "this hurts" comes first, then an open quit question."""
         if isinstance(command, Stopped):
             self._stopped(command.at, now)
@@ -549,14 +599,18 @@ class Engine:
             self._asking_to_quit = True
             self._paused_before_asking = self._paused_at is not None
             self._pause(now, asking_to_quit=True)
+        elif isinstance(command, Answer):
+            self._answer(command.number, now)
         elif command is Command.HELP:
             self._emit(HelpRequested())
         elif command in (Command.PAUSE, Command.DONE) and self._waits_for_key():
-            self._set_done(now)
+            self._key_ends_wait(now)
         elif command is Command.PAUSE:
             self._toggle_pause(now)
         elif command is Command.SKIP:
             self._skip(now)
+        elif command is Command.SKIP_EXERCISE:
+            self._skip_exercise(now)
         elif command is Command.BACK:
             self._back(now)
         elif command is Command.EXTEND:
@@ -564,7 +618,7 @@ class Engine:
         elif command is Command.OTHER_OPTION:
             self._choose_other_option(now)
 
-    def _answer_quit(self, command: Command, now: float) -> None:
+    def _answer_quit(self, command: Command | Answer, now: float) -> None:
         """y (or q again) quits; any other key goes back to running or paused, as before."""
         self._asking_to_quit = False
         if command in (Command.CONFIRM, Command.QUIT):
@@ -604,6 +658,15 @@ class Engine:
         else:
             self._resume(now)
 
+    def _key_ends_wait(self, now: float) -> None:
+        """Enter or space: a self-paced set is done; a self-check goes unanswered."""
+        if self._segment.kind is SegmentKind.CHECK:
+            self._leave(
+                None if self._on_last_segment else self._index + 1, now, whole_exercise=False
+            )
+        else:
+            self._set_done(now)
+
     def _set_done(self, now: float) -> None:
         """A self-paced set ends when the person says so, and the next segment starts now."""
         self._complete_segment()
@@ -612,16 +675,48 @@ class Engine:
         else:
             self._jump(self._index + 1, now)
 
+    def _answer(self, number: int, now: float) -> None:
+        """A digit answers the self-check on screen, and the run goes on; elsewhere it is
+        just a key."""
+        exercise = self.plan.checked_exercise(self._segment)
+        check = None if exercise is None else exercise.check
+        if exercise is None or check is None or not self._waits_for_key():
+            return
+        if 1 <= number <= len(check.answers):
+            self._emit(Answered(self._segment, number - 1, exercise.id, check))
+            self._set_done(now)
+
     def _skip(self, now: float) -> None:
-        """Skip ends a lead-in segment only; in a step's work it leaves the step unfinished."""
+        """Skip ends a lead-in, or the side, set or breathing block under way; pressed again
+        within DOUBLE_SKIP_SECONDS, the rest of the exercise it was first pressed in."""
         step = self._segment.step
-        if self._segment.kind in _LEAD_IN_SEGMENTS:
+        if self._last_skip is not None and now - self._last_skip[0] < DOUBLE_SKIP_SECONDS:
+            in_same_step = self._last_skip[1] == step
+            self._last_skip = None
+            if in_same_step:
+                self._skip_exercise(now)
+            return
+        self._last_skip = (now, step)
+        if self._segment.kind in LEAD_IN:
             target = None if self._on_last_segment else self._index + 1
         else:
-            _add_once(self._steps_skipped, step)
-            target = self._next_step_start()
+            target = next_block(self.plan.segments, self._index)
+        self._leave(target, now, whole_exercise=False)
+
+    def _skip_exercise(self, now: float) -> None:
+        """``N``: the rest of this step, or at a get-ready the whole step it leads into."""
+        self._last_skip = None
+        self._leave(self._next_step_start(), now, whole_exercise=True)
+
+    def _leave(self, target: int | None, now: float, *, whole_exercise: bool) -> None:
+        """Go on at segment ``target`` (None: the end). A step whose work is left unfinished
+        is skipped, not done, unless it is done again from its start."""
+        end = len(self.plan.segments) if target is None else target
+        left = self.plan.segments[self._index : end]
+        if any(s.kind not in LEAD_IN | {SegmentKind.CHECK} for s in left):
+            _add_once(self._steps_skipped, self._segment.step)
+        self._emit(Skipped(self._segment, whole_exercise))
         if target is None:
-            _add_once(self._steps_skipped, step)
             self._finish(Outcome.COMPLETED, now)
         else:
             self._jump(target, now)
@@ -633,10 +728,12 @@ class Engine:
         since_step_start = self.moment(now).elapsed + sum(self._durations[step_start : self._index])
         steps = self.plan.step_indices
         position = steps.index(step)
-        if since_step_start < BACK_AGAIN_SECONDS and position > 0:
-            self._jump(self._step_start(steps[position - 1]), now)
-        else:
-            self._jump(step_start, now)
+        step_before = since_step_start < BACK_AGAIN_SECONDS and position > 0
+        target = steps[position - 1] if step_before else step
+        if target in self._steps_skipped:
+            self._steps_skipped.remove(target)  # done again from its start
+        self._emit(WentBack(target, step_before))
+        self._jump(self._step_start(target), now)
 
     def _extend(self, now: float) -> None:
         """``+`` lengthens a hold or a wait; paced breath and reps keep their rhythm."""

@@ -21,14 +21,22 @@ from psoas_cli.library.guidance import (
     pain_worsened,
 )
 from psoas_cli.library.model import Exercise, ExerciseStep, NoteStep, RepsStep, Sides, Step
-from psoas_cli.library.plan import SECONDS_PER_SELF_PACED_REP, Plan, Segment, SegmentKind
+from psoas_cli.library.plan import (
+    BREATH_KINDS,
+    SECONDS_PER_SELF_PACED_REP,
+    Plan,
+    Segment,
+    SegmentKind,
+    block,
+    next_block,
+)
 from psoas_cli.outcome import Outcome
-from psoas_cli.run.engine import GET_READY, RunReport
+from psoas_cli.run.engine import GET_READY, LEAD_IN, Answered, RunReport
 from psoas_cli.text import counted
 
 K = SegmentKind
 
-BREATH = frozenset({K.INHALE, K.HOLD_IN, K.EXHALE, K.HOLD_OUT})
+BREATH = BREATH_KINDS
 
 PHASE_WORDS = {
     K.INHALE: "Inhale",
@@ -47,6 +55,7 @@ LABELS = {
     K.REP: "Reps",
     K.SET: "Your pace",
     K.NOTE: "Note",
+    K.CHECK: "Self-check",
     **PHASE_WORDS,
 }
 """The one or two words that say what to do now, shown large on screen."""
@@ -129,34 +138,87 @@ def key_cues(plan: Plan, segment: Segment, limit: int = 3) -> tuple[str, ...]:
     return tuple(c for c in (*tip, *cues) if c)[:limit]
 
 
-def stop_reminder(plan: Plan, segment: Segment) -> str:
-    """One line that stays on screen: this exercise's first stop sign, or the general one."""
+def setup_lines(plan: Plan, segment: Segment) -> tuple[str, ...]:
+    """How to get into position for the exercise a get-ready leads into: its setup, or its
+    first step when its file gives no setup."""
     exercise = exercise_of(plan, segment)
-    sign = exercise.stop_signs[0] if exercise and exercise.stop_signs else STOP_SIGNS[0]
-    return f"Stop if: {sign}"
+    if exercise is None:
+        return ()
+    return exercise.setup or exercise.steps[:1]
 
 
-def _group(segment: Segment) -> tuple[object, ...]:
-    """Segments a person thinks of as one thing: a breathing block, a set of reps."""
-    kind = "breath" if segment.kind in BREATH else segment.kind
-    return (kind, segment.step, segment.side if kind != K.REP else None, segment.set_number)
+def stop_lines(plan: Plan, segment: Segment) -> tuple[str, ...]:
+    """Every stop sign of the exercise, each said the same way; the general one elsewhere."""
+    exercise = exercise_of(plan, segment)
+    signs = exercise.stop_signs if exercise and exercise.stop_signs else STOP_SIGNS[:1]
+    return tuple(f"Stop if: {sign}" for sign in signs)
+
+
+def more_stop_signs(line: str, hidden: int) -> str:
+    """A stop sign's line that also says how many more there are than the window shows."""
+    return f"{line} (+{hidden} more)"
+
+
+def check_question(plan: Plan, segment: Segment) -> str:
+    """A self-check's question with the side it is about: 'Left side: Where did ...?'."""
+    check = plan.check(segment)
+    question = check.question if check else ""
+    return f"{segment.side.value.capitalize()} side: {question}" if segment.side else question
+
+
+def check_answers(plan: Plan, segment: Segment) -> tuple[str, ...]:
+    """A self-check's answers, numbered for the key that picks each."""
+    check = plan.check(segment)
+    return tuple(f"{n}  {answer}" for n, answer in enumerate(check.answers if check else (), 1))
+
+
+def check_prompt(plan: Plan, segment: Segment) -> list[str]:
+    """A self-check as plain lines: the question, the numbered answers, the keys."""
+    answers = check_answers(plan, segment)
+    keys = f"Press 1-{len(answers)} (Enter skips)."
+    return [check_question(plan, segment), *(f"  {answer}" for answer in answers), keys]
+
+
+def answered_notice(answered: Answered) -> str:
+    """What a self-check answer was taken as: 'Left side: a little above level'."""
+    answer = answered.check.answers[answered.rank]
+    side = answered.segment.side
+    return f"{side.value.capitalize()} side: {answer}" if side else f"Noted: {answer}"
+
+
+def skipped_notice(plan: Plan, segment: Segment, *, whole_exercise: bool) -> str:
+    """What skip left out, in a few words: 'Skipped: left side', 'Skipped: rest'."""
+    name = step_name(step_of(plan, segment))
+    if whole_exercise:
+        return f"Skipped: {name}" if segment.kind in GET_READY else f"Skipped: the rest of {name}"
+    if segment.kind is K.CHECK:
+        side = f", {segment.side.value} side" if segment.side else ""
+        return f"Skipped: the self-check{side}"
+    if segment.kind in LEAD_IN:
+        return f"Skipped: {LABELS[segment.kind].lower()}"
+    parts = [f"{segment.side.value} side"] if segment.side and segment.kind is not K.REP else []
+    if segment.sets > 1:
+        parts.append(f"set {segment.set_number} of {segment.sets}")
+    return "Skipped: " + (", ".join(parts) if parts else name)
+
+
+def back_notice(plan: Plan, step: int, *, step_before: bool) -> str:
+    """Where back went: 'Back to: Couch stretch (from its start)'."""
+    where = "the step before" if step_before else "from its start"
+    return f"Back to: {step_name(plan.step(step))} ({where})"
 
 
 def next_index(plan: Plan, index: int) -> int | None:
     """The next segment that is a different thing to do, skipping phases of the same block."""
-    here = _group(plan.segments[index])
-    return next(
-        (i for i in range(index + 1, len(plan.segments)) if _group(plan.segments[i]) != here),
-        None,
-    )
+    return next_block(plan.segments, index)
 
 
 def later_in_block(plan: Plan, index: int) -> float:
     """Seconds of the current block after this segment (the breaths left on this side)."""
-    here = _group(plan.segments[index])
+    here = block(plan.segments[index])
     later = 0.0
     for segment in plan.segments[index + 1 :]:
-        if _group(segment) != here:
+        if block(segment) != here:
             break
         later += segment.duration
     return later
@@ -205,6 +267,7 @@ def introduction(plan: Plan, segment: Segment) -> list[str]:
     lines = [f"Step {number} of {count}: {what}"]
     exercise = exercise_of(plan, segment)
     if exercise is not None:
+        lines += [f"  Set up: {line}" for line in setup_lines(plan, segment)]
         lines += [f"  Keep in mind: {cue}" for cue in key_cues(plan, segment)]
         lines += [f"  Stop if: {sign}" for sign in exercise.stop_signs]
     return lines
@@ -233,6 +296,8 @@ def plain_line(plan: Plan, segment: Segment, *, interactive: bool) -> str:
         return f"Rest {seconds}" + (f". {segment.text}" if segment.text else "")
     if kind is K.NOTE:
         return f"{segment.text} ({seconds})"
+    if kind is K.CHECK:
+        return check_question(plan, segment)
     return f"{LABELS[kind]}: {seconds}"
 
 
@@ -241,7 +306,7 @@ def opening(plan: Plan, index: int) -> str | None:
     segment = plan.segments[index]
     if segment.kind not in BREATH | {K.REP}:
         return None
-    if index and _group(plan.segments[index - 1]) == _group(segment):
+    if index and block(plan.segments[index - 1]) == block(segment):
         return None
     sets = f" (set {segment.set_number} of {segment.sets})" if segment.sets > 1 else ""
     return segment_summary(plan, segment) + sets
@@ -272,8 +337,9 @@ def steps_covered(plan: Plan) -> str:
     return f"step {last} of {total}" if first == last else f"steps {first} to {last} of {total}"
 
 
-def safety_lines(plan: Plan, speed: float = 1.0) -> list[str]:
-    """What to read before starting: have pain assessed, the routine's notes, when to stop."""
+def safety_lines(plan: Plan, speed: float = 1.0, *, interactive: bool = True) -> list[str]:
+    """What to read before starting: have pain assessed, the routine's notes, when to stop,
+    and at a keyboard the key that stops the run (without one, no key is promised)."""
     routine = plan.routine
     about = "about " if plan.approximate else ""
     lines = [f"{routine.title}: {steps_covered(plan)}, {about}{format_clock(plan.total)}"]
@@ -283,7 +349,8 @@ def safety_lines(plan: Plan, speed: float = 1.0) -> list[str]:
     lines += [f"  • {note}" for note in (BEFORE_YOU_START, RED_FLAGS, *routine.safety)]
     lines += ["", "Stop, and see a professional, if you notice:"]
     lines += [f"  • {sign}" for sign in STOP_SIGNS]
-    lines += ["", "Press ! at any moment if something hurts: the run stops at once."]
+    if interactive:
+        lines += ["", "Press ! at any moment if something hurts: the run stops at once."]
     return lines
 
 

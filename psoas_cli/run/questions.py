@@ -1,4 +1,5 @@
-"""The questions around a run: pain before and after, and a test's self-check per side.
+"""The questions around a run: pain before and after (a test's self-checks are asked in the
+run, right after each side).
 
 Asked only when someone is at the keyboard; read key by key because the terminal is in
 cbreak mode for the run (so echoing is done here). Enter alone always skips: a rating is
@@ -10,10 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO
 
-from psoas_cli.history.store import PAIN_SCALE, CheckResult
-from psoas_cli.library.model import ExerciseStep, SelfCheck, Side, Sides
-from psoas_cli.library.plan import Plan
-from psoas_cli.run.engine import RunReport
+from psoas_cli.history.store import PAIN_SCALE
 from psoas_cli.run.terminal import KeySource
 from psoas_cli.text import digits_only
 
@@ -36,15 +34,6 @@ class Rating:
     cancelled: bool = False
 
 
-@dataclass(frozen=True)
-class DueCheck:
-    """A self-check to ask about one side (None: the test has no sides)."""
-
-    test: str
-    check: SelfCheck
-    side: Side | None
-
-
 def ask_pain(keys: KeySource, out: IO[str], prompt: str) -> Rating:
     """Read a rating from 0 to 10 typed as digits and ended with Enter."""
     out.write(prompt)
@@ -65,46 +54,3 @@ def ask_pain(keys: KeySource, out: IO[str], prompt: str) -> Rating:
             typed = typed[:-1]
             out.write("\b \b")
         out.flush()
-
-
-def due_checks(plan: Plan, report: RunReport) -> list[DueCheck]:
-    """The self-checks of the test steps that were done, one per side worked."""
-    due = []
-    for index in report.steps_done:
-        step = plan.step(index)
-        if not isinstance(step, ExerciseStep) or step.exercise.check is None:
-            continue
-        sides: tuple[Side | None, ...] = {
-            Sides.NONE: (None,),
-            Sides.LEFT: (Side.LEFT,),
-            Sides.RIGHT: (Side.RIGHT,),
-        }.get(step.sides, (Side.LEFT, Side.RIGHT))
-        due += [DueCheck(step.exercise.id, step.exercise.check, side) for side in sides]
-    return due
-
-
-def ask_check(keys: KeySource, out: IO[str], due: DueCheck) -> CheckResult | None:
-    """One side's answer, picked with a digit; Enter, q or Escape skips it."""
-    answers = due.check.answers
-    side = f"{due.side.value.capitalize()} side: " if due.side is not None else ""
-    lines = ["", f"{side}{due.check.question}"]
-    lines += [f"  {n}  {answer}" for n, answer in enumerate(answers, 1)]
-    out.write("\n".join(lines) + f"\nPress 1-{len(answers)} (Enter skips): ")
-    out.flush()
-    while True:
-        key = keys.wait_for_key()
-        if key is None or key in CANCEL_KEYS or key == "enter":
-            out.write("skipped\n")
-            out.flush()
-            return None
-        if digits_only(key) and 1 <= int(key) <= len(answers):
-            rank = int(key) - 1
-            out.write(f"{key}  {answers[rank]}\n")
-            out.flush()
-            return CheckResult(
-                test=due.test,
-                question=due.check.question,
-                side=due.side,
-                answer=answers[rank],
-                rank=rank,
-            )

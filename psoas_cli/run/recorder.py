@@ -31,7 +31,7 @@ from psoas_cli.history.store import (
 )
 from psoas_cli.library.plan import Plan
 from psoas_cli.outcome import Outcome
-from psoas_cli.run.engine import Event, Paused, RunReport, SegmentStarted
+from psoas_cli.run.engine import Answered, Event, Paused, RunReport, SegmentStarted
 
 ATTEMPT_SECONDS = 0.25
 """How long one write waits for another program's lock before the writer tries again; short,
@@ -51,6 +51,17 @@ def progress_of(report: RunReport) -> RunProgress:
         paused_seconds=report.paused_seconds,
         steps_done=len(report.steps_done),
         steps_skipped=len(report.steps_skipped),
+    )
+
+
+def answer_of(answered: Answered) -> CheckResult:
+    """A self-check answer as history keeps it."""
+    return CheckResult(
+        test=answered.test,
+        question=answered.check.question,
+        side=answered.segment.side,
+        answer=answered.check.answers[answered.rank],
+        rank=answered.rank,
     )
 
 
@@ -116,7 +127,10 @@ class Recorder:
         self._report_so_far = report_so_far
 
     def __call__(self, event: Event) -> None:
-        """Save progress as each step starts and at each pause; ``Session`` saves the end."""
+        """Save progress as each step starts and at each pause, and a self-check's answer
+        as it is given; ``Session`` saves the end."""
+        if isinstance(event, Answered):
+            self.add_checks([answer_of(event)])
         if self._report_so_far is not None and (
             isinstance(event, Paused)
             or (isinstance(event, SegmentStarted) and event.moment.segment.step != self._step)

@@ -21,7 +21,7 @@ from types import FrameType
 from typing import IO, Protocol
 
 from psoas_cli.limits import MAX_COLUMNS, MAX_LINES, MIN_COLUMNS, MIN_LINES, clamped_setting
-from psoas_cli.run.engine import Command, CommandSource, Stopped
+from psoas_cli.run.engine import Answer, Command, CommandSource, Stopped
 from psoas_cli.run.keys import command_for, decode
 
 _ESCAPE_WAIT = 0.03
@@ -47,7 +47,7 @@ class NoKeyboard:
     def __init__(self, sleep: Callable[[float], None] = time.sleep) -> None:
         self._sleep = sleep
 
-    def next_command(self, timeout: float) -> Command | Stopped | None:
+    def next_command(self, timeout: float) -> Command | Stopped | Answer | None:
         """Sleep out the timeout; there is never a command."""
         self._sleep(timeout)
         return None
@@ -104,7 +104,7 @@ class Keyboard:
         if self._continued:
             self.after_continue()
 
-    def next_command(self, timeout: float) -> Command | Stopped | None:
+    def next_command(self, timeout: float) -> Command | Stopped | Answer | None:
         """The next key's command, or None when ``timeout`` passes with no key; after a stop
         and fg, first the stop, so the engine counts the stopped time as paused."""
         key = None if self._continued else self._next_key(timeout)
