@@ -180,24 +180,37 @@ def _local_today() -> date:
     return datetime.now().astimezone().date()
 
 
-class SinceDateType(click.ParamType["date"]):
-    """A local date written as 2026-11-01, today, yesterday, 10d or 4w (ago)."""
+class _DayType(click.ParamType["date"]):
+    """A local date typed as digits or words; each kind says which words it takes."""
 
     name = "date"
+    examples = ""
+    """How the error message shows what may be typed."""
+
+    def day(self, text: str, today: date) -> date | None:
+        """The date ``text`` names, or None when it names none."""
+        raise NotImplementedError
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
         from datetime import date  # noqa: PLC0415
 
         if isinstance(value, date):
             return value
+        day = self.day(str(value), _local_today())
+        if day is None:
+            self.fail(f"{value!r} is not a date like {self.examples}.", param, ctx)
+        return day
+
+
+class SinceDateType(_DayType):
+    """A local date written as 2026-11-01, today, yesterday, 10d or 4w (ago)."""
+
+    examples = "2026-11-01, today, yesterday, 10d or 4w"
+
+    def day(self, text: str, today: date) -> date | None:
         from psoas_cli.history.store import since_date  # noqa: PLC0415
 
-        day = since_date(str(value), _local_today())
-        if day is None:
-            self.fail(
-                f"{value!r} is not a date like 2026-11-01, today, yesterday, 10d or 4w.", param, ctx
-            )
-        return day
+        return since_date(text, today)
 
 
 class LevelType(click.ParamType["Level"]):
@@ -1238,25 +1251,16 @@ def _adherence(records: list[RunRecord], today: date) -> Adherence | None:
     return Adherence(programme=entry.programme, start=active.start, weeks=tuple(weeks))
 
 
-class PlanDateType(click.ParamType["date"]):
+class PlanDateType(_DayType):
     """The day a programme starts: 2026-11-30, today, tomorrow, or a weekday name (the next
     such day, today included)."""
 
-    name = "date"
+    examples = "2026-11-30, today, tomorrow or monday"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        from datetime import date  # noqa: PLC0415
-
-        if isinstance(value, date):
-            return value
+    def day(self, text: str, today: date) -> date | None:
         from psoas_cli.library.schedule import start_date  # noqa: PLC0415
 
-        day = start_date(str(value), _local_today())
-        if day is None:
-            self.fail(
-                f"{value!r} is not a date like 2026-11-30, today, tomorrow or monday.", param, ctx
-            )
-        return day
+        return start_date(text, today)
 
 
 @cli.group("plan", invoke_without_command=True)
