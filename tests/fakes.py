@@ -4,6 +4,7 @@ runs in milliseconds and history figures can be checked by hand."""
 from __future__ import annotations
 
 import io
+from array import array
 from datetime import datetime, timedelta
 from typing import IO
 
@@ -68,6 +69,7 @@ def fake_session(
     *,
     keys: KeySource | None = None,
     started: datetime | None = None,
+    audio: FakeAudio | None = None,
 ) -> Session:
     """A run's wiring on the fake clock: its waits move ``clock``; its wall clock reads
     ``started`` (default: now) when ``clock`` reads its start, and moves with it; it prints to
@@ -81,6 +83,7 @@ def fake_session(
         sleep=clock.sleep,
         now=lambda: wall_start + timedelta(seconds=clock.now - clock.start),
         keys=keys,
+        audio=audio or FakeAudio(clock),
     )
 
 
@@ -113,3 +116,28 @@ def record(
         note="",
         checks=checks,
     )
+
+
+class FakeAudio:
+    """An audio output that always opens and notes, on the fake clock, every sound queued."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.played: list[tuple[float, array[int]]] = []
+        self.closed = False
+        self.silenced = 0
+
+    def __call__(self) -> FakeAudio:
+        return self
+
+    def play(self, sound: array[int]) -> None:
+        self.played.append((self.clock.now - self.clock.start, sound))
+
+    def seconds_left(self) -> float:
+        return 0.0
+
+    def silence(self) -> None:
+        self.silenced += 1
+
+    def close(self) -> None:
+        self.closed = True

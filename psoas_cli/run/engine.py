@@ -342,7 +342,6 @@ class Engine:
             now = self._wait(self._next_wake(now))
             self._wake_due_wakers(now)
             self._advance(now)
-        self._let_wakers_finish()
         return self.report(self._outcome, self._ended_at)
 
     def report(self, outcome: Outcome, now: float | None = None) -> RunReport:
@@ -502,12 +501,6 @@ class Engine:
         is_last_of_step = self._on_last_segment or self.plan.segments[self._index + 1].step != step
         if is_last_of_step:
             _add_once(self._steps_done, step)
-
-    def _let_wakers_finish(self) -> None:
-        """Ring out a pattern that is still sounding (the end bells) before returning."""
-        while due := self._waker_times():
-            self._commands.next_command(max(0.0, min(due) - self._clock()))
-            self._wake_due_wakers(self._clock())
 
     def _finish(self, outcome: Outcome, now: float) -> RunReport:
         """End the run: the finish bell if it was completed, then the report to listeners."""
