@@ -477,12 +477,16 @@ class Session:
                 )
             else:
                 speech = Speech(command, output, settings.volume)
-        if speech is None:
-            listeners: tuple[Listener, ...] = (ToneCues(output, settings.volume),)
-        else:
-            words = () if plan is None else (SpokenCues(speech, plan),)
-            listeners = (ToneCues(output, settings.volume, SPOKEN_CUES), *words)
-        return Sounds(listeners=listeners, notices=notices, output=output, speech=speech)
+        skipped = SPOKEN_CUES if speech is not None else frozenset()
+        tones = ToneCues(output, settings.volume, self.clock, skipped)
+        words = () if speech is None or plan is None else (SpokenCues(speech, plan),)
+        return Sounds(
+            listeners=(tones, *words),
+            wakers=(tones,),
+            notices=notices,
+            output=output,
+            speech=speech,
+        )
 
     def _bells(self, settings: RunSettings, problem: NoAudioOutput | None) -> Sounds:
         """The terminal bell: asked for, or standing in for an audio output that did not open."""

@@ -56,6 +56,9 @@ class SilentOutput:
     def play(self, sound: object) -> None:
         """Drop the sound."""
 
+    def warm(self) -> None:
+        """Nothing to start."""
+
     def seconds_left(self) -> float:
         return 0.0
 

@@ -124,6 +124,7 @@ class FakeAudio:
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
         self.played: list[tuple[float, array[int]]] = []
+        self.warmed: list[float] = []
         self.closed = False
         self.silenced = 0
 
@@ -132,6 +133,9 @@ class FakeAudio:
 
     def play(self, sound: array[int]) -> None:
         self.played.append((self.clock.now - self.clock.start, sound))
+
+    def warm(self) -> None:
+        self.warmed.append(self.clock.now - self.clock.start)
 
     def seconds_left(self) -> float:
         return 0.0

@@ -133,7 +133,7 @@ def test_a_breath_routine_plays_each_cue_at_its_second() -> None:
         build_plan(BREATH),
         clock=clock,
         commands=ScriptedCommands(clock, interactive=False),
-        listeners=[ToneCues(audio, 80)],
+        listeners=[ToneCues(audio, 80, clock)],
     ).run()
     heard = [(at, next(t for t in Tone if tones.samples(t, 80) is s)) for at, s in audio.played]
     assert heard == [
@@ -147,6 +147,22 @@ def test_a_breath_routine_plays_each_cue_at_its_second() -> None:
         (17.0, Tone.EXHALE),
         (21.0, Tone.FINISH),
     ]
+
+
+def test_the_output_is_readied_just_before_each_cue() -> None:
+    """Woken by the engine, the tones ready the output 0.2 s before every cue of the breath
+    routine (countdown seconds included), and only once for each."""
+    clock = FakeClock()
+    audio = FakeAudio(clock)
+    tones_ = ToneCues(audio, 80, clock)
+    Engine(
+        build_plan(BREATH),
+        clock=clock,
+        commands=ScriptedCommands(clock, interactive=False),
+        listeners=[tones_],
+        wakers=[tones_],
+    ).run()
+    assert audio.warmed == pytest.approx([1.8, 2.8, 3.8, 4.8, 8.8, 12.8, 16.8, 20.8])
 
 
 def test_bells_ring_at_their_pattern_times_and_the_end_rings_out_after() -> None:
@@ -216,7 +232,9 @@ def test_words_are_spoken_through_the_same_output_and_every_process_waited_for()
         clock=clock,
         commands=ScriptedCommands(clock, interactive=False),
         listeners=[
-            ToneCues(audio, 80, frozenset({Cue.GET_READY, Cue.SWITCH, Cue.START, Cue.FINISH})),
+            ToneCues(
+                audio, 80, clock, frozenset({Cue.GET_READY, Cue.SWITCH, Cue.START, Cue.FINISH})
+            ),
             words,
         ],
     ).run()

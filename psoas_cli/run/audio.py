@@ -29,8 +29,13 @@ PERIOD_MILLISECONDS = 10
 PERIODS = 2
 """Periods in the device's buffer: the fewest that play without gaps on a busy machine."""
 
-IDLE_STOP_SECONDS = 1.0
+IDLE_STOP_SECONDS = 0.25
 """Quiet this long, the device stops until the next sound, so a long hold costs no CPU."""
+
+WARM_SECONDS = 0.5
+"""How long a device started ahead of a cue (``warm``) keeps running with nothing to play:
+starting a stopped device delays its first sound by tens of milliseconds, so the run starts
+it a little before each cue is due."""
 
 OPEN_WAIT_SECONDS = 3.0
 """The longest a run waits for the audio output to open before it rings the bell instead."""
@@ -45,6 +50,9 @@ class SoundOutput(Protocol):
 
     def play(self, sound: array[int]) -> None:
         """Queue mono 16-bit samples at ``SAMPLE_RATE`` to sound now."""
+
+    def warm(self) -> None:
+        """Get ready to play at once: a sound is due within ``WARM_SECONDS``."""
 
     def seconds_left(self) -> float:
         """How long what is queued will go on sounding."""
@@ -121,11 +129,18 @@ class DeviceOutput:
         self._wanted = False
         self._running = False
         self._closing = False
+        self._warm_frames = 0
         self._control = threading.Thread(target=self._run_control, name="psoas-audio", daemon=True)
         self._control.start()
 
     def play(self, sound: array[int]) -> None:
         self._mixer.add(sound)
+        if not self._wanted:
+            self._wanted = True
+            self._poke.set()
+
+    def warm(self) -> None:
+        self._warm_frames = round(WARM_SECONDS * SAMPLE_RATE)
         if not self._wanted:
             self._wanted = True
             self._poke.set()
@@ -183,13 +198,16 @@ class DeviceOutput:
             self._running = want
 
     def _blocks(self) -> Generator[array[int], int, None]:
-        """The device's feed: mixed blocks, until it has been quiet for a while."""
+        """The device's feed: mixed blocks, until it has been quiet for a while and no
+        sound is expected."""
         frames = yield array("h")
         quiet = 0
         while True:
             block = self._mixer.block(frames)
             quiet = 0 if block else quiet + frames
-            if quiet >= IDLE_STOP_SECONDS * SAMPLE_RATE and self._wanted:
+            self._warm_frames -= frames
+            idle = quiet >= IDLE_STOP_SECONDS * SAMPLE_RATE and self._warm_frames <= 0
+            if idle and self._wanted:
                 self._wanted = False
                 self._poke.set()
             frames = yield block

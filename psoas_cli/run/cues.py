@@ -9,13 +9,28 @@ engine wakes the player at their time, never by sleeping.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import IO
 
 from psoas_cli.library.describe import step_name
 from psoas_cli.library.plan import Plan, SegmentKind
 from psoas_cli.run.audio import SoundOutput
-from psoas_cli.run.engine import Cue, CueEvent, Event, OptionChosen, SegmentStarted
+from psoas_cli.run.engine import (
+    CLOCK_TOLERANCE,
+    COUNTDOWN_FROM,
+    COUNTED_DOWN,
+    Cue,
+    CueEvent,
+    Event,
+    Extended,
+    Moment,
+    OptionChosen,
+    Paused,
+    Resumed,
+    SegmentStarted,
+    Tick,
+)
 from psoas_cli.run.speech import Speech
 from psoas_cli.run.tones import Tone, samples
 
@@ -54,19 +69,63 @@ WORDS: dict[Cue, str] = {
 """The words for spoken cues; get ready and next say the coming exercise's name."""
 
 
+PREROLL_SECONDS = 0.2
+"""How long before a cue is due the output is readied, well within ``WARM_SECONDS``."""
+
+
+def seconds_to_next_cue(moment: Moment) -> float:
+    """How soon the next cue falls: the next countdown second, else the segment's end."""
+    left = moment.remaining
+    if moment.segment.kind in COUNTED_DOWN and moment.duration > COUNTDOWN_FROM:
+        ahead = [left - n for n in range(COUNTDOWN_FROM, 0, -1) if left - n > CLOCK_TOLERANCE]
+        if ahead:
+            return ahead[0]
+    return left
+
+
 class ToneCues:
-    """Plays each cue's tone; leaves ``skipped`` cues to another listener (the voice)."""
+    """Plays each cue's tone; leaves ``skipped`` cues to another listener (the voice).
+
+    Also a waker: it readies the output ``PREROLL_SECONDS`` before each cue is due, so a
+    device stopped while nothing sounds is playing again when the cue comes.
+    """
 
     def __init__(
-        self, output: SoundOutput, volume: int, skipped: frozenset[Cue] = frozenset()
+        self,
+        output: SoundOutput,
+        volume: int,
+        clock: Callable[[], float],
+        skipped: frozenset[Cue] = frozenset(),
     ) -> None:
         self._output = output
         self._volume = volume
+        self._clock = clock
         self._skipped = skipped
+        # The clock time the next cue is due, None while paused; and the latest cue time the
+        # output was readied for.
+        self._next_cue: float | None = None
+        self._readied_for = -math.inf
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, CueEvent) and event.cue not in self._skipped:
             self._output.play(samples(tone_for(event), self._volume))
+        elif isinstance(event, Paused):
+            self._next_cue = None
+        elif isinstance(event, SegmentStarted | Tick | Resumed | Extended):
+            self._next_cue = self._clock() + seconds_to_next_cue(event.moment)
+
+    def next_wake(self) -> float | None:
+        """When to ready the output for the next cue; None when it is ready or paused."""
+        if self._next_cue is None or self._next_cue <= self._readied_for + CLOCK_TOLERANCE:
+            return None
+        return self._next_cue - PREROLL_SECONDS
+
+    def wake(self, now: float) -> None:
+        """Ready the output for the cue coming up."""
+        del now
+        if self._next_cue is not None:
+            self._readied_for = self._next_cue
+            self._output.warm()
 
 
 def prepare_tones(volume: int) -> None:
