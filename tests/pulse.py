@@ -71,7 +71,9 @@ def pulse_server() -> Iterator[dict[str, str]]:
     )
     try:
         deadline = time.monotonic() + 10
-        while subprocess.run(["pactl", "info"], env=env, capture_output=True).returncode:
+        while subprocess.run(
+            ["pactl", "info"], env=env, capture_output=True, check=False
+        ).returncode:
             if time.monotonic() > deadline or server.poll() is not None:
                 raise RuntimeError("the private PulseAudio server did not start")
             time.sleep(0.05)

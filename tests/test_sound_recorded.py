@@ -12,9 +12,9 @@ from pulse import RATE, missing_programs, onsets, pitch, pulse_server, recording
 
 from psoas_cli.limits import DEFAULT_VOLUME
 from psoas_cli.run import tones
+from psoas_cli.run.cues import tone_for
 from psoas_cli.run.tones import Tone
 from psoas_cli.session import SAMPLED_CUES
-from psoas_cli.run.cues import tone_for
 
 pytestmark = [
     pytest.mark.slow,
