@@ -549,14 +549,15 @@ def sample_sounds(session: Session, settings: RunSettings) -> bool:
 
     With the voice on, the cues a run speaks say their names here.
     """
-    sounds = session.sounds_for(None, settings)
     out = session.stdout
+    if settings.sound is SoundMode.OFF:
+        out.write("Nothing to play with --sound off.\n")
+        return True
+    sounds = session.sounds_for(None, settings)
     try:
         for notice in sounds.notices:
             out.write(notice + "\n")
-        if settings.sound is SoundMode.OFF:
-            out.write("Nothing to play with --sound off.\n")
-        for name, event in SAMPLED_CUES if settings.sound is not SoundMode.OFF else ():
+        for name, event in SAMPLED_CUES:
             out.write(name + "\n")
             out.flush()
             if sounds.speech is not None and event.cue in SPOKEN_CUES:

@@ -29,10 +29,10 @@ PERIOD_MILLISECONDS = 10
 PERIODS = 2
 """Periods in the device's buffer: the fewest that play without gaps on a busy machine."""
 
-IDLE_STOP_SECONDS = 0.25
+IDLE_STOP_SECONDS = 0.1
 """Quiet this long, the device stops until the next sound, so a long hold costs no CPU."""
 
-WARM_SECONDS = 0.5
+WARM_SECONDS = 0.3
 """How long a device started ahead of a cue (``warm``) keeps running with nothing to play:
 starting a stopped device delays its first sound by tens of milliseconds, so the run starts
 it a little before each cue is due."""
