@@ -76,9 +76,12 @@ def test_config_sets_sound_and_volume_for_run_and_sounds(
     settings = run_settings(monkeypatch)
     assert (settings.sound, settings.volume) == (SoundMode.BELL, 35)
     heard: list[RunSettings] = []
-    monkeypatch.setattr(
-        "psoas_cli.session.sample_sounds", lambda session, s: heard.append(s) or True
-    )
+
+    def sample(session: Session, settings: RunSettings) -> bool:
+        heard.append(settings)
+        return True
+
+    monkeypatch.setattr("psoas_cli.session.sample_sounds", sample)
     assert CliRunner().invoke(cli, ["sounds"]).exit_code == 0
     assert (heard[0].sound, heard[0].volume) == (SoundMode.BELL, 35)
 
