@@ -225,6 +225,34 @@ def cpu_in_pty(argv: list[str], env: dict[str, str], window: tuple[float, float]
     return share
 
 
+def first_frame(argv: list[str], env: dict[str, str], mark: bytes) -> float:
+    """Seconds from spawning ``argv`` in a 200x60 pty to ``mark`` on its screen; then it is
+    stopped."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 60, 200, 0, 0))
+    spawned = time.monotonic()
+    process = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
+    os.close(slave)
+    output = b""
+    seen = None
+    while seen is None and select.select([master], [], [], 10)[0]:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        output += chunk
+        if mark in output:
+            seen = time.monotonic() - spawned
+    process.terminate()
+    process.wait(10)
+    os.close(master)
+    if seen is None:
+        sys.exit(f"no {mark!r} on the screen:\n{output.decode(errors='replace')}")
+    return seen
+
+
 def _cpu(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS
@@ -286,6 +314,14 @@ def main() -> int:
             print(f"  {name} with --sound off (floor){'':<20} {silent * 100:7.2f} %")
             ok &= judge(tones_on * 100, limit, "%", f"{name}, tones on")
             print(f"  ratio tones / off: {tones_on / max(silent, 1e-6):.2f}x")
+
+        print("first frame from process start, live screen at 200x60 (median of 5):")
+        frames = {}
+        for sound in ("off", "tones"):
+            argv = psoas(*run, str(files["hold"]), "--sound", sound)
+            frames[sound] = statistics.median(first_frame(argv, env, b"HOLD") for _ in range(5))
+            print(f"  --sound {sound:<36} {frames[sound] * 1000:7.1f} ms")
+        print(f"  ratio tones / off: {frames['tones'] / frames['off']:.2f}x")
 
         print('end of the plan to "Completed" (plain mode, a 4 s hold):')
         with_sound = [end_delay(env, files["end"], "tones") * 1000 for _ in range(3)]

@@ -39,7 +39,6 @@ from psoas_cli.run.cues import (
     BellPlayer,
     SpokenCues,
     ToneCues,
-    prepare_tones,
 )
 from psoas_cli.run.engine import (
     EXTEND_SECONDS,
@@ -442,8 +441,7 @@ class Session:
         return LiveDisplay(console, plan, speed=settings.speed, interactive=interactive)
 
     def _open_audio(self, settings: RunSettings) -> Opening | None:
-        """Start opening the audio output, in a thread, when the run will play through it;
-        the tones it will need are made meanwhile."""
+        """Start opening the audio output, in a thread, when the run will play through it."""
         if settings.sound not in (SoundMode.TONES, SoundMode.VOICE):
             return None
         if self.audio is not None:
@@ -452,7 +450,7 @@ class Session:
             from psoas_cli.run.audio import open_device  # noqa: PLC0415
 
             opener = open_device
-        return Opening(opener, lambda: prepare_tones(settings.volume))
+        return Opening(opener)
 
     def sounds_for(self, plan: Plan | None, settings: RunSettings) -> Sounds:
         """The sounds of ``settings``, their output opened now; words for the exercise

@@ -259,12 +259,10 @@ Opener = Callable[[], SoundOutput]
 
 
 class Opening:
-    """Opens the audio output in a thread, so the run's first frame does not wait for it,
-    and makes ready the sounds a run will need while it opens."""
+    """Opens the audio output in a thread, alongside the rest of a run's start-up."""
 
-    def __init__(self, opener: Opener, prepare: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, opener: Opener) -> None:
         self._opener = opener
-        self._prepare = prepare
         self._output: SoundOutput | None = None
         self._problem = ""
         self._given_up = False
@@ -290,7 +288,6 @@ class Opening:
             with self._lock:
                 self._problem = str(exc)
             return
-        self._prepare()
         with self._lock:
             late = self._given_up
             if not late:

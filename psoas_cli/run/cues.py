@@ -10,6 +10,7 @@ engine wakes the player at their time, never by sleeping.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable
 from typing import IO
 
@@ -105,14 +106,25 @@ class ToneCues:
         # output was readied for.
         self._next_cue: float | None = None
         self._readied_for = -math.inf
+        self._preparing: threading.Thread | None = None
 
     def __call__(self, event: Event) -> None:
         if isinstance(event, CueEvent) and event.cue not in self._skipped:
             self._output.play(samples(tone_for(event), self._volume))
-        elif isinstance(event, Paused):
+        elif isinstance(event, Tick) and self._preparing is None:
+            self._prepare_the_rest()
+        if isinstance(event, Paused):
             self._next_cue = None
         elif isinstance(event, SegmentStarted | Tick | Resumed | Extended):
             self._next_cue = self._clock() + seconds_to_next_cue(event.moment)
+
+    def _prepare_the_rest(self) -> None:
+        """Make every tone in the background, once the run's first frame is on screen: made
+        before, they would hold that frame up; made on a cue, they could delay it."""
+        self._preparing = threading.Thread(
+            target=prepare_tones, args=(self._volume,), name="psoas-tones", daemon=True
+        )
+        self._preparing.start()
 
     def next_wake(self) -> float | None:
         """When to ready the output for the next cue; None when it is ready or paused."""
