@@ -39,6 +39,7 @@ from psoas_cli.run.cues import (
     BellPlayer,
     SpokenCues,
     ToneCues,
+    tone_for,
 )
 from psoas_cli.run.engine import (
     EXTEND_SECONDS,
@@ -49,6 +50,7 @@ from psoas_cli.run.engine import (
     Listener,
     RunReport,
     Waker,
+    start_cue,
 )
 from psoas_cli.run.keys import SHORT_HELP
 from psoas_cli.run.narration import habit_tip, hurt_lines, safety_lines, summary
@@ -72,6 +74,7 @@ from psoas_cli.run.terminal import (
     raw_keys,
     terminal_columns,
 )
+from psoas_cli.run.tones import samples
 from psoas_cli.sound_mode import SoundMode
 
 if TYPE_CHECKING:
@@ -477,6 +480,11 @@ class Session:
                 speech = Speech(command, output, settings.volume)
         skipped = SPOKEN_CUES if speech is not None else frozenset()
         tones = ToneCues(output, settings.volume, self.clock, skipped)
+        first = start_cue(plan.segments[0]) if plan is not None and plan.segments else None
+        if first is not None and first not in skipped:
+            # Made now, before the run: the first cue sounds as the run starts, when the
+            # other tones are not made yet.
+            samples(tone_for(CueEvent(first)), settings.volume)
         words = () if speech is None or plan is None else (SpokenCues(speech, plan),)
         return Sounds(
             listeners=(tones, *words),

@@ -268,6 +268,11 @@ _LEAD_IN_SEGMENTS = frozenset(
 """Segments that only lead into work, so skip ends just them rather than the whole step."""
 
 
+def start_cue(segment: Segment) -> Cue | None:
+    """The cue a segment opens with, if any: none for an empty one."""
+    return _START_CUES.get(segment.kind) if segment.duration > 0 else None
+
+
 def _add_once(steps: list[int], step: int) -> None:
     """Note ``step`` once: the report lists steps in the order they were first reached."""
     if step not in steps:
@@ -486,8 +491,8 @@ class Engine:
         moment = self.moment(now)
         self._emit(SegmentStarted(moment))
         segment = self._segment
-        cue = _START_CUES.get(segment.kind)
-        if cue is not None and segment.duration > 0:
+        cue = start_cue(segment)
+        if cue is not None:
             self._emit(CueEvent(cue, segment.rep))
 
     def _jump(self, index: int, now: float) -> None:
