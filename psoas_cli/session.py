@@ -220,6 +220,8 @@ class Session:
         """Show the safety screen, run the plan, print the summary; return what was done."""
         with ExitStack() as stack:
             opening = self._open_audio(settings)
+            if opening is not None:
+                stack.callback(opening.close)
             keys: KeySource = self.keys or NoKeyboard(self.sleep)
             if self.keys is None and is_terminal(self.stdin):
                 keys = stack.enter_context(raw_keys(self.stdin, self.clock))

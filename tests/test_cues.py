@@ -313,3 +313,23 @@ def test_sound_off_opens_nothing_and_makes_no_sound() -> None:
     session = fake_session(clock, out, audio=audio)
     session.run(build_plan(HOLD), RunSettings(yes=True, history_wanted=False, sound=SoundMode.OFF))
     assert audio.played == [] and not audio.closed and "\a" not in out.getvalue()
+
+
+def test_an_output_opened_for_a_run_that_never_starts_is_closed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An error before the run's sounds are set up still closes the output that opened."""
+    clock = FakeClock()
+    audio = FakeAudio(clock)
+    session = fake_session(clock, audio=audio)
+
+    class Broken(Exception):
+        pass
+
+    def broken_display(*args: object, **kwargs: object) -> None:
+        raise Broken
+
+    monkeypatch.setattr(session, "_display", broken_display)
+    with pytest.raises(Broken):
+        session.run(build_plan(HOLD), RunSettings(yes=True, history_wanted=False))
+    assert audio.closed

@@ -266,6 +266,7 @@ class Opening:
         self._output: SoundOutput | None = None
         self._problem = ""
         self._given_up = False
+        self._taken = False
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._open, name="psoas-audio-open", daemon=True)
         self._thread.start()
@@ -275,11 +276,21 @@ class Opening:
         self._thread.join(timeout)
         with self._lock:
             if self._output is not None:
+                self._taken = True
                 return self._output
             if not self._problem:
                 self._given_up = True
                 self._problem = "the audio output did not open in time"
             return NoAudioOutput(self._problem)
+
+    def close(self) -> None:
+        """Let go of an output nobody took: the run ended before its sounds were set up."""
+        with self._lock:
+            self._given_up = True
+            left = None if self._taken else self._output
+            self._output = None
+        if left is not None:
+            left.close()
 
     def _open(self) -> None:
         try:
