@@ -6,9 +6,10 @@ from __future__ import annotations
 import io
 import itertools
 import math
+import time
 import wave
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Generator, Sequence
 
 import pytest
 from fakes import FakeAudio, FakeClock, ScriptedCommands, fake_session
@@ -16,7 +17,7 @@ from fakes import FakeAudio, FakeClock, ScriptedCommands, fake_session
 from psoas_cli.library.model import BreathPattern, BreathStep, Exercise, HoldStep, Routine, Sides
 from psoas_cli.library.plan import build_plan
 from psoas_cli.run import tones
-from psoas_cli.run.audio import Mixer, NoAudioOutput
+from psoas_cli.run.audio import IDLE_STOP_SECONDS, DeviceOutput, Mixer, NoAudioOutput
 from psoas_cli.run.cues import PATTERNS, BellPlayer, SpokenCues, ToneCues, tone_for
 from psoas_cli.run.engine import Cue, CueEvent, Engine
 from psoas_cli.run.speech import Speech, SpeechCommand, decode, find_speech_command
@@ -333,3 +334,56 @@ def test_an_output_opened_for_a_run_that_never_starts_is_closed(
     with pytest.raises(Broken):
         session.run(build_plan(HOLD), RunSettings(yes=True, history_wanted=False))
     assert audio.closed
+
+
+class FakeDevice:
+    """A playback device that a test feeds by hand: start keeps the feed, stop drops it."""
+
+    backend = "fake"
+
+    def __init__(self) -> None:
+        self.feed: Generator[array[int], int, None] | None = None
+        self.starts = 0
+        self.closed = False
+
+    def start(self, feed: Generator[array[int], int, None]) -> None:
+        self.feed = feed
+        self.starts += 1
+
+    def stop(self) -> None:
+        self.feed = None
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def wait_until(condition: Callable[[], bool]) -> None:
+    """The device's control thread acts soon, not at once: wait for it, briefly."""
+    deadline = time.monotonic() + 2
+    while not condition():
+        assert time.monotonic() < deadline, "the control thread did not act"
+        time.sleep(0.001)
+
+
+def test_the_device_runs_only_while_there_is_sound_and_stops_at_once_for_ctrl_z() -> None:
+    """A sound starts the device and is what it plays; quiet stops it; silence() (Ctrl-Z)
+    stops it at once and drops what was still to play; close lets it go."""
+    device = FakeDevice()
+    output = DeviceOutput(device)
+    output.play(array("h", [5] * 100))
+    wait_until(lambda: device.feed is not None)
+    assert device.feed is not None
+    assert list(device.feed.send(60)) == [5] * 60
+    quiet_blocks = round(IDLE_STOP_SECONDS * SAMPLE_RATE / 100) + 2
+    for _ in range(quiet_blocks):
+        feed = device.feed
+        if feed is None:
+            break
+        feed.send(100)
+    wait_until(lambda: device.feed is None)
+    output.play(array("h", [7] * 100_000))
+    wait_until(lambda: device.feed is not None)
+    output.silence()
+    assert device.feed is None and output.seconds_left() == 0.0
+    output.close()
+    assert device.closed and device.starts == 2
