@@ -162,13 +162,34 @@ output.close()
 """
 
 
-def latencies_of_floor(env: dict[str, str], routine: Path) -> list[float]:
-    """The same cues at the same times through the same device path, from a bare loop."""
+PLAYER = """\
+import subprocess, sys, time
+from psoas_cli.run.tones import Tone, samples
+plan = [(float(at), Tone[name]) for at, name in (item.split(":") for item in sys.argv[1:])]
+player = ["pacat", "--raw", "--format=s16le", "--rate=22050", "--channels=1"]
+start = time.monotonic() + 0.5
+print(start, flush=True)
+playing = []
+for at, tone in plan:
+    sound = samples(tone, 80).tobytes()
+    time.sleep(max(0.0, start + at - time.monotonic()))
+    process = subprocess.Popen(player, stdin=subprocess.PIPE)
+    process.stdin.write(sound)
+    process.stdin.close()
+    playing.append(process)
+for process in playing:
+    process.wait()
+"""
+
+
+def latencies_of_loop(env: dict[str, str], routine: Path, loop: str = "device") -> list[float]:
+    """The same cues at the same times from a bare loop: through psoas's device path, or
+    through a system player (pacat) started for each cue."""
     expected = expected_cues(routine)
     plan = [f"{at}:{tone.name}" for at, tone in expected]
     with recording(env) as recorded:
         done = subprocess.run(
-            [sys.executable, "-c", FLOOR, *plan],
+            [sys.executable, "-c", FLOOR if loop == "device" else PLAYER, *plan],
             env=env,
             capture_output=True,
             text=True,
@@ -176,6 +197,41 @@ def latencies_of_floor(env: dict[str, str], routine: Path) -> list[float]:
         )
     start = float(done.stdout.split()[0])
     return _match(recorded[0], expected, start)
+
+
+def startup_costs(env: dict[str, str]) -> dict[str, float]:
+    """Median seconds, of 5, to import miniaudio, to open the device, and to start a system
+    player process, each in a fresh interpreter; importing click, which every psoas command
+    pays, is the floor."""
+    scripts = {
+        "import click (floor)": "import time; t = time.perf_counter(); import click",
+        "import miniaudio": "import time; t = time.perf_counter(); import miniaudio",
+        "open the device (after the import)": (
+            "import miniaudio, time; from psoas_cli.run.audio import open_device; "
+            "t = time.perf_counter(); open_device().close()"
+        ),
+        "start pacat and let it exit": (
+            "import subprocess, time; t = time.perf_counter(); "
+            "subprocess.run(['pacat', '--raw', '/dev/null'], check=True)"
+        ),
+    }
+    costs = {}
+    for label, script in scripts.items():
+        code = script + "; print(time.perf_counter() - t)"
+        runs = [
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code],
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+            )
+            for _ in range(5)
+        ]
+        costs[label] = statistics.median(runs)
+    return costs
 
 
 def _match(recorded: object, expected: list[tuple[float, Tone]], start: float) -> list[float]:
@@ -287,10 +343,22 @@ def main() -> int:
             files[name] = folder / f"{name}.yaml"
             files[name].write_text(text, encoding="utf-8")
 
+        print("the playback path, in a fresh interpreter (median of 5):")
+        costs = startup_costs(env)
+        for label, seconds in costs.items():
+            print(f"  {label:<44} {seconds * 1000:7.1f} ms")
+        ratio = costs["import miniaudio"] / costs["import click (floor)"]
+        print(f"  ratio import miniaudio / import click: {ratio:.2f}x")
+
         print("cue to sound, from the recording (a 6 s hold, then 8 breaths of 2 s):")
         mine = [ms * 1000 for ms in latencies_of_psoas(env, files["cues"])]
-        floor = [ms * 1000 for ms in latencies_of_floor(env, files["cues"])]
-        for label, values in (("psoas run", mine), ("floor: bare loop, same device", floor)):
+        floor = [ms * 1000 for ms in latencies_of_loop(env, files["cues"])]
+        player = [ms * 1000 for ms in latencies_of_loop(env, files["cues"], "player")]
+        for label, values in (
+            ("psoas run", mine),
+            ("floor: bare loop, same device", floor),
+            ("bare loop, pacat started per cue", player),
+        ):
             relative = [v - values[0] for v in values]
             print(
                 f"  {label:<44} median {statistics.median(values):6.1f} ms, worst "
