@@ -98,14 +98,14 @@ def expected_cues(path: Path) -> list[tuple[float, Tone]]:
     plan = build_plan(entry.routine, PlanOptions(prep=0.0))
     clock = FakeClock()
     audio = FakeAudio(clock)
-    by_sound = {id(tones.samples(t, DEFAULT_VOLUME)): t for t in Tone}
+    by_sound = {tones.samples(t, DEFAULT_VOLUME).tobytes(): t for t in Tone}
     Engine(
         plan,
         clock=clock,
         commands=ScriptedCommands(clock, interactive=False),
         listeners=[ToneCues(audio, DEFAULT_VOLUME, clock)],
     ).run()
-    return [(at, by_sound[id(sound)]) for at, sound in audio.played]
+    return [(at, by_sound[sound.tobytes()]) for at, sound in audio.played]
 
 
 def lag(tone: Tone) -> int:

@@ -136,7 +136,7 @@ def test_a_breath_routine_plays_each_cue_at_its_second() -> None:
         commands=ScriptedCommands(clock, interactive=False),
         listeners=[ToneCues(audio, 80, clock)],
     ).run()
-    heard = [(at, next(t for t in Tone if tones.samples(t, 80) is s)) for at, s in audio.played]
+    heard = [(at, next(t for t in Tone if tones.samples(t, 80) == s)) for at, s in audio.played]
     assert heard == [
         (0.0, Tone.GET_READY),
         (2.0, Tone.COUNTDOWN),
@@ -280,7 +280,7 @@ def test_completed_is_printed_at_the_plans_end_and_the_chord_plays_on() -> None:
     report = session.run(build_plan(HOLD), RunSettings(yes=True, history_wanted=False))
     assert report.outcome.value == "completed"
     chord = tones.samples(Tone.FINISH, RunSettings().volume)
-    assert [at for at, s in audio.played if s is chord] == [30.0]
+    assert [at for at, s in audio.played if s == chord] == [30.0]
     assert printed_at == [30.0]
     assert audio.closed
 
