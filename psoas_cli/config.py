@@ -4,7 +4,7 @@ The file holds one section per command, with option names as keys::
 
     run:
       prep: 10s
-      quiet: true
+      sound: voice
     stats:
       goal: 4
 
@@ -18,8 +18,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from psoas_cli.limits import MAX_CUE_SECONDS, MAX_SPEED, MAX_WEEKLY_GOAL
+from psoas_cli.limits import MAX_CUE_SECONDS, MAX_SPEED, MAX_VOLUME, MAX_WEEKLY_GOAL
 from psoas_cli.paths import user_dir
+from psoas_cli.sound_mode import SoundMode
 
 if TYPE_CHECKING:
     from psoas_cli.library.loader import FieldReader
@@ -49,6 +50,15 @@ def _speed(reader: FieldReader, node: Node, path: str) -> object:
     return None
 
 
+def _sound(reader: FieldReader, node: Node, path: str) -> object:
+    mode = reader.choice(node, path, tuple(SoundMode))
+    return None if mode is None else mode.value
+
+
+def _volume(reader: FieldReader, node: Node, path: str) -> object:
+    return reader.count(node, path, most=MAX_VOLUME, least=0)
+
+
 def _goal(reader: FieldReader, node: Node, path: str) -> object:
     return reader.count(node, path, most=MAX_WEEKLY_GOAL)
 
@@ -61,6 +71,8 @@ SETTINGS: Mapping[str, Mapping[str, Check]] = {
         "switch": _duration,
         "transition": _duration,
         "speed": _speed,
+        "sound": _sound,
+        "volume": _volume,
         "quiet": _flag,
         "voice": _flag,
         "yes": _flag,

@@ -12,6 +12,12 @@ MAX_SPEED = 1000
 MIN_SPEED = 0.1
 """The slowest run, as a multiple of real time: ten times slower; less would stall a run."""
 
+MAX_VOLUME = 100
+"""The loudest volume, as a percentage; 0 is silent."""
+
+DEFAULT_VOLUME = 80
+"""The volume a run starts at: loud enough across a room, with room to go up."""
+
 MAX_RECORD_ID = 2**63 - 1
 """The largest session ID or count SQLite can hold; a larger one is a typing mistake."""
 

@@ -28,17 +28,29 @@ from psoas_cli.library.plan import (
     scaled,
 )
 from psoas_cli.library.plan import starting_at as plan_from_step
+from psoas_cli.limits import DEFAULT_VOLUME
 from psoas_cli.outcome import Outcome
 from psoas_cli.paths import history_path
+from psoas_cli.run.audio import NoAudioOutput, Opener, Opening, SoundOutput
 from psoas_cli.run.awake import Inhibitor, find_inhibitor, held
-from psoas_cli.run.cues import BellPlayer, Voice, find_speech_command
+from psoas_cli.run.cues import (
+    SPOKEN_CUES,
+    WORDS,
+    BellPlayer,
+    SpokenCues,
+    ToneCues,
+    tone_for,
+)
 from psoas_cli.run.engine import (
     EXTEND_SECONDS,
+    Cue,
+    CueEvent,
     Engine,
     Event,
     Listener,
     RunReport,
     Waker,
+    start_cue,
 )
 from psoas_cli.run.keys import SHORT_HELP
 from psoas_cli.run.narration import (
@@ -56,6 +68,7 @@ from psoas_cli.run.questions import (
     Rating,
     ask_pain,
 )
+from psoas_cli.run.speech import Speech, find_speech_command
 from psoas_cli.run.terminal import (
     Keyboard,
     KeySource,
@@ -66,6 +79,8 @@ from psoas_cli.run.terminal import (
     terminal_columns,
     terminal_lines,
 )
+from psoas_cli.run.tones import samples
+from psoas_cli.sound_mode import SoundMode
 from psoas_cli.text import hanging
 
 if TYPE_CHECKING:
@@ -113,8 +128,8 @@ class RunSettings:
     cues: PlanOptions = field(default_factory=PlanOptions)
     speed: float = 1.0
     start_step: int = 0
-    quiet: bool = False
-    voice: bool = False
+    sound: SoundMode = SoundMode.TONES
+    volume: int = DEFAULT_VOLUME
     yes: bool = False
     plain: bool = False
     history_wanted: bool = True
@@ -157,13 +172,47 @@ def local_now() -> datetime:
     return datetime.now().astimezone()
 
 
-@dataclass(frozen=True)
+FINISH_WAIT_SECONDS = 3.0
+"""The longest psoas waits at exit for its last sound (the closing chord, the last words)
+to play out, once everything has been printed."""
+
+
+@dataclass
 class Sounds:
-    """What a run sounds through: engine listeners, the wakers that time them, the voice."""
+    """What a run sounds through: engine listeners, the wakers that time the bells, what
+    must be said about it before the run, and what to stop or wait for at the end."""
 
     listeners: tuple[Listener, ...] = ()
     wakers: tuple[Waker, ...] = ()
-    voice: Voice | None = None
+    notices: tuple[str, ...] = ()
+    output: SoundOutput | None = None
+    speech: Speech | None = None
+    bells: BellPlayer | None = None
+
+    def silence(self) -> None:
+        """Stop sounding at once (Ctrl-Z): nothing may play on while the program stands."""
+        if self.output is not None:
+            self.output.silence()
+
+    def play_out(self, clock: Callable[[], float], sleep: Callable[[float], None]) -> None:
+        """Let the last sound finish, up to ``FINISH_WAIT_SECONDS``: called only after
+        everything has been printed, so it never holds up "Completed"."""
+        if self.bells is not None:
+            self.bells.ring_out(sleep)
+        if self.speech is not None:
+            self.speech.finish_saying()
+        if self.output is not None:
+            until = clock() + FINISH_WAIT_SECONDS
+            while (left := min(self.output.seconds_left(), until - clock())) > 0:
+                sleep(left)
+
+    def close(self) -> None:
+        """Stop speech and the output on any way out: the device and every speech process
+        end with the run."""
+        if self.speech is not None:
+            self.speech.close()
+        if self.output is not None:
+            self.output.close()
 
 
 @dataclass
@@ -180,6 +229,8 @@ class Session:
     """A key source to use instead of the terminal on stdin (tests type through one)."""
     inhibitor: Callable[[], Inhibitor | None] = find_inhibitor
     """Finds what keeps the screen awake here (tests hand over one that starts nothing)."""
+    audio: Opener | None = None
+    """The audio output to open instead of the computer's (tests listen through one)."""
 
     def run(self, plan: Plan, settings: RunSettings) -> RunReport:
         """Show the safety screen, run the plan, print the summary; return what was done."""
@@ -187,6 +238,9 @@ class Session:
             # First, so that it is undone last: a second Ctrl-C cannot cut short the saving
             # of the record nor the giving back of the terminal.
             stack.enter_context(ending_signals_interrupt())
+            opening = self._open_audio(settings)
+            if opening is not None:
+                stack.callback(opening.close)
             keys: KeySource = self.keys or NoKeyboard(self.sleep)
             if self.keys is None and is_terminal(self.stdin):
                 keys = stack.enter_context(raw_keys(self.stdin, self.clock))
@@ -196,11 +250,16 @@ class Session:
 
                 recorder = Recorder(history_path(), clock=self.clock, now=self.now)
                 stack.callback(recorder.close)
-            report = self._run(plan, settings, keys, recorder)
+            report = self._run(plan, settings, keys, recorder, opening)
         return report
 
     def _run(
-        self, plan: Plan, settings: RunSettings, keys: KeySource, recorder: Recorder | None
+        self,
+        plan: Plan,
+        settings: RunSettings,
+        keys: KeySource,
+        recorder: Recorder | None,
+        opening: Opening | None,
     ) -> RunReport:
         """A run's phases in order, ending early if it is cancelled before it starts.
 
@@ -208,11 +267,33 @@ class Session:
         guided run, the summary, then the after-run questions.
         """
         display = self._display(plan, settings, interactive=keys.interactive)
-        sounds = self._sounds(settings)
+        sounds = self._sounds(plan, settings, opening)
+        try:
+            report = self._run_with_sounds(
+                plan, settings, keys=keys, recorder=recorder, display=display, sounds=sounds
+            )
+            if report.outcome is Outcome.COMPLETED:
+                sounds.play_out(self.clock, self.sleep)
+        finally:
+            sounds.close()
+        return report
+
+    def _run_with_sounds(
+        self,
+        plan: Plan,
+        settings: RunSettings,
+        *,
+        keys: KeySource,
+        recorder: Recorder | None,
+        display: Display,
+        sounds: Sounds,
+    ) -> RunReport:
+        """The rest of the run once its sounds are set up: the safety screen and notices, the
+        wait to begin, the guided run and everything printed after it."""
         wants_awake = settings.keep_awake and is_terminal(self.stdout)
         awake = self.inhibitor() if wants_awake else None
         pager = self._pager(settings, keys, display)
-        notices = self._notices(plan, settings, keys.interactive, sounds.voice, recorder)
+        notices = [*sounds.notices, *self._notices(plan, settings, keys.interactive, recorder)]
         if wants_awake and awake is None:
             notices = [*notices, NO_INHIBITOR_NOTICE]
         safety = safety_lines(plan, settings.speed, interactive=keys.interactive)
@@ -299,9 +380,10 @@ class Session:
         awake: Inhibitor | None,
     ) -> RunReport:
         """Walk the plan on the clock with the screen kept awake; whatever ends it, the screen
-        may sleep again, and the record is saved and the voice stopped before anything else
-        is printed."""
-        listeners: list[Listener] = [display, *sounds.listeners]
+        may sleep again and the record is saved before anything else is printed. The end's
+        sound plays on while "Completed" is printed."""
+        # Sounds first: queueing one takes microseconds, drawing a frame takes longer.
+        listeners: list[Listener] = [*sounds.listeners, display]
         if recorder is not None:
             recorder.begin(plan, pain_before=pain_before, note=settings.note)
             listeners.append(recorder)
@@ -322,7 +404,7 @@ class Session:
         try:
             with display, held(awake):
                 if isinstance(keys, Keyboard):
-                    keys.before_stop = _giving_back(display, awake)
+                    keys.before_stop = _giving_back(display, sounds, awake)
                     keys.after_continue = _nothing if awake is None else awake.hold
                 try:
                     report = engine.run()
@@ -335,8 +417,6 @@ class Session:
             ended = report or engine.report(Outcome.INTERRUPTED)
             if recorder is not None:
                 recorder.save(ended)
-            if sounds.voice is not None:
-                sounds.voice.close(let_finish=ended.outcome is Outcome.COMPLETED)
         return report
 
     @staticmethod
@@ -413,21 +493,75 @@ class Session:
         console = make_live_console(self.stdout)
         return LiveDisplay(console, plan, speed=settings.speed, interactive=interactive)
 
-    def _sounds(self, settings: RunSettings) -> Sounds:
-        """Bells unless --quiet, and a voice if asked for and one exists."""
-        stream = None if settings.quiet else _bell_stream(self.stdout, self.stderr)
-        bells = () if stream is None else (BellPlayer(stream, self.clock),)
-        command = find_speech_command() if settings.voice else None
-        voice = None if command is None else Voice(command)
-        voices = () if voice is None else (voice,)
-        return Sounds(listeners=(*bells, *voices), wakers=bells, voice=voice)
+    def _open_audio(self, settings: RunSettings) -> Opening | None:
+        """Start opening the audio output, in a thread, when the run will play through it."""
+        if settings.sound not in (SoundMode.TONES, SoundMode.VOICE):
+            return None
+        if self.audio is not None:
+            opener = self.audio
+        else:
+            from psoas_cli.run.audio import open_device  # noqa: PLC0415
+
+            opener = open_device
+        return Opening(opener)
+
+    def sounds_for(self, plan: Plan | None, settings: RunSettings) -> Sounds:
+        """The sounds of ``settings``, their output opened now; words for the exercise
+        names only with a ``plan``."""
+        return self._sounds(plan, settings, self._open_audio(settings))
+
+    def _sounds(self, plan: Plan | None, settings: RunSettings, opening: Opening | None) -> Sounds:
+        """Tones (with words, for the voice) through the audio output; without one, the
+        terminal bell, said once; nothing with --sound off."""
+        if settings.sound is SoundMode.OFF:
+            return Sounds()
+        output = opening.result() if opening is not None else None
+        if output is None or isinstance(output, NoAudioOutput):
+            return self._bells(settings, output)
+        speech = None
+        notices: tuple[str, ...] = ()
+        if settings.sound is SoundMode.VOICE:
+            command = find_speech_command()
+            if command is None:
+                notices = (
+                    "No speech program found (espeak-ng, espeak, or say on macOS): tones only.",
+                )
+            else:
+                speech = Speech(command, output, settings.volume)
+        skipped = SPOKEN_CUES if speech is not None else frozenset()
+        tones = ToneCues(output, settings.volume, self.clock, skipped)
+        first = start_cue(plan.segments[0]) if plan is not None and plan.segments else None
+        if first is not None and first not in skipped:
+            # Made now, before the run: the first cue sounds as the run starts, when the
+            # other tones are not made yet.
+            samples(tone_for(CueEvent(first)), settings.volume)
+        words = () if speech is None or plan is None else (SpokenCues(speech, plan),)
+        return Sounds(
+            listeners=(tones, *words),
+            wakers=(tones,),
+            notices=notices,
+            output=output,
+            speech=speech,
+        )
+
+    def _bells(self, settings: RunSettings, problem: NoAudioOutput | None) -> Sounds:
+        """The terminal bell: asked for, or standing in for an audio output that did not open."""
+        stream = _bell_stream(self.stdout, self.stderr)
+        bells = None if stream is None else BellPlayer(stream, self.clock)
+        notices: tuple[str, ...] = ()
+        if problem is not None and bells is not None:
+            notices = (f"No audio output ({problem}): ringing the terminal bell instead.",)
+        elif problem is not None:
+            notices = (f"No audio output ({problem}) and no terminal for the bell: no sounds.",)
+        if bells is None:
+            return Sounds(notices=notices)
+        return Sounds(listeners=(bells,), wakers=(bells,), notices=notices, bells=bells)
 
     @staticmethod
     def _notices(
         plan: Plan,
         settings: RunSettings,
         interactive: bool,
-        voice: Voice | None,
         recorder: Recorder | None,
     ) -> list[str]:
         """What will differ from a normal run, said on the safety screen before it starts."""
@@ -440,11 +574,6 @@ class Session:
             notices.append(
                 f"No keyboard: self-paced sets are timed at {SECONDS_PER_SELF_PACED_REP:g} s "
                 "per rep."
-            )
-        if settings.voice and voice is None:
-            notices.append(
-                "No speech program found (espeak-ng, espeak, spd-say or say): "
-                "going on without a voice."
             )
         return notices
 
@@ -489,6 +618,56 @@ class Pager:
         return True
 
 
+SAMPLED_CUES: tuple[tuple[str, CueEvent], ...] = (
+    ("Get ready", CueEvent(Cue.GET_READY)),
+    ("Start", CueEvent(Cue.START)),
+    ("Inhale", CueEvent(Cue.INHALE)),
+    ("Hold the breath", CueEvent(Cue.HOLD_BREATH)),
+    ("Exhale", CueEvent(Cue.EXHALE)),
+    ("A rep", CueEvent(Cue.REP, 1)),
+    ("Countdown: 3", CueEvent(Cue.COUNTDOWN, 3)),
+    ("Countdown: 2", CueEvent(Cue.COUNTDOWN, 2)),
+    ("Countdown: 1", CueEvent(Cue.COUNTDOWN, 1)),
+    ("Switch sides", CueEvent(Cue.SWITCH)),
+    ("Rest", CueEvent(Cue.REST)),
+    ("Next exercise", CueEvent(Cue.NEXT)),
+    ("End of the routine", CueEvent(Cue.FINISH)),
+)
+"""What ``psoas sounds`` plays, in a run's order, with the name it shows for each."""
+
+SAMPLE_GAP_SECONDS = 0.6
+"""Silence after each sampled cue, so each is heard on its own."""
+
+
+def sample_sounds(session: Session, settings: RunSettings) -> bool:
+    """Play every cue once, naming each as it plays (``psoas sounds``); False when there
+    was no audio output and the bell rang instead.
+
+    With the voice on, the cues a run speaks say their names here.
+    """
+    out = session.stdout
+    if settings.sound is SoundMode.OFF:
+        out.write("Nothing to play with --sound off.\n")
+        return True
+    sounds = session.sounds_for(None, settings)
+    try:
+        for notice in sounds.notices:
+            out.write(notice + "\n")
+        for name, event in SAMPLED_CUES:
+            out.write(name + "\n")
+            out.flush()
+            if sounds.speech is not None and event.cue in SPOKEN_CUES:
+                sounds.speech.say(WORDS.get(event.cue, name))
+            else:
+                for listener in sounds.listeners:
+                    listener(event)
+            sounds.play_out(session.clock, session.sleep)
+            session.sleep(SAMPLE_GAP_SECONDS)
+    finally:
+        sounds.close()
+    return sounds.output is not None or settings.sound is SoundMode.BELL
+
+
 class OptionSwitch:
     """Switches a step between its main exercise and its alternative when asked, mid-run.
 
@@ -513,11 +692,13 @@ def _nothing() -> None:
     """No screen to give back: outside the run's frame psoas prints plain lines."""
 
 
-def _giving_back(display: Display, awake: Inhibitor | None) -> Callable[[], None]:
-    """What a stop (Ctrl-Z) gives back: the screen, and the screen lock while nobody runs."""
+def _giving_back(display: Display, sounds: Sounds, awake: Inhibitor | None) -> Callable[[], None]:
+    """What a stop (Ctrl-Z) gives back: the screen, the speakers (nothing may play on while
+    the program stands) and the screen lock while nobody runs."""
 
     def give_back() -> None:
         display.leave_screen()
+        sounds.silence()
         if awake is not None:
             awake.release()
 

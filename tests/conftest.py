@@ -48,3 +48,29 @@ def builtin_catalog() -> Catalog:
 def exercises(builtin_catalog: Catalog) -> dict[str, Exercise]:
     """Built-in exercises by id and alias."""
     return builtin_catalog.exercise_index()
+
+
+class SilentOutput:
+    """An audio output that opens and plays nothing, for commands run in-process."""
+
+    def play(self, sound: object) -> None:
+        """Drop the sound."""
+
+    def warm(self) -> None:
+        """Nothing to start."""
+
+    def seconds_left(self) -> float:
+        return 0.0
+
+    def silence(self) -> None:
+        """Nothing is sounding."""
+
+    def close(self) -> None:
+        """Nothing to let go of."""
+
+
+@pytest.fixture(autouse=True)
+def no_speakers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runs in tests open a silent output instead of the machine's speakers, so they sound
+    nowhere and print the same whether or not the machine has a sound card."""
+    monkeypatch.setattr("psoas_cli.run.audio.open_device", SilentOutput)

@@ -4,6 +4,7 @@ runs in milliseconds and history figures can be checked by hand."""
 from __future__ import annotations
 
 import io
+from array import array
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import IO
@@ -92,6 +93,7 @@ def fake_session(
     keys: KeySource | None = None,
     started: datetime | None = None,
     inhibitor: FakeInhibitor | None = None,
+    audio: FakeAudio | None = None,
 ) -> Session:
     """A run's wiring on the fake clock: its waits move ``clock``; its wall clock reads
     ``started`` (default: now) when ``clock`` reads its start, and moves with it; it prints to
@@ -107,6 +109,7 @@ def fake_session(
         now=lambda: wall_start + timedelta(seconds=clock.now - clock.start),
         keys=keys,
         inhibitor=lambda: inhibitor or FakeInhibitor(),
+        audio=audio or FakeAudio(clock),
     )
 
 
@@ -139,3 +142,32 @@ def record(
         note="",
         checks=checks,
     )
+
+
+class FakeAudio:
+    """An audio output that always opens and notes, on the fake clock, every sound queued."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.played: list[tuple[float, array[int]]] = []
+        self.warmed: list[float] = []
+        self.closed = False
+        self.silenced = 0
+
+    def __call__(self) -> FakeAudio:
+        return self
+
+    def play(self, sound: array[int]) -> None:
+        self.played.append((self.clock.now - self.clock.start, sound))
+
+    def warm(self) -> None:
+        self.warmed.append(self.clock.now - self.clock.start)
+
+    def seconds_left(self) -> float:
+        return 0.0
+
+    def silence(self) -> None:
+        self.silenced += 1
+
+    def close(self) -> None:
+        self.closed = True

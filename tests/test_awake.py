@@ -34,6 +34,7 @@ from psoas_cli.run.awake import (
 )
 from psoas_cli.run.engine import Command
 from psoas_cli.session import NO_INHIBITOR_NOTICE, RunSettings, Session
+from psoas_cli.sound_mode import SoundMode
 
 
 def which_of(*present: str) -> functools.partial[str | None]:
@@ -285,7 +286,7 @@ def test_released_while_stopped_taken_again_on_fg_released_at_a_signal(
     plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
     for timer in timers:
         timer.start()
-    report = session.run(plan, RunSettings(speed=20, yes=True, quiet=True, plain=True))
+    report = session.run(plan, RunSettings(speed=20, yes=True, sound=SoundMode.OFF, plain=True))
     for timer in timers:
         timer.join()
     assert report.outcome is Outcome.INTERRUPTED

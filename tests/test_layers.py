@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "psoas_cli.limits",
                 "psoas_cli.text",
                 "psoas_cli.reading",
+                "psoas_cli.sound_mode",
             }
         ),
     ),
@@ -41,7 +42,11 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
 )
 """Layers from the bottom up; a name stands for that module or package and all below it."""
 
-ONLY_IMPORTED_BY = {"click": "psoas_cli.cli", "rich": "psoas_cli.display"}
+ONLY_IMPORTED_BY = {
+    "click": "psoas_cli.cli",
+    "rich": "psoas_cli.display",
+    "miniaudio": "psoas_cli.run.audio",
+}
 """Third-party packages that one module or package alone may import."""
 
 

@@ -21,6 +21,7 @@ from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import Command
 from psoas_cli.run.keys import command_for, decode
 from psoas_cli.session import RunSettings, Session
+from psoas_cli.sound_mode import SoundMode
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 
@@ -114,7 +115,7 @@ def run_in_pty(
     timer.start()
     session = Session(pty_pair.terminal, out or io.StringIO(), io.StringIO())
     try:
-        return session.run(plan, RunSettings(speed=200, yes=True, quiet=True)).outcome
+        return session.run(plan, RunSettings(speed=200, yes=True, sound=SoundMode.OFF)).outcome
     finally:
         timer.cancel()
         drain(pty_pair.keyboard_fd)
@@ -192,7 +193,7 @@ def test_signals_interrupt_cleanly(
     timer.start()
     session = Session(pty_pair.terminal, io.StringIO(), io.StringIO())
     try:
-        report = session.run(plan, RunSettings(speed=20, yes=True, quiet=True))
+        report = session.run(plan, RunSettings(speed=20, yes=True, sound=SoundMode.OFF))
         timer.join()
         assert report.outcome is Outcome.INTERRUPTED
         assert 0.05 < report.active_seconds < 2
@@ -323,7 +324,7 @@ def test_more_ctrl_c_during_clean_up_breaks_nothing(
     timer.start()
     out = io.StringIO()
     report = Session(pty_pair.terminal, out, io.StringIO()).run(
-        plan, RunSettings(plain=True, yes=True, quiet=True)
+        plan, RunSettings(plain=True, yes=True, sound=SoundMode.OFF)
     )
     timer.join()
     drain(pty_pair.keyboard_fd)

@@ -268,8 +268,8 @@ class FieldReader:
             return None
         return seconds
 
-    def count(self, node: Node, path: str, *, most: int) -> int | None:
-        """A whole number from 1 to ``most``; true and false are not numbers here.
+    def count(self, node: Node, path: str, *, most: int, least: int = 1) -> int | None:
+        """A whole number from ``least`` to ``most``; true and false are not numbers here.
 
         A number YAML 1.1 misread (010 as 8, 0x0A as 10) is refused, as for durations.
         """
@@ -282,8 +282,8 @@ class FieldReader:
         if not isinstance(value, int) or isinstance(value, bool) or node.items is not None:
             self.report(node, path, f"expected a whole number, got {describe(node)}")
             return None
-        if not 1 <= value <= most:
-            self.report(node, path, f"must be between 1 and {most}, got {value}")
+        if not least <= value <= most:
+            self.report(node, path, f"must be between {least} and {most}, got {value}")
             return None
         return value
 

@@ -1,19 +1,176 @@
-"""Sounds for a person whose eyes are closed: bell patterns and optional spoken words.
+"""What a run sounds like for a person whose eyes are closed: tones, words, or bells.
 
-Each cue has its own pattern, so the ear tells a switch from an exhale. A pattern's later
-bells are rung when the engine wakes this player at their time, never by sleeping, and
-speech runs as a background process: neither can delay the countdown.
+Each cue has its own tone (see ``tones``), played through the audio output without waiting.
+With the voice on, the cues that name something (the exercise coming up, switch sides,
+start, rest, the end) are spoken instead, and breath, reps and countdowns stay tones. With
+no audio output the terminal bell rings a pattern per cue; its later bells are rung when the
+engine wakes the player at their time, never by sleeping.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-from collections.abc import Callable, Sequence
+import math
+import threading
+from collections.abc import Callable
 from typing import IO
 
-from psoas_cli.run.engine import Cue, CueEvent, Event
+from psoas_cli.library.describe import step_name
+from psoas_cli.library.plan import Plan, SegmentKind
+from psoas_cli.run.audio import SoundOutput
+from psoas_cli.run.engine import (
+    CLOCK_TOLERANCE,
+    COUNTDOWN_FROM,
+    COUNTED_DOWN,
+    Cue,
+    CueEvent,
+    Event,
+    Extended,
+    Moment,
+    OptionChosen,
+    Paused,
+    Resumed,
+    SegmentStarted,
+    Tick,
+)
+from psoas_cli.run.speech import Speech
+from psoas_cli.run.tones import Tone, samples
+
+TONES: dict[Cue, Tone] = {
+    Cue.GET_READY: Tone.GET_READY,
+    Cue.NEXT: Tone.NEXT,
+    Cue.START: Tone.START,
+    Cue.SWITCH: Tone.SWITCH,
+    Cue.REST: Tone.REST,
+    Cue.INHALE: Tone.INHALE,
+    Cue.HOLD_BREATH: Tone.HOLD_BREATH,
+    Cue.EXHALE: Tone.EXHALE,
+    Cue.REP: Tone.REP,
+    Cue.COUNTDOWN: Tone.COUNTDOWN,
+    Cue.FINISH: Tone.FINISH,
+}
+
+
+def tone_for(event: CueEvent) -> Tone:
+    """The tone of a cue; the countdown's last second has a higher pip than the others."""
+    if event.cue is Cue.COUNTDOWN and event.count == 1:
+        return Tone.COUNTDOWN_LAST
+    return TONES[event.cue]
+
+
+SPOKEN_CUES = frozenset({Cue.GET_READY, Cue.NEXT, Cue.SWITCH, Cue.START, Cue.REST, Cue.FINISH})
+"""Cues the voice speaks; breath, reps and the countdown keep their tones, which are quicker
+than words and keep the rhythm."""
+
+WORDS: dict[Cue, str] = {
+    Cue.SWITCH: "Switch sides",
+    Cue.START: "Start",
+    Cue.REST: "Rest",
+    Cue.FINISH: "Well done. That is the whole routine.",
+}
+"""The words for spoken cues; get ready and next say the coming exercise's name."""
+
+
+PREROLL_SECONDS = 0.2
+"""How long before a cue is due the output is readied, well within ``WARM_SECONDS``."""
+
+
+def seconds_to_next_cue(moment: Moment) -> float:
+    """How soon the next cue falls: the next countdown second, else the segment's end."""
+    left = moment.remaining
+    if moment.segment.kind in COUNTED_DOWN and moment.duration > COUNTDOWN_FROM:
+        ahead = [left - n for n in range(COUNTDOWN_FROM, 0, -1) if left - n > CLOCK_TOLERANCE]
+        if ahead:
+            return ahead[0]
+    return left
+
+
+class ToneCues:
+    """Plays each cue's tone; leaves ``skipped`` cues to another listener (the voice).
+
+    Also a waker: it readies the output ``PREROLL_SECONDS`` before each cue is due, so a
+    device stopped while nothing sounds is playing again when the cue comes.
+    """
+
+    def __init__(
+        self,
+        output: SoundOutput,
+        volume: int,
+        clock: Callable[[], float],
+        skipped: frozenset[Cue] = frozenset(),
+    ) -> None:
+        self._output = output
+        self._volume = volume
+        self._clock = clock
+        self._skipped = skipped
+        # The clock time the next cue is due, None while paused; and the latest cue time the
+        # output was readied for.
+        self._next_cue: float | None = None
+        self._readied_for = -math.inf
+        self._preparing: threading.Thread | None = None
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, CueEvent) and event.cue not in self._skipped:
+            self._output.play(samples(tone_for(event), self._volume))
+        elif isinstance(event, Tick) and self._preparing is None:
+            self._prepare_the_rest()
+        if isinstance(event, Paused):
+            self._next_cue = None
+        elif isinstance(event, SegmentStarted | Tick | Resumed | Extended):
+            self._next_cue = self._clock() + seconds_to_next_cue(event.moment)
+
+    def _prepare_the_rest(self) -> None:
+        """Make every tone in the background, once the run's first frame is on screen: made
+        before, they would hold that frame up; made on a cue, they could delay it."""
+        self._preparing = threading.Thread(
+            target=prepare_tones, args=(self._volume,), name="psoas-tones", daemon=True
+        )
+        self._preparing.start()
+
+    def next_wake(self) -> float | None:
+        """When to ready the output for the next cue; None when it is ready or paused."""
+        if self._next_cue is None or self._next_cue <= self._readied_for + CLOCK_TOLERANCE:
+            return None
+        return self._next_cue - PREROLL_SECONDS
+
+    def wake(self, now: float) -> None:
+        """Ready the output for the cue coming up."""
+        del now
+        if self._next_cue is not None:
+            self._readied_for = self._next_cue
+            self._output.warm()
+
+
+def prepare_tones(volume: int) -> None:
+    """Make every tone at ``volume`` now, off the clock's path, so none is made mid-run."""
+    for tone in Tone:
+        samples(tone, volume)
+
+
+class SpokenCues:
+    """Speaks the cues that name something: the exercise coming up, switch sides, start…"""
+
+    def __init__(self, speech: Speech, plan: Plan) -> None:
+        self._speech = speech
+        self._plan = plan
+        self._coming = ""
+        speech.prepare([*WORDS.values(), *self._names(plan)])
+
+    def __call__(self, event: Event) -> None:
+        if isinstance(event, OptionChosen):
+            self._plan = event.plan
+            self._speech.prepare(self._names(event.plan))
+        elif isinstance(event, SegmentStarted):
+            segment = event.moment.segment
+            self._coming = step_name(self._plan.step(segment.step))
+        elif isinstance(event, CueEvent) and event.cue in SPOKEN_CUES:
+            self._speech.say(WORDS.get(event.cue, self._coming))
+
+    @staticmethod
+    def _names(plan: Plan) -> list[str]:
+        """What get ready and next up will say: the names of the steps they lead into."""
+        leads = (SegmentKind.PREP, SegmentKind.TRANSITION, SegmentKind.NOTE)
+        return [step_name(plan.step(s.step)) for s in plan.segments if s.kind in leads]
+
 
 BELL = "\a"
 
@@ -30,37 +187,8 @@ PATTERNS: dict[Cue, tuple[float, ...]] = {
     Cue.COUNTDOWN: (0.0,),
     Cue.FINISH: (0.0, 0.25, 0.5, 1.0),
 }
-"""Seconds after the cue at which the bell rings: one for 'get ready', two for 'start'…"""
-
-WORDS: dict[Cue, str] = {
-    Cue.GET_READY: "Get ready",
-    Cue.NEXT: "Next exercise",
-    Cue.START: "Start",
-    Cue.SWITCH: "Switch sides",
-    Cue.REST: "Rest",
-    Cue.INHALE: "Inhale",
-    Cue.HOLD_BREATH: "Hold",
-    Cue.EXHALE: "Exhale",
-    Cue.FINISH: "Well done. Routine complete.",
-}
-
-_NUMBERS = ("", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
-
-SPEECH_COMMANDS: tuple[tuple[str, ...], ...] = (
-    ("espeak-ng", "-s", "160"),
-    ("espeak", "-s", "160"),
-    ("spd-say",),
-    ("say",),
-)
-"""Speech programs tried in order: Linux first, then macOS's ``say``."""
-
-
-def spoken(event: CueEvent) -> str:
-    """The short phrase for a cue: 'Switch sides', 'Inhale', 'Three'…"""
-    if event.cue in (Cue.COUNTDOWN, Cue.REP):
-        count = event.count
-        return _NUMBERS[count] if 0 < count < len(_NUMBERS) else str(count)
-    return WORDS[event.cue]
+"""With no audio output: seconds after the cue at which the bell rings, one for 'get ready',
+two for 'start'…"""
 
 
 class BellPlayer:
@@ -91,67 +219,16 @@ class BellPlayer:
         if due:
             self._ring()
 
+    def ring_out(self, sleep: Callable[[float], None]) -> None:
+        """Ring the bells still due (the end's pattern) at their times: at exit, once
+        everything has been printed, so they never hold up "Completed"."""
+        while self._due:
+            sleep(max(0.0, self._due[0] - self._clock()))
+            self.wake(self._clock())
+
     def _ring(self) -> None:
         try:
             self._stream.write(BELL)
             self._stream.flush()
         except OSError:
             self._due = []
-
-
-def find_speech_command(
-    which: Callable[[str], str | None] = shutil.which,
-) -> tuple[str, ...] | None:
-    """The first speech program on this system, with its options; None when there is none."""
-    for command in SPEECH_COMMANDS:
-        if command[0] == "say" and sys.platform != "darwin":
-            continue
-        path = which(command[0])
-        if path:
-            return (path, *command[1:])
-    return None
-
-
-Spawn = Callable[[Sequence[str]], "subprocess.Popen[bytes]"]
-
-
-def _spawn(argv: Sequence[str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        argv,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
-class Voice:
-    """Speaks cues in the background; a new cue cuts off one still being spoken.
-
-    Stopped processes are not waited for (that could delay a tick); ``subprocess`` reaps
-    them when it starts the next one.
-    """
-
-    def __init__(self, command: Sequence[str], spawn: Spawn = _spawn) -> None:
-        self._command = tuple(command)
-        self._spawn = spawn
-        self._speaking: subprocess.Popen[bytes] | None = None
-
-    def __call__(self, event: Event) -> None:
-        if not isinstance(event, CueEvent) or event.cue is Cue.HOLD_BREATH:
-            return
-        self._stop_speaking()
-        try:
-            self._speaking = self._spawn([*self._command, spoken(event)])
-        except OSError:
-            self._speaking = None
-
-    def close(self, *, let_finish: bool) -> None:
-        """Stop speaking at the end of a run, or let the last words finish on their own."""
-        if not let_finish:
-            self._stop_speaking()
-
-    def _stop_speaking(self) -> None:
-        if self._speaking is not None and self._speaking.poll() is None:
-            self._speaking.terminate()
-        self._speaking = None

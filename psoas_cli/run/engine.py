@@ -317,6 +317,11 @@ def waits_for_a_key(segment: Segment) -> bool:
     return segment.self_paced or segment.kind is SegmentKind.CHECK
 
 
+def start_cue(segment: Segment) -> Cue | None:
+    """The cue a segment opens with, if any: none for an empty one."""
+    return _START_CUES.get(segment.kind) if segment.duration > 0 else None
+
+
 def _add_once(steps: list[int], step: int) -> None:
     """Note ``step`` once: the report lists steps in the order they were first reached."""
     if step not in steps:
@@ -393,7 +398,6 @@ class Engine:
             now = self._wait(self._next_wake(now))
             self._wake_due_wakers(now)
             self._advance(now)
-        self._let_wakers_finish()
         return self.report(self._outcome, self._ended_at)
 
     def report(self, outcome: Outcome, now: float | None = None) -> RunReport:
@@ -537,8 +541,8 @@ class Engine:
         moment = self.moment(now)
         self._emit(SegmentStarted(moment))
         segment = self._segment
-        cue = _START_CUES.get(segment.kind)
-        if cue is not None and segment.duration > 0:
+        cue = start_cue(segment)
+        if cue is not None:
             self._emit(CueEvent(cue, segment.rep))
 
     def _jump(self, index: int, now: float) -> None:
@@ -552,12 +556,6 @@ class Engine:
         is_last_of_step = self._on_last_segment or self.plan.segments[self._index + 1].step != step
         if is_last_of_step:
             _add_once(self._steps_done, step)
-
-    def _let_wakers_finish(self) -> None:
-        """Ring out a pattern that is still sounding (the end bells) before returning."""
-        while due := self._waker_times():
-            self._commands.next_command(max(0.0, min(due) - self._clock()))
-            self._wake_due_wakers(self._clock())
 
     def _finish(self, outcome: Outcome, now: float) -> RunReport:
         """End the run: the finish bell if it was completed, then the report to listeners."""

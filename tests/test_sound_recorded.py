@@ -1,0 +1,122 @@
+"""Real sound, recorded: psoas plays into a private PulseAudio server's null sink, parec
+records it, and the recording shows every cue sounding at its time and as itself."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pulse import RATE, missing_programs, onsets, pitch, pulse_server, recording
+
+from psoas_cli.limits import DEFAULT_VOLUME
+from psoas_cli.run import tones
+from psoas_cli.run.cues import tone_for
+from psoas_cli.run.tones import Tone
+from psoas_cli.session import SAMPLED_CUES
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        bool(missing_programs()),
+        reason=f"{', '.join(missing_programs())} not installed here "
+        "(.ci/run installs pulseaudio and pulseaudio-utils where apt-get works)",
+    ),
+]
+
+BREATH = """\
+name: sound-check
+title: Sound check
+steps:
+  - exercise: diaphragm-breathing-360
+    breath: {inhale: 2, exhale: 2}
+    cycles: 2
+"""
+EXPECTED = [
+    (0.0, Tone.INHALE),
+    (2.0, Tone.EXHALE),
+    (4.0, Tone.INHALE),
+    (6.0, Tone.EXHALE),
+    (8.0, Tone.FINISH),
+]
+"""The breath routine's cues, by seconds after its start."""
+
+THRESHOLD = 300
+"""A sample this far from zero is sound, not the sink's silence (which is exactly 0)."""
+
+TOLERANCE = 0.05
+"""The most a cue may sound early or late, in seconds."""
+
+OPENING = RATE // 50
+"""The first 20 ms of a sound, where its opening pitch is read."""
+
+
+def detection_lag(tone: Tone) -> int:
+    """Samples from a tone's first sample to where ``onsets`` finds it: its fade-in."""
+    return onsets(tones.samples(tone, DEFAULT_VOLUME), THRESHOLD)[0]
+
+
+def psoas(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "psoas_cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_breath_routine_sounds_every_cue_on_time(tmp_path: Path) -> None:
+    """Inhale, exhale and the end chord each begin within 50 ms of their time after the
+    first cue, and the inhale opens lower than the exhale."""
+    routine = tmp_path / "breath.yaml"
+    routine.write_text(BREATH, encoding="utf-8")
+    with pulse_server() as env, recording(env) as recorded:
+        done = psoas(
+            "run",
+            "--file",
+            str(routine),
+            "--sound",
+            "tones",
+            "--no-history",
+            "--yes",
+            "--no-prep",
+            "--plain",
+            env=env,
+        )
+    assert done.returncode == 0, done.stderr
+    assert "No audio output" not in done.stdout
+    samples = recorded[0].samples
+    found = onsets(samples, THRESHOLD)
+    assert len(found) == len(EXPECTED), found
+    starts = [
+        (at - detection_lag(tone)) / RATE for at, (_, tone) in zip(found, EXPECTED, strict=True)
+    ]
+    for start, (second, tone) in zip(starts, EXPECTED, strict=True):
+        assert abs(start - starts[0] - second) <= TOLERANCE, (tone, start - starts[0])
+    inhale, exhale = found[0], found[1]
+    assert (
+        pitch(samples[inhale : inhale + OPENING * 3])
+        < pitch(samples[exhale : exhale + OPENING * 3]) - 100
+    )
+
+
+def test_psoas_sounds_plays_every_cue_as_itself() -> None:
+    """Each of the 13 sampled cues is heard, one after another, opening at its own pitch."""
+    with pulse_server() as env, recording(env) as recorded:
+        done = psoas("sounds", "--sound", "tones", env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [name for name, _ in SAMPLED_CUES]
+    samples = recorded[0].samples
+    found = onsets(samples, THRESHOLD)
+    assert len(found) == len(SAMPLED_CUES)
+    for at, (name, event) in zip(found, SAMPLED_CUES, strict=True):
+        tone = tone_for(event)
+        # Compared from where each is first heard, the recording and the tone as made.
+        lag = detection_lag(tone)
+        made = tones.samples(tone, DEFAULT_VOLUME)
+        window = min(OPENING * 2, len(made) - lag)
+        heard = pitch(samples[at : at + window])
+        assert heard == pytest.approx(pitch(made[lag : lag + window]), rel=0.15), name
