@@ -92,8 +92,16 @@ def run_in_pty(
     columns, lines = size
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
     run = Run(spawned=time.monotonic())
+    # Away from the checkout, which "python -m" would put first on the path: the installed
+    # package is what is measured.
     process = subprocess.Popen(
-        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+        argv,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+        cwd=tempfile.gettempdir(),
     )
     os.close(slave)
     cpu_start = None

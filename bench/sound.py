@@ -113,13 +113,18 @@ def lag(tone: Tone) -> int:
     return onsets(tones.samples(tone, DEFAULT_VOLUME), THRESHOLD)[0]
 
 
+AWAY = tempfile.gettempdir()
+"""Where psoas runs: away from the checkout, whose folder "python -m" would put first on
+the path, so that the installed package is measured, not the source tree."""
+
+
 def psoas(*args: str) -> list[str]:
     return [sys.executable, "-m", "psoas_cli", *args]
 
 
 def timed_lines(argv: list[str], env: dict[str, str]) -> list[tuple[float, str]]:
     """Run ``argv`` with a pipe for output; each line with the moment it arrived."""
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, text=True, cwd=AWAY)
     assert process.stdout is not None
     lines = [(time.monotonic(), line.rstrip("\n")) for line in process.stdout]
     process.wait(60)
@@ -251,9 +256,8 @@ def cpu_in_pty(argv: list[str], env: dict[str, str], window: tuple[float, float]
     """CPU share of one core used by ``argv`` in a 200x60 pty between the window's seconds."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 60, 200, 0, 0))
-    spawned = time.monotonic()
     process = subprocess.Popen(
-        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, cwd=AWAY
     )
     os.close(slave)
     stop = threading.Event()
@@ -277,7 +281,6 @@ def cpu_in_pty(argv: list[str], env: dict[str, str], window: tuple[float, float]
     stop.set()
     reader.join(5)
     os.close(master)
-    del spawned
     return share
 
 
@@ -288,7 +291,7 @@ def first_frame(argv: list[str], env: dict[str, str], mark: bytes) -> float:
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 60, 200, 0, 0))
     spawned = time.monotonic()
     process = subprocess.Popen(
-        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, cwd=AWAY
     )
     os.close(slave)
     output = b""
@@ -302,6 +305,14 @@ def first_frame(argv: list[str], env: dict[str, str], mark: bytes) -> float:
         if mark in output:
             seen = time.monotonic() - spawned
     process.terminate()
+    # Keep reading until it has gone: a full pty would block its last writes, and its exit.
+    deadline = time.monotonic() + 10
+    while process.poll() is None and time.monotonic() < deadline:
+        if select.select([master], [], [], 0.05)[0]:
+            try:
+                os.read(master, 65536)
+            except OSError:
+                break
     process.wait(10)
     os.close(master)
     if seen is None:

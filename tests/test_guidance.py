@@ -248,15 +248,25 @@ def test_a_40_by_15_window_keeps_the_setup_a_stop_sign_and_the_keys_that_matter(
 ) -> None:
     """At 40x15 the next-up still shows the setup (its wrapped lines under the bullet's text),
     the stop signs shrink to one
-    that counts the rest, the footer keeps space, ! and ?, and nothing runs off the screen;
+    that counts the rest, the footer keeps space, q, ! and ?, and nothing runs off the screen;
     a self-check's question and answers fit too."""
     lines = lines_of(live_run(daily, at=[126.0], size=(40, 15))[126.0])
     setup = lines.index("• Kneel with your back to a wall or the")
     assert lines[setup + 1].startswith("  front of a couch")
     assert "low back (+1 more)" in lines
-    assert lines[-1] == "space pause · ! hurts · ? keys"
+    assert lines[-1] == "space pause · q quit · ! hurts · ? keys"
     assert len(lines) <= 15 and all(len(line) <= 40 for line in lines)
     plan = build_plan(builtin_catalog.routines["hang-test"].routine, PlanOptions(self_checks=True))
     check = lines_of(live_run(plan, [(50.0, Answer(1))], at=[46.0], size=(40, 15))[46.0])
     assert "  3  well above level" in check
     assert len(check) <= 15
+
+
+def test_the_keys_asked_for_at_40_by_15_start_with_pause_hurts_and_quit(daily: Plan) -> None:
+    """At 40x15 ? gives the keys the big clock's room (the time stays, as a line): space,
+    ! and q come first, and nothing runs off the screen."""
+    lines = lines_of(live_run(daily, [(134.0, C.HELP)], at=[135.0], size=(40, 15))[135.0])
+    panel = [line for line in lines if line.startswith(("space pause / resume", "!  ", "q  "))]
+    assert [line.split()[0] for line in panel] == ["space", "!", "q"]
+    assert any(line.strip().startswith("0:") for line in lines)
+    assert len(lines) <= 15

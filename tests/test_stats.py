@@ -4,6 +4,7 @@ changes, and the stats and history screens as a person reads them."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -232,3 +233,12 @@ def test_stats_without_a_counting_session_says_what_counts() -> None:
         "Nothing to count yet: a session counts once it is completed or a minute is done. "
         "Start one with: psoas run daily-10min"
     )
+
+
+def test_a_run_that_skipped_every_step_is_no_session() -> None:
+    """Reaching the end by skipping every step in a few seconds counts toward neither the
+    streak nor the goal; the same run with one step done does."""
+    moment = datetime(2026, 11, 2, 8, tzinfo=timezone.utc)
+    skipped = replace(record(moment, minutes=0.2), steps_done=0, steps_skipped=8)
+    assert not counts(skipped)
+    assert counts(replace(skipped, steps_done=1, steps_skipped=7))

@@ -440,6 +440,12 @@ class LiveDisplay:
         layout = lay_out(screen)
         if layout.shows(Part.NOTES):
             return layout, whole
+        if self._help_shown:
+            # The keys were asked for: they take the big clock's room, the time stays a line.
+            plain = Layout(None, None, frozenset({Part.SPACING, Part.WORD}))
+            kept = [Part.NEXT, Part.PROGRESS, Part.FOOTER]
+            taken = screen.fixed_rows + 1 + sum(screen.part_rows[part] for part in kept)
+            return plain, self._guidance_for(moment, screen.height - taken)
         least = self._rows_of(self._guidance_for(moment, 0))
         parts = {**screen.part_rows, Part.NOTES: 0, Part.SPACING: 0}
         squeezed = replace(

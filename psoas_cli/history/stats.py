@@ -28,8 +28,10 @@ WEEKS_SHOWN = 12
 
 
 def counts(record: RunRecord) -> bool:
-    """Whether a run counts toward streaks and the weekly goal: finished, or a real go."""
-    return record.outcome is Outcome.COMPLETED or record.active_seconds >= COUNTS_AFTER_SECONDS
+    """Whether a run counts toward streaks and the weekly goal: finished with a step done
+    (reaching the end by skipping every step is no session), or a real go."""
+    finished = record.outcome is Outcome.COMPLETED and record.steps_done > 0
+    return finished or record.active_seconds >= COUNTS_AFTER_SECONDS
 
 
 def worsened(record: RunRecord) -> bool:

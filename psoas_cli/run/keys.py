@@ -29,15 +29,15 @@ BINDINGS: dict[str, Command] = {
 
 HELP: tuple[tuple[str, str], ...] = (
     ("space", "pause / resume; in a self-paced set: set done"),
-    ("enter", "self-paced set done"),
+    ("!", "this hurts: stop at once"),
+    ("q", "quit (asks first)"),
     ("n  →", "skip this side or set (or end a get-ready, switch or rest now)"),
     ("N", "skip the whole exercise (also n twice within 2 s)"),
     ("b  ←", "back to the start of this step; twice quickly: the step before"),
     ("+", "hold 10 s longer (holds, rests and waits)"),
+    ("enter", "self-paced set done"),
     ("a", "at a get-ready: the other option for the step, where it has one"),
     ("1-9", "at a self-check: your answer (Enter skips it)"),
-    ("q", "quit (asks first)"),
-    ("!", "this hurts: stop at once"),
     ("?", "show or hide these keys"),
 )
 """The keys as a person reads them, in the order they matter on a mat."""
@@ -59,8 +59,8 @@ def footer(
 
     ``waits_for_key`` when the segment lasts until a key (a self-paced set or a self-check
     with someone at the keyboard); ``answers`` is how many a self-check offers. Narrower
-    than ``width`` allows, it keeps the key that moves things on now, ! and ?, which lists
-    the rest.
+    than ``width`` allows, it keeps the key that moves things on now, q (where it fits), !
+    and ?, which lists the rest.
     """
     if kind is SegmentKind.CHECK and waits_for_key:
         now = [f"1-{answers} answer", "Enter skip"]
@@ -73,8 +73,14 @@ def footer(
         more.append("+ 10 s")
     if kind in GET_READY and has_option:
         more.append("a other option")
-    full = " · ".join([*now, *more, "q quit", "! hurts", "? keys"])
-    return full if len(full) <= width else " · ".join([*now, "! hurts", "? keys"])
+    for keys in (
+        [*now, *more, "q quit", "! hurts", "? keys"],
+        [*now, "q quit", "! hurts", "? keys"],
+    ):
+        line = " · ".join(keys)
+        if len(line) <= width:
+            return line
+    return " · ".join([*now, "! hurts", "? keys"])
 
 
 _SEQUENCES = {

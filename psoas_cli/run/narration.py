@@ -406,8 +406,13 @@ def summary(plan: Plan, report: RunReport) -> Summary:
     """'Completed daily-10min in 11:41', then steps done and skipped by name."""
     done = len(report.steps_done)
     time_done = format_clock(report.active_seconds)
+    completed = (
+        f"Completed {plan.routine.name} in {time_done}."
+        if done
+        else f"Reached the end of {plan.routine.name} after {time_done}, every step skipped."
+    )
     heads = {
-        Outcome.COMPLETED: f"Completed {plan.routine.name} in {time_done}.",
+        Outcome.COMPLETED: completed,
         Outcome.QUIT: f"Quit {plan.routine.name} after {time_done}.",
         Outcome.HURT: f"Stopped {plan.routine.name} after {time_done} because it hurt.",
         Outcome.INTERRUPTED: f"Interrupted {plan.routine.name} after {time_done}.",
