@@ -418,7 +418,7 @@ def list_command(
     \b
     Examples:
       psoas list
-      psoas list --tag strength --max-minutes 12
+      psoas list --tag strength --max-minutes 15
       psoas list --exercises
       psoas list --programmes
       psoas list --json
@@ -794,9 +794,10 @@ def run_command(
     NAME is a routine name or the path of a routine file; with none, the next routine
     your programme has due today runs, at its doses (see `psoas today`), and without a
     programme psoas says how to choose one (exit 2). A safety screen comes first;
-    press any key to begin. While it runs: space pauses, n skips a side or set, N the
-    whole exercise, b goes back, + adds 10 s to a hold, q quits, ! stops at once if
-    something hurts, ? shows the keys until pressed again.
+    rate your pain 0-10 and press Enter (or, with --no-history, any key) to begin.
+    While it runs: space pauses, n skips a side or set, N the whole exercise, b goes
+    back, + adds 10 s to a hold, q quits, ! stops at once if something hurts, ? shows
+    the keys until pressed again.
 
     Without a terminal (a pipe, TERM=dumb) or with --plain it prints one line per
     event instead of the live screen. Defaults for these options can be set in
@@ -1206,14 +1207,15 @@ def _export_history(records: list[RunRecord], target: str) -> None:
 
 
 def _write_new(target: str, text: str) -> None:
-    """Write ``text`` to a new file, whole or not at all; an existing one is a usage error."""
+    """Write ``text`` to a new file, whole or not at all; an existing one is an error
+    (exit 1, as for a file that cannot be written), never overwritten."""
     from pathlib import Path  # noqa: PLC0415
 
     from psoas_cli.history.files import write_new_file  # noqa: PLC0415
 
     path = Path(target)
     if path.exists():
-        raise click.UsageError(
+        raise click.ClickException(
             visible(f"{path} already exists; choose another name or remove it first.")
         )
     write_new_file(path, text)

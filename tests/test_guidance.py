@@ -88,10 +88,9 @@ def test_get_ready_and_next_up_show_how_to_get_into_position(daily: Plan) -> Non
     assert first[:2] == ["First: Belly breathing with pelvic tilts", "GET READY"]
     assert "• Lie on your back, knees bent, feet flat on the floor." in first
     assert next_up[:2] == ["Couch stretch", "GET INTO POSITION"]
-    setup = next_up.index(
-        "• Kneel with your back to a wall or the front of a couch, knee on padding close to it."
-    )
-    assert next_up[setup + 1 : setup + 3] == [
+    setup = next((n for n, line in enumerate(next_up) if line.startswith("• Kneel")), -1)
+    assert next_up[setup : setup + 3] == [
+        "• Kneel with your back to a wall or the front of a couch, knee on padding a little way out from it.",
         "• Slide that foot up the wall or couch behind you and put the other foot flat in front.",
         "",
     ]
@@ -270,3 +269,12 @@ def test_the_keys_asked_for_at_40_by_15_start_with_pause_hurts_and_quit(daily: P
     assert [line.split()[0] for line in panel] == ["space", "!", "q"]
     assert any(line.strip().startswith("0:") for line in lines)
     assert len(lines) <= 15
+
+
+def test_during_a_hang_test_hold_next_is_its_question(builtin_catalog: Catalog) -> None:
+    """A side's hold says that the question about it comes next, not a hold of 0 s."""
+    from psoas_cli.run.narration import coming_up  # noqa: PLC0415
+
+    plan = build_plan(builtin_catalog.routines["hang-test"].routine, PlanOptions(self_checks=True))
+    hold = next(i for i, s in enumerate(plan.segments) if s.kind is SegmentKind.HOLD)
+    assert coming_up(plan, hold) == "Next: Left side: Where did the hanging thigh settle?"

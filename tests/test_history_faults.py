@@ -285,12 +285,12 @@ def test_an_export_that_cannot_be_finished_leaves_no_file(tmp_path: Path) -> Non
 
 
 def test_an_export_never_replaces_an_existing_file(tmp_path: Path) -> None:
-    """An existing FILE is a usage error and keeps its bytes and mode."""
+    """An existing FILE is an error (exit 1) and keeps its bytes and mode."""
     target = tmp_path / "backup.json"
     target.write_text("mine\n", encoding="utf-8")
     before = fingerprint(target)
     code, _, err = psoas("history", "export", str(target))
-    assert code == 2
+    assert code == 1
     assert f"{target} already exists" in err
     assert fingerprint(target) == before
 

@@ -138,7 +138,7 @@ def test_folding_never_splits_a_character_and_escaping_covers_text() -> None:
 def test_plan_ics_writes_a_new_file_and_refuses_to_overwrite(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """plan ics writes the followed programme; an existing file is a usage error and stays;
+    """plan ics writes the followed programme; an existing file is an error (exit 1) and stays;
     without a programme it says how to choose one."""
     target = tmp_path / "starter.ics"
     assert run("plan", "ics", str(target)).exit_code == 2
@@ -150,6 +150,6 @@ def test_plan_ics_writes_a_new_file_and_refuses_to_overwrite(
     assert len(events(target.read_text(encoding="utf-8"))) == 5
     target.write_text("mine")
     again = run("plan", "ics", str(target))
-    assert again.exit_code == 2
+    assert again.exit_code == 1
     assert target.read_text() == "mine"
     assert run("plan", "ics", "-").stdout_bytes.startswith(b"BEGIN:VCALENDAR\r\n")

@@ -230,6 +230,8 @@ def coming_up(plan: Plan, index: int) -> str:
     if following is None:
         return "Next: the end"
     segment = plan.segments[following]
+    if segment.kind is K.CHECK:
+        return f"Next: {check_question(plan, segment)}"
     return "Next: " + segment_summary(plan, segment)
 
 
