@@ -47,22 +47,22 @@ def layout(columns: list[Column], width: int) -> Text:
         fair_shares([n for n, _ in wrapping], spare, [col.weight for _, col in wrapping], least)
     )
     widths = [next(shared) if col.wraps else n for n, col in zip(natural, columns, strict=True)]
-    out = Text(no_wrap=True, end="")
-    _append_line(
-        out, [(c.header, w, c.right, "bold") for c, w in zip(columns, widths, strict=True)]
-    )
+    lines = [_line([(c.header, w, c.right, "bold") for c, w in zip(columns, widths, strict=True)])]
     for row in range(len(columns[0].cells)):
         cells = [
             _wrapped(col.cells[row], w) if col.wraps else [col.cells[row]]
             for col, w in zip(columns, widths, strict=True)
         ]
-        for n in range(max(len(lines) for lines in cells)):
+        for n in range(max(len(cell_lines) for cell_lines in cells)):
             parts = []
-            for col, w, lines in zip(columns, widths, cells, strict=True):
-                text = lines[n] if n < len(lines) else ""
+            for col, w, cell_lines in zip(columns, widths, cells, strict=True):
+                text = cell_lines[n] if n < len(cell_lines) else ""
                 parts.append((text, w, col.right, col.style if n == 0 else ""))
-            _append_line(out, parts)
-    out.rstrip()
+            lines.append(_line(parts))
+    # One Text per line, joined once: trimming a growing Text line by line is quadratic.
+    out = Text("\n").join(lines)
+    out.no_wrap = True
+    out.end = ""
     return out
 
 
@@ -108,13 +108,16 @@ def fair_shares(
     return widths
 
 
-def _append_line(out: Text, parts: list[tuple[str, int, bool, str]]) -> None:
+def _line(parts: list[tuple[str, int, bool, str]]) -> Text:
+    """One row of the table: each part padded to its column, the last trimmed, no trailing
+    spaces."""
+    line = Text()
     last = len(parts) - 1
     for index, (text, width, right, style) in enumerate(parts):
         padded = _pad(text, width, right)
-        out.append(padded.rstrip() if index == last else padded + "  ", style or None)
-    out.rstrip()
-    out.append("\n")
+        line.append(padded.rstrip() if index == last else padded + "  ", style or None)
+    line.rstrip()
+    return line
 
 
 def _pad(text: str, width: int, right: bool) -> str:
