@@ -62,3 +62,7 @@ def clamped_setting(setting: str | None, least: int, most: int) -> int | None:
     if len(digits.lstrip("0")) > len(str(most)):
         return most
     return min(max(int(digits), least), most)
+
+
+PAIN_SCALE = range(11)
+"""Pain ratings, 0 (none) to 10 (the worst imaginable), as asked before and after a run."""

@@ -68,7 +68,6 @@ from psoas_cli.run.questions import (
     Rating,
     ask_pain,
 )
-from psoas_cli.run.speech import Speech, find_speech_command
 from psoas_cli.run.terminal import (
     Keyboard,
     KeySource,
@@ -85,6 +84,7 @@ from psoas_cli.text import hanging
 
 if TYPE_CHECKING:
     from psoas_cli.run.recorder import Recorder
+    from psoas_cli.run.speech import Speech
 
 
 class Display(Protocol):
@@ -521,6 +521,9 @@ class Session:
         speech = None
         notices: tuple[str, ...] = ()
         if settings.sound is SoundMode.VOICE:
+            # Loaded only for the voice: it brings subprocess and wave with it.
+            from psoas_cli.run.speech import Speech, find_speech_command  # noqa: PLC0415
+
             command = find_speech_command()
             if command is None:
                 notices = (

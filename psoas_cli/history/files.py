@@ -22,7 +22,6 @@ from typing import Any
 from psoas_cli.errors import PsoasError
 from psoas_cli.history.store import (
     OUTCOMES_BY_CODE,
-    PAIN_SCALE,
     ActiveProgramme,
     CheckResult,
     RunRecord,
@@ -30,6 +29,7 @@ from psoas_cli.history.store import (
     side_code,
     side_from_code,
 )
+from psoas_cli.limits import PAIN_SCALE
 from psoas_cli.reading import read_regular
 
 FORMAT_KEY = "psoas_history"

@@ -81,8 +81,6 @@ SCHEMA_VERSION = len(MIGRATIONS)
 BUSY_TIMEOUT_SECONDS = 10.0
 """How long a write waits for another psoas process to finish its own."""
 
-PAIN_SCALE = range(11)
-
 
 class HistoryError(PsoasError):
     """The history database cannot be used; the text says which file and what to do."""

@@ -7,7 +7,7 @@ all describe a dose the same way.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psoas_cli.durations import format_duration
 from psoas_cli.library.catalog import ExerciseEntry, ProgrammeEntry, RoutineEntry
@@ -26,8 +26,10 @@ from psoas_cli.library.model import (
 from psoas_cli.library.plan import Plan, PlanOptions, breath_cycles, step_seconds
 from psoas_cli.library.programme import WEEKDAY_NAMES, Frequency, Growth, often_words
 from psoas_cli.library.programme import ProgrammeEntry as ProgrammeItem
-from psoas_cli.library.schedule import Stage, Today, dose_words
 from psoas_cli.text import counted
+
+if TYPE_CHECKING:
+    from psoas_cli.library.schedule import Today
 
 _SIDES = {
     Sides.NONE: "",
@@ -271,6 +273,9 @@ def _growth_data(growth: Growth | None) -> dict[str, float] | None:
 
 def today_data(today: Today) -> dict[str, Any]:
     """What ``psoas today --json`` prints: the day's items at their doses, with reasons."""
+    # The schedule only when a programme is asked about: a run does not pay for it.
+    from psoas_cli.library.schedule import Stage, dose_words  # noqa: PLC0415
+
     return {
         "date": today.day.isoformat(),
         "programme": today.programme.name,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from psoas_cli.library.describe import step_name
 from psoas_cli.library.plan import Plan, SegmentKind
@@ -32,8 +32,10 @@ from psoas_cli.run.engine import (
     SegmentStarted,
     Tick,
 )
-from psoas_cli.run.speech import Speech
 from psoas_cli.run.tones import Tone, samples
+
+if TYPE_CHECKING:
+    from psoas_cli.run.speech import Speech
 
 TONES: dict[Cue, Tone] = {
     Cue.GET_READY: Tone.GET_READY,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO
 
-from psoas_cli.history.store import PAIN_SCALE
+from psoas_cli.limits import PAIN_SCALE
 from psoas_cli.run.terminal import KeySource
 from psoas_cli.text import digits_only
 
