@@ -232,10 +232,12 @@ def test_closing_the_window_ends_the_run_cleanly_and_keeps_the_record(
     wait_for("0:03 of 1:05")
     command("kill-pane", "-t", "e2e")
     deadline = time.monotonic() + 15.0
-    while not status.exists() and time.monotonic() < deadline:
+    # The writer creates the file before it writes to it: wait for what it says.
+    while not (status.exists() and status.read_text()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert status.read_text() == "EXIT=130"
-    assert errors.read_text() == ""
+    # Where the hang-up lands decides whether the one-line notice is written; never more.
+    assert errors.read_text() in ("", "Interrupted.\n")
     history = subprocess.run(
         [sys.executable, "-m", "psoas_cli", "history", "--json"],
         check=True,
@@ -352,16 +354,20 @@ def test_the_hang_test_asks_after_each_side(tmux: Tmux, tmp_path: Path) -> None:
     send(shlex.join(run), "Enter")
     wait_for("Pain now, 0-10:")
     send("Enter")
-    screen = wait_for("Left side: Where did the hanging thigh settle?")
+    # During each hold "Next:" already names the question; the answers show it is asked.
+    screen = wait_for("1-3 answer · Enter skip")
+    assert "Left side: Where did the hanging thigh settle?" in screen
     assert "2  a little above level" in screen
-    assert "1-3 answer · Enter skip" in screen
     assert "Right side:" not in screen
     send("2")
-    screen = wait_for("Right side: Where did the hanging thigh settle?")
+    wait_for("Right side: Where did the hanging thigh settle?")
+    screen = wait_for("1-3 answer · Enter skip")
+    assert "Right side: Where did the hanging thigh settle?" in screen
     send("3")
     wait_for("Pain now, 0 to 10?")
     send("Enter")
     wait_for("Saved as session 1")
     send(shlex.join([*psoas, "stats"]), "Enter")
-    screen = wait_for("Self-check: Where did the hanging thigh settle?")
-    assert "a little above level" in screen and "well above level" in screen
+    screen = wait_for("well above level")
+    assert "Self-check: Where did the hanging thigh settle?" in screen
+    assert "a little above level" in screen
