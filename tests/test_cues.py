@@ -10,6 +10,7 @@ import time
 import wave
 from array import array
 from collections.abc import Callable, Generator, Sequence
+from typing import NoReturn
 
 import pytest
 from fakes import FakeAudio, FakeClock, ScriptedCommands, fake_session
@@ -387,3 +388,39 @@ def test_the_device_runs_only_while_there_is_sound_and_stops_at_once_for_ctrl_z(
     assert device.feed is None and output.seconds_left() == 0.0
     output.close()
     assert device.closed and device.starts == 2
+
+
+def test_the_mixer_can_be_cleared_by_a_handler_on_the_thread_that_holds_it() -> None:
+    """A Ctrl-Z handler that clears the mixer while its own thread is inside ``add`` does not
+    hang the program."""
+    import threading  # noqa: PLC0415
+
+    from psoas_cli.run.audio import Mixer  # noqa: PLC0415
+
+    mixer = Mixer()
+
+    def interrupted_add() -> None:
+        with mixer._lock:  # as if the handler ran in the middle of add()
+            mixer.clear()
+
+    worker = threading.Thread(target=interrupted_add, daemon=True)
+    worker.start()
+    worker.join(2.0)
+    assert not worker.is_alive()
+
+
+def test_an_unexpected_failure_to_open_the_output_is_said_at_once() -> None:
+    """An opener that fails with anything (not only NoAudioOutput) gives its reason as soon
+    as it fails, instead of a thread's traceback and a 3 s wait blamed on time."""
+    import time  # noqa: PLC0415
+
+    from psoas_cli.run.audio import NoAudioOutput, Opening  # noqa: PLC0415
+
+    def broken() -> NoReturn:
+        raise RuntimeError("device busy")
+
+    began = time.monotonic()
+    result = Opening(broken).result()
+    assert isinstance(result, NoAudioOutput)
+    assert "RuntimeError: device busy" in str(result)
+    assert time.monotonic() - began < 1.0

@@ -69,7 +69,9 @@ class Mixer:
     """Sums the sounds queued on it into the blocks the device asks for; thread-safe."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        # Re-entrant: a Ctrl-Z handler clears the mixer on the main thread, which may be
+        # inside ``add`` or ``frames_left`` at that moment.
+        self._lock = threading.RLock()
         self._playing: list[tuple[array[int], int]] = []
 
     def add(self, sound: array[int]) -> None:
@@ -298,6 +300,10 @@ class Opening:
         except NoAudioOutput as exc:
             with self._lock:
                 self._problem = str(exc)
+            return
+        except Exception as exc:  # any failure to open means: no sound, said once
+            with self._lock:
+                self._problem = f"the audio output failed to open ({type(exc).__name__}: {exc})"
             return
         with self._lock:
             late = self._given_up

@@ -20,7 +20,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
@@ -110,12 +110,15 @@ class ChildInhibitor:
             return
         import subprocess  # noqa: PLC0415 - loaded already by whoever started the child
 
+        # Every wait has a timeout: this may run in the Ctrl-Z handler while the main thread
+        # is inside the same Popen, and a wait without one would block on its lock for good.
         child.terminate()
         try:
             child.wait(RELEASE_WAIT_SECONDS)
         except subprocess.TimeoutExpired:
             child.kill()
-            child.wait()
+            with suppress(subprocess.TimeoutExpired):
+                child.wait(RELEASE_WAIT_SECONDS)
 
 
 ES_CONTINUOUS = 0x80000000
