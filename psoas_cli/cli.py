@@ -1269,11 +1269,11 @@ def stats_command(*, goal: int, as_json: bool) -> None:
     self-check results by side.
 
     A day counts toward a streak when it has a session that was completed with a step
-    done, or lasted at least a minute. Weeks start on Monday. Sessions where pain got worse (2 or more above
-    before, or stopped with !) are marked and listed, and stay in the pain chart. Set your
-    weekly goal in $PSOAS_HOME/config.yaml under 'stats:' (goal: 4). While you follow a
-    programme (`psoas plan`), its weeks follow, each with the sessions done against those it
-    prescribes.
+    done, or lasted at least a minute. Weeks start on Monday. Sessions where pain got
+    worse (2 or more above before, or stopped with !) are marked and listed, and stay in
+    the pain chart. Set your weekly goal in $PSOAS_HOME/config.yaml under 'stats:'
+    (goal: 4). While you follow a programme (`psoas plan`), its weeks follow, each with the
+    sessions done against those it prescribes.
 
     \b
     Examples:
