@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import errno
 import os
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -148,6 +149,35 @@ CUE_DURATION = DurationType(most=MAX_CUE_SECONDS)
 SOUND_MODE = click.Choice(SoundMode, case_sensitive=False)
 VOLUME = click.IntRange(0, MAX_VOLUME)
 VOLUME_RANGE = f"0-{MAX_VOLUME}"
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+"""A click command's function, as a decorator receives and returns it."""
+
+
+def sound_options(*, sound_help: str, volume_help: str) -> Callable[[F], F]:
+    """--sound and --volume, declared once for `run` and `sounds`: only their help differs."""
+
+    def decorate(command: F) -> F:
+        command = click.option(
+            "--volume",
+            type=VOLUME,
+            metavar=VOLUME_RANGE,
+            default=DEFAULT_VOLUME,
+            show_default=True,
+            help=volume_help,
+        )(command)
+        return click.option(
+            "--sound",
+            type=SOUND_MODE,
+            default=SoundMode.TONES.value,
+            show_default=True,
+            help=sound_help,
+        )(command)
+
+    return decorate
+
+
 """The length of a get-ready, switch-sides or next-up cue."""
 
 CUE_RANGE = f"0 to {written_duration(MAX_CUE_SECONDS)}"
@@ -714,20 +744,9 @@ def schema_command(kind: str, exercise: bool) -> None:
     show_default=True,
     help=f"Next-up time, {CUE_RANGE}.",
 )
-@click.option(
-    "--sound",
-    type=SOUND_MODE,
-    default=SoundMode.TONES.value,
-    show_default=True,
-    help="Tones through the speakers; the terminal bell; tones with spoken words; or none.",
-)
-@click.option(
-    "--volume",
-    type=VOLUME,
-    metavar=VOLUME_RANGE,
-    default=DEFAULT_VOLUME,
-    show_default=True,
-    help="How loud tones and words are.",
+@sound_options(
+    sound_help="Tones through the speakers; the terminal bell; tones with spoken words; or none.",
+    volume_help="How loud tones and words are.",
 )
 @click.option("--quiet", is_flag=True, help="No sounds: short for --sound off.")
 @click.option("--bells", is_flag=True, hidden=True, help="Old form of: --sound bell.")
@@ -885,20 +904,9 @@ def run_command(
 
 
 @cli.command("sounds")
-@click.option(
-    "--sound",
-    type=SOUND_MODE,
-    default=SoundMode.TONES.value,
-    show_default=True,
-    help="Which sounds to play, as for psoas run.",
-)
-@click.option(
-    "--volume",
-    type=VOLUME,
-    metavar=VOLUME_RANGE,
-    default=DEFAULT_VOLUME,
-    show_default=True,
-    help="How loud, as for psoas run.",
+@sound_options(
+    sound_help="Which sounds to play, as for psoas run.",
+    volume_help="How loud, as for psoas run.",
 )
 def sounds_command(sound: SoundMode, volume: int) -> None:
     """Play every cue of a run once, naming each as it plays.
