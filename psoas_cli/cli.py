@@ -41,7 +41,13 @@ if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 
     from psoas_cli.history.store import ActiveProgramme, History, RunRecord
-    from psoas_cli.library.catalog import Catalog, ExerciseEntry, ProgrammeEntry, RoutineEntry
+    from psoas_cli.library.catalog import (
+        Catalog,
+        ExerciseEntry,
+        ProgrammeEntry,
+        RoutineEntry,
+    )
+    from psoas_cli.library.listing import Listing
     from psoas_cli.library.model import Level, Routine
     from psoas_cli.library.schedule import Adherence, Following
 
@@ -455,48 +461,47 @@ def list_command(
     """
     if exercises and programmes:
         raise click.UsageError("--exercises and --programmes cannot be used together.")
-    from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
+    if programmes or exercises:
+        from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
 
-    catalog = load_catalog()
-    if programmes:
-        _list_programmes(catalog, as_json=as_json)
-        return
-    if exercises:
-        entries = sorted(catalog.exercises.values(), key=lambda e: e.exercise.id)
-        if as_json:
-            from psoas_cli.library.describe import exercise_data  # noqa: PLC0415
-
-            _print_json([exercise_data(e.exercise, e) for e in entries])
+        catalog = load_catalog()
+        if programmes:
+            _list_programmes(catalog, as_json=as_json)
         else:
-            from psoas_cli.display.browse import print_exercise_table  # noqa: PLC0415
-            from psoas_cli.display.console import make_console  # noqa: PLC0415
-
-            print_exercise_table(make_console(), entries)
+            _list_exercises(catalog, as_json=as_json)
         _warn_skipped(catalog)
         return
-    from psoas_cli.library.plan import routine_seconds  # noqa: PLC0415
+    from psoas_cli.library.listing import load_listing  # noqa: PLC0415
 
-    rows = []
-    for entry in sorted(catalog.routines.values(), key=lambda e: e.routine.name):
-        routine = entry.routine
-        total, approximate = routine_seconds(routine)
-        if tags and not set(tags) & set(routine.tags):
-            continue
-        if level is not None and routine.level is not level:
-            continue
-        if max_minutes is not None and total > max_minutes * 60:
-            continue
-        rows.append((entry, total, approximate))
+    listing = load_listing()
+    rows = [
+        row
+        for row in sorted(listing.routines, key=lambda row: row.name)
+        if (not tags or set(tags) & set(row.tags))
+        and (level is None or row.level == level.value)
+        and (max_minutes is None or row.seconds <= max_minutes * 60)
+    ]
     if as_json:
-        from psoas_cli.library.describe import list_data  # noqa: PLC0415
-
-        _print_json([list_data(entry, total, approximate) for entry, total, approximate in rows])
+        _print_json([row.data() for row in rows])
     else:
-        from psoas_cli.display.browse import print_routine_table  # noqa: PLC0415
         from psoas_cli.display.console import make_console  # noqa: PLC0415
+        from psoas_cli.display.routine_list import print_routine_table  # noqa: PLC0415
 
         print_routine_table(make_console(), rows)
-    _warn_skipped(catalog)
+    _warn_skipped(listing)
+
+
+def _list_exercises(catalog: Catalog, *, as_json: bool) -> None:
+    entries = sorted(catalog.exercises.values(), key=lambda e: e.exercise.id)
+    if as_json:
+        from psoas_cli.library.describe import exercise_data  # noqa: PLC0415
+
+        _print_json([exercise_data(e.exercise, e) for e in entries])
+    else:
+        from psoas_cli.display.browse import print_exercise_table  # noqa: PLC0415
+        from psoas_cli.display.console import make_console  # noqa: PLC0415
+
+        print_exercise_table(make_console(), entries)
 
 
 def _list_programmes(catalog: Catalog, *, as_json: bool) -> None:
@@ -510,7 +515,6 @@ def _list_programmes(catalog: Catalog, *, as_json: bool) -> None:
         from psoas_cli.display.programmes import print_programme_table  # noqa: PLC0415
 
         print_programme_table(make_console(), entries)
-    _warn_skipped(catalog)
 
 
 @cli.command("show")
@@ -1619,7 +1623,11 @@ def _print_json(data: object) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _warn_skipped(catalog: Catalog) -> None:
+def _warn_skipped(catalog: Catalog | Listing) -> None:
+    """The user files set aside, each by its first problem, and a built-in index that is out
+    of date, which only a checkout with edited built-in files can have."""
+    if catalog.stale_index:
+        click.echo(f"note: {catalog.stale_index}", err=True)
     for problem in catalog.problems:
         first = problem.problems[0]
         more = len(problem.problems) - 1

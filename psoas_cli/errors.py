@@ -6,8 +6,8 @@ sees one readable message and never a traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 
 class ExitCode(IntEnum):
@@ -22,9 +22,12 @@ class ExitCode(IntEnum):
     reports for any Unix tool that a closed pipe stops."""
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a file, located precisely enough to fix without searching."""
+class Problem(NamedTuple):
+    """One thing wrong in a file, located precisely enough to fix without searching.
+
+    A NamedTuple rather than a frozen dataclass: every command imports this module, and
+    the dataclass machinery would cost ``psoas --help`` more than the rest of it.
+    """
 
     file: str
     line: int

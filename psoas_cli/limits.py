@@ -30,6 +30,10 @@ MAX_STEP_DIGITS = 6
 MAX_WEEKLY_GOAL = 14
 """The most runs a week a goal may ask for: two a day."""
 
+SECONDS_PER_SELF_PACED_REP = 3.0
+"""Our estimate for a rep done at the person's own pace; no article gives one. Here rather
+than in the plan so that ``psoas list`` can say it without loading the plan."""
+
 MAX_PLAN_SEGMENTS = 100_000
 """The most segments a routine's plan may hold; a real one has a few hundred."""
 

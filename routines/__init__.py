@@ -1,5 +1,4 @@
-"""Built-in routine and exercise files.
+"""Built-in routine, exercise and programme files, and the index made from them.
 
-A package only so that ``importlib.resources`` finds them inside an installed wheel,
-where this folder is shipped as ``psoas_cli.routines``.
+A package only so that an installed wheel ships this folder, as ``psoas_cli/routines``.
 """

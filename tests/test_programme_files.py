@@ -17,7 +17,8 @@ from click.testing import CliRunner, Result
 
 from psoas_cli.cli import cli
 from psoas_cli.errors import RoutineFileError
-from psoas_cli.library.catalog import Catalog, builtin_root, load_catalog
+from psoas_cli.library.catalog import Catalog, load_catalog
+from psoas_cli.library.index import builtin_root
 from psoas_cli.library.programme import Frequency, Growth, Programme
 from psoas_cli.library.programme_loader import (
     ENTRY_KEYS,

@@ -8,7 +8,7 @@ import jsonschema
 import pytest
 import yaml
 
-from psoas_cli.library.catalog import builtin_root
+from psoas_cli.library.index import builtin_root
 from psoas_cli.library.loader import BREATH_PATTERN_KEYS, EXERCISE_KEYS, ROUTINE_KEYS, STEP_KEYS
 from psoas_cli.library.model import StepKind
 from psoas_cli.library.schema import exercise_schema, routine_schema

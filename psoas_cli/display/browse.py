@@ -1,4 +1,4 @@
-"""The terminal views of ``psoas list`` and ``psoas show``."""
+"""The terminal views of ``psoas show`` and ``psoas list --exercises``."""
 
 from __future__ import annotations
 
@@ -9,72 +9,17 @@ from rich.console import Console, Group
 from rich.padding import Padding
 from rich.text import Text
 
-from psoas_cli.display.columns import Column, layout
+from psoas_cli.display.routine_list import NARROW, origin_words
 from psoas_cli.durations import format_clock, format_duration
 from psoas_cli.library.catalog import ExerciseEntry, Origin, RoutineEntry
 from psoas_cli.library.describe import alternative_text, dose_text, step_name
 from psoas_cli.library.guidance import BEFORE_YOU_START, RED_FLAGS, STOP_ADVICE, STOP_SIGNS
 from psoas_cli.library.model import Exercise, NoteStep, RestStep
-from psoas_cli.library.plan import SECONDS_PER_SELF_PACED_REP, Plan
+from psoas_cli.library.plan import Plan
+from psoas_cli.limits import SECONDS_PER_SELF_PACED_REP
 
 if TYPE_CHECKING:
     from rich.table import Table
-
-NARROW = 60
-
-MEDIUM = 80
-"""Below this many columns, list leaves out equipment, so titles keep room to read."""
-
-WIDE = 100
-"""Below this many columns, list leaves out where routines come from when all are built in."""
-
-
-def origin_text(origin: Origin, overrides: str) -> str:
-    """Where an entry comes from, saying so when a user file replaces a built-in one."""
-    return f"{origin.value} (replaces built-in)" if overrides else origin.value
-
-
-def total_text(seconds: float, approximate: bool) -> str:
-    """A routine's total time, marked '~' when self-paced sets make it an estimate."""
-    return ("~" if approximate else "") + format_clock(seconds)
-
-
-def print_routine_table(console: Console, rows: Sequence[tuple[RoutineEntry, float, bool]]) -> None:
-    """The routines, one per line where the terminal allows; narrow terminals keep the essentials.
-
-    Laid out here rather than with rich's Table, which measures every cell generically and
-    takes most of a second for a thousand routines.
-    """
-    if not rows:
-        console.print("No routines match.")
-        return
-    own_files = any(entry.origin is not Origin.BUILT_IN for entry, _, _ in rows)
-    narrow = console.width < NARROW
-    routines = [entry.routine for entry, _, _ in rows]
-    columns = {
-        "Name": Column("Name", [r.name for r in routines], style="bold cyan"),
-        "Title": Column("Title", [r.title for r in routines], wraps=True, weight=3),
-        "Time": Column("Time", [total_text(t, a) for _, t, a in rows], right=True),
-        "Level": Column("Level", [r.level.value for r in routines]),
-        "Equipment": Column(
-            "Equipment", [", ".join(r.equipment) or "none" for r in routines], wraps=True, weight=2
-        ),
-        "From": Column(
-            "From",
-            [origin_text(e.origin, e.overrides) for e, _, _ in rows],
-            wraps=console.width < WIDE,
-        ),
-    }
-    if narrow:
-        chosen = ["Name", "Time", "From" if own_files else "Level"]
-    else:
-        chosen = ["Name", "Title", "Time", "Level"]
-        chosen += ["Equipment"] if console.width >= MEDIUM else []
-        chosen += ["From"] if own_files or console.width >= WIDE else []
-    console.print(layout([columns[name] for name in chosen], console.width), soft_wrap=True)
-    if any(approximate for _, _, approximate in rows):
-        per_rep = format_duration(SECONDS_PER_SELF_PACED_REP)
-        console.print(Text(f"~ includes self-paced sets, estimated at {per_rep} per rep", "dim"))
 
 
 def print_exercise_table(console: Console, entries: Iterable[ExerciseEntry]) -> None:
@@ -91,7 +36,7 @@ def print_exercise_table(console: Console, entries: Iterable[ExerciseEntry]) -> 
         cells = [entry.exercise.id, entry.exercise.name]
         if console.width >= NARROW:
             cells.append(", ".join(entry.exercise.equipment) or "none")
-        cells.append(origin_text(entry.origin, entry.overrides))
+        cells.append(origin_words(entry.origin.value, entry.overrides))
         table.add_row(*cells)
     console.print(table)
 
@@ -110,7 +55,7 @@ def print_routine(console: Console, entry: RoutineEntry, plan: Plan) -> None:
         ("Equipment", ", ".join(routine.equipment) or "none"),
         ("How often", routine.frequency),
         ("Source", routine.source),
-        ("From", f"{origin_text(entry.origin, entry.overrides)}: {entry.path}"),
+        ("From", f"{origin_words(entry.origin.value, entry.overrides)}: {entry.path}"),
     ]
     console.print(_facts(facts))
     _section(console, "Safety", [BEFORE_YOU_START, RED_FLAGS, *routine.safety])

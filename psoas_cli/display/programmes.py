@@ -10,8 +10,8 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from psoas_cli.display.browse import NARROW, origin_text
 from psoas_cli.display.columns import Column, layout
+from psoas_cli.display.routine_list import NARROW, origin_words
 from psoas_cli.library.catalog import ProgrammeEntry
 from psoas_cli.library.guidance import PAIN_WORSENED, SEE_A_PROFESSIONAL, STOP_SIGNS
 from psoas_cli.library.model import Routine
@@ -60,7 +60,7 @@ def print_programme_table(console: Console, entries: Sequence[ProgrammeEntry]) -
             [", ".join(x.routine for x in e.programme.entries) for e in entries],
             wraps=True,
         ),
-        Column("From", [origin_text(e.origin, e.overrides) for e in entries]),
+        Column("From", [origin_words(e.origin.value, e.overrides) for e in entries]),
     ]
     console.print(layout(columns, console.width), soft_wrap=True)
 
@@ -79,7 +79,7 @@ def print_programme(
     facts.add_row("Length:", f"{programme.weeks} weeks")
     if programme.source:
         facts.add_row("Source:", programme.source)
-    facts.add_row("From:", f"{origin_text(entry.origin, entry.overrides)}: {entry.path}")
+    facts.add_row("From:", f"{origin_words(entry.origin.value, entry.overrides)}: {entry.path}")
     console.print(facts)
     console.print()
     console.print(Text("Routines", "bold"))

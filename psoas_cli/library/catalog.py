@@ -6,36 +6,26 @@ file is set aside with its problems instead of hiding every other routine.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from psoas_cli.errors import NotFoundError, Problem, PsoasError, RoutineFileError
-from psoas_cli.library.loader import (
-    FileKind,
-    file_kind,
-    parse_exercise,
-    parse_routine,
-    read_file,
-    suggest,
+from psoas_cli.library.index import (
+    YAML_SUFFIXES,
+    builtin_exercises,
+    builtin_programmes,
+    builtin_routines,
+    exercise_index,
+    stale,
+    yaml_files,
 )
-from psoas_cli.library.model import Exercise, Routine
-from psoas_cli.library.programme import Programme
-from psoas_cli.library.programme_loader import parse_programme
 from psoas_cli.paths import user_exercises_dir, user_programmes_dir, user_routines_dir
 
 if TYPE_CHECKING:
-    import sys
-
-    if sys.version_info >= (3, 11):
-        from importlib.resources.abc import Traversable
-    else:
-        from importlib.abc import Traversable
-
-YAML_SUFFIXES = (".yaml", ".yml")
+    from psoas_cli.library.model import Exercise, Routine
+    from psoas_cli.library.programme import Programme
 
 
 class Origin(Enum):
@@ -84,6 +74,8 @@ class Catalog:
     exercises: dict[str, ExerciseEntry]
     problems: tuple[RoutineFileError, ...] = ()
     programmes: dict[str, ProgrammeEntry] = field(default_factory=dict)
+    stale_index: str = ""
+    """Why the built-in library was read from YAML rather than its index; empty normally."""
 
     def find_programme(self, name: str) -> ProgrammeEntry:
         """A programme by name; NotFoundError with a hint."""
@@ -91,11 +83,13 @@ class Catalog:
         if key in self.programmes:
             return self.programmes[key]
         self._refuse_broken(key)
+        from psoas_cli.library.loader import suggest  # noqa: PLC0415
+
         raise NotFoundError("programme", name, suggest(key, list(self.programmes)))
 
     def exercise_index(self) -> dict[str, Exercise]:
         """Exercises by id and by alias, ids winning over aliases."""
-        return _index(entry.exercise for entry in self.exercises.values())
+        return exercise_index(entry.exercise for entry in self.exercises.values())
 
     def names(self) -> list[str]:
         """Every routine name and exercise id, for completion and suggestions."""
@@ -110,6 +104,8 @@ class Catalog:
         if key in index:
             return self.exercises[index[key].id]
         self._refuse_broken(key)
+        from psoas_cli.library.loader import suggest  # noqa: PLC0415
+
         raise NotFoundError("routine or exercise", name, suggest(key, [*self.names(), *index]))
 
     def find_exercise(self, name: str) -> ExerciseEntry:
@@ -118,6 +114,8 @@ class Catalog:
         key = normalise(name)
         if key not in index:
             self._refuse_broken(key)
+            from psoas_cli.library.loader import suggest  # noqa: PLC0415
+
             raise NotFoundError("exercise", name, suggest(key, list(index)))
         return self.exercises[index[key].id]
 
@@ -132,6 +130,15 @@ class Catalog:
 
     def with_file(self, path: Path) -> RoutineEntry | ExerciseEntry | ProgrammeEntry:
         """Load a routine, exercise or programme file named by the user, against this catalog."""
+        from psoas_cli.library.loader import (  # noqa: PLC0415
+            FileKind,
+            file_kind,
+            parse_exercise,
+            parse_routine,
+            read_file,
+        )
+        from psoas_cli.library.programme_loader import parse_programme  # noqa: PLC0415
+
         shown = str(path)
         data = read_file(path, shown)
         kind = file_kind(data, shown)
@@ -155,21 +162,18 @@ def looks_like_path(name: str) -> bool:
     return name.endswith(YAML_SUFFIXES) or "/" in name or "\\" in name
 
 
-def builtin_root() -> Traversable:
-    """The routines shipped inside the package."""
-    return files("psoas_cli.routines")
-
-
 def load_catalog() -> Catalog:
-    """Built-in routines and exercises, then the user's, which add to or replace them."""
+    """Built-in routines and exercises, then the user's, which add to or replace them.
+
+    The YAML loader is imported only for user files: the built-ins come from the index.
+    """
     problems: list[RoutineFileError] = []
     exercises: dict[str, ExerciseEntry] = {}
-    for shown, data in _builtin_files(builtin_root() / "exercises"):
-        exercise = parse_exercise(data, shown)
+    for shown, exercise in builtin_exercises():
         exercises[exercise.id] = ExerciseEntry(exercise, Origin.BUILT_IN, shown)
-    for path in _yaml_files(user_exercises_dir()):
+    for path in yaml_files(user_exercises_dir()):
         try:
-            exercise = parse_exercise(read_file(path, str(path)), str(path))
+            exercise = _user_exercise(path)
         except RoutineFileError as exc:
             problems.append(exc)
             continue
@@ -180,15 +184,14 @@ def load_catalog() -> Catalog:
         overrides = replaced.path if replaced is not None else ""
         exercises[exercise.id] = ExerciseEntry(exercise, Origin.USER, str(path), overrides)
 
-    index = _index(entry.exercise for entry in exercises.values())
+    index = exercise_index(entry.exercise for entry in exercises.values())
     routines: dict[str, RoutineEntry] = {}
-    for shown, data in _builtin_files(builtin_root()):
-        routine = parse_routine(data, shown, index, file_stem(Path(shown)))
+    for shown, routine in builtin_routines(index):
         routines[routine.name] = RoutineEntry(routine, Origin.BUILT_IN, shown)
-    builtin_routines = {name: entry.routine for name, entry in routines.items()}
-    for path in _yaml_files(user_routines_dir()):
+    builtin = {name: entry.routine for name, entry in routines.items()}
+    for path in yaml_files(user_routines_dir()):
         try:
-            routine = parse_routine(read_file(path, str(path)), str(path), index, file_stem(path))
+            routine = _user_routine(path, index)
         except RoutineFileError as exc:
             problems.append(exc)
             continue
@@ -200,12 +203,12 @@ def load_catalog() -> Catalog:
             continue
         overrides = replaced_routine.path if replaced_routine is not None else ""
         routines[routine.name] = RoutineEntry(routine, Origin.USER, str(path), overrides)
-    programmes = _load_programmes(builtin_routines, routines, problems)
-    return Catalog(routines, exercises, tuple(problems), programmes)
+    programmes = _load_programmes(builtin, routines, problems)
+    return Catalog(routines, exercises, tuple(problems), programmes, stale())
 
 
 def _load_programmes(
-    builtin_routines: dict[str, Routine],
+    builtin: dict[str, Routine],
     routine_entries: dict[str, RoutineEntry],
     problems: list[RoutineFileError],
 ) -> dict[str, ProgrammeEntry]:
@@ -216,14 +219,11 @@ def _load_programmes(
     """
     routines = {name: entry.routine for name, entry in routine_entries.items()}
     programmes: dict[str, ProgrammeEntry] = {}
-    for shown, data in _builtin_files(builtin_root() / "programmes"):
-        programme = parse_programme(data, shown, builtin_routines, file_stem(Path(shown)))
+    for shown, programme in builtin_programmes(builtin):
         programmes[programme.name] = ProgrammeEntry(programme, Origin.BUILT_IN, shown)
-    for path in _yaml_files(user_programmes_dir()):
+    for path in yaml_files(user_programmes_dir()):
         try:
-            programme = parse_programme(
-                read_file(path, str(path)), str(path), routines, file_stem(path)
-            )
+            programme = _user_programme(path, routines)
         except RoutineFileError as exc:
             problems.append(exc)
             continue
@@ -238,17 +238,30 @@ def _load_programmes(
     return programmes
 
 
+def _user_exercise(path: Path) -> Exercise:
+    from psoas_cli.library.loader import parse_exercise, read_file  # noqa: PLC0415
+
+    return parse_exercise(read_file(path, str(path)), str(path))
+
+
+def _user_routine(path: Path, exercises: dict[str, Exercise]) -> Routine:
+    from psoas_cli.library.loader import parse_routine, read_file  # noqa: PLC0415
+
+    return parse_routine(read_file(path, str(path)), str(path), exercises, file_stem(path))
+
+
+def _user_programme(path: Path, routines: dict[str, Routine]) -> Programme:
+    from psoas_cli.library.loader import read_file  # noqa: PLC0415
+    from psoas_cli.library.programme_loader import parse_programme  # noqa: PLC0415
+
+    return parse_programme(read_file(path, str(path)), str(path), routines, file_stem(path))
+
+
 def _kind_of_folder(folder: Path) -> str:
     """What the files of a user folder are, for messages about one of them."""
     if folder == user_exercises_dir():
         return "exercise"
     return "programme" if folder == user_programmes_dir() else "routine"
-
-
-def _index(exercises: Iterable[Exercise]) -> dict[str, Exercise]:
-    by_id = {exercise.id: exercise for exercise in exercises}
-    by_alias = {alias: ex for ex in by_id.values() for alias in ex.aliases if alias not in by_id}
-    return {**by_alias, **by_id}
 
 
 def _duplicate(path: Path, field: str, what: str, name: str, first: str) -> RoutineFileError:
@@ -259,25 +272,3 @@ def _duplicate(path: Path, field: str, what: str, name: str, first: str) -> Rout
 def file_stem(path: Path) -> str:
     """The name a routine file gives its routine when it has no name field."""
     return path.name.rsplit(".", 1)[0]
-
-
-def _builtin_files(folder: Traversable) -> Iterator[tuple[str, bytes]]:
-    entries = sorted(
-        (e for e in folder.iterdir() if e.is_file() and e.name.endswith(YAML_SUFFIXES)),
-        key=lambda e: e.name,
-    )
-    for entry in entries:
-        yield f"{_builtin_prefix(folder)}{entry.name}", entry.read_bytes()
-
-
-def _builtin_prefix(folder: Traversable) -> str:
-    return "routines/" if folder.name == "routines" else f"routines/{folder.name}/"
-
-
-def _yaml_files(folder: Path) -> list[Path]:
-    try:
-        return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
-    except FileNotFoundError:
-        return []
-    except OSError as exc:
-        raise PsoasError(f"{folder}: cannot read the folder: {exc.strerror}") from None

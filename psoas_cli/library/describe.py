@@ -142,23 +142,6 @@ def routine_data(entry: RoutineEntry, plan: Plan) -> dict[str, Any]:
     }
 
 
-def list_data(entry: RoutineEntry, total: float, approximate: bool) -> dict[str, Any]:
-    """The summary of a routine that ``psoas list --json`` prints."""
-    routine = entry.routine
-    return {
-        "name": routine.name,
-        "title": routine.title,
-        "total_seconds": round(total, 3),
-        "approximate": approximate,
-        "level": routine.level.value,
-        "equipment": list(routine.equipment),
-        "tags": list(routine.tags),
-        "origin": entry.origin.value,
-        "path": entry.path,
-        "overrides": entry.overrides or None,
-    }
-
-
 def exercise_data(exercise: Exercise, entry: ExerciseEntry | None = None) -> dict[str, Any]:
     """An exercise as plain data for --json."""
     data: dict[str, Any] = {

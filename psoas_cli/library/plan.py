@@ -25,9 +25,9 @@ from psoas_cli.library.model import (
     Sides,
     Step,
 )
-
-SECONDS_PER_SELF_PACED_REP = 3.0
-"""Our estimate for a rep done at the person's own pace; no article gives one."""
+from psoas_cli.limits import (
+    SECONDS_PER_SELF_PACED_REP as SECONDS_PER_SELF_PACED_REP,  # noqa: PLC0414 - the plan's too
+)
 
 
 class SegmentKind(Enum):

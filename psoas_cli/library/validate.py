@@ -8,7 +8,8 @@ from pathlib import Path
 
 from psoas_cli.durations import format_clock
 from psoas_cli.errors import Problem, RoutineFileError
-from psoas_cli.library.catalog import YAML_SUFFIXES, file_stem, load_catalog
+from psoas_cli.library.catalog import file_stem, load_catalog
+from psoas_cli.library.index import YAML_SUFFIXES
 from psoas_cli.library.loader import (
     FileKind,
     file_kind,

@@ -1,0 +1,352 @@
+"""The built-in library as one prebuilt JSON file, so that starting psoas reads no YAML.
+
+The index beside the built-in YAML files holds every built-in exercise, routine and
+programme as plain JSON, each routine's summary for ``psoas list``, and a fingerprint (size
+and CRC-32) of each YAML file it was made from. Every start compares those fingerprints
+with the files; when they differ (a checkout where someone edited a routine) the YAML is
+read as before and ``stale`` says why, so an out-of-date index is never used silently.
+Regenerate it with ``python -m psoas_cli.library.index``.
+
+JSON, not pickle: the file could sit in a writable place, and reading JSON runs no code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from psoas_cli import __version__
+from psoas_cli.errors import PsoasError
+
+if TYPE_CHECKING:
+    from psoas_cli.library.model import Exercise, Routine
+    from psoas_cli.library.programme import Programme
+
+INDEX_NAME = "index.json"
+INDEX_FORMAT = 1
+"""Bumped whenever the layout of the index changes, so an older one is never misread."""
+REGENERATE = "python -m psoas_cli.library.index"
+YAML_SUFFIXES = (".yaml", ".yml")
+FOLDERS = ("exercises", "", "programmes")
+"""The built-in folders, as paths under the routines folder, in the order they are read."""
+
+Json = Any
+"""A value as json.loads returns it."""
+
+
+class RoutineSummary(NamedTuple):
+    """What ``psoas list`` shows of a routine: enough for the table, filters and --json,
+    without building the routine's steps."""
+
+    name: str
+    title: str
+    seconds: float
+    approximate: bool
+    level: str
+    equipment: tuple[str, ...]
+    tags: tuple[str, ...]
+    origin: str
+    path: str
+    overrides: str = ""
+
+    def data(self) -> dict[str, object]:
+        """The summary as ``psoas list --json`` prints it."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "total_seconds": round(self.seconds, 3),
+            "approximate": self.approximate,
+            "level": self.level,
+            "equipment": list(self.equipment),
+            "tags": list(self.tags),
+            "origin": self.origin,
+            "path": self.path,
+            "overrides": self.overrides or None,
+        }
+
+
+def builtin_root() -> Path:
+    """The folder of built-in YAML files: inside the package once installed, at the top of
+    a checkout (where an editable install finds it too). Found from this file's place, as
+    importlib.resources would cost more to import than the whole index takes to read."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "routines"
+    return installed if installed.is_dir() else package.parent / "routines"
+
+
+def builtin_files() -> list[tuple[str, Path]]:
+    """Each built-in YAML file as messages name it (``routines/exercises/x.yaml``), sorted by
+    folder then name."""
+    root = builtin_root()
+    found = []
+    for folder in FOLDERS:
+        directory = root / folder if folder else root
+        shown = f"routines/{folder}/" if folder else "routines/"
+        names = sorted(
+            entry.name
+            for entry in os.scandir(directory)
+            if entry.name.endswith(YAML_SUFFIXES) and entry.is_file()
+        )
+        found += [(shown + name, directory / name) for name in names]
+    return found
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """The YAML files in one of the user's folders, sorted; none when it does not exist."""
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise PsoasError(f"{folder}: cannot read the folder: {exc.strerror}") from None
+
+
+def fingerprints(files: list[tuple[str, Path]]) -> dict[str, list[int]]:
+    """Each file's size and CRC-32: a change to any byte of a routine changes its print."""
+    prints = {}
+    for shown, path in files:
+        data = path.read_bytes()
+        prints[shown] = [len(data), zlib.crc32(data)]
+    return prints
+
+
+@cache
+def _read_index() -> tuple[Json | None, str]:
+    """The index's data, or None and why it cannot be used."""
+    path = builtin_root() / INDEX_NAME
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return None, f"the built-in index {path} cannot be read ({exc})"
+    if not isinstance(data, dict) or data.get("format") != INDEX_FORMAT:
+        return None, f"the built-in index {path} is in another format"
+    if data.get("version") != __version__:
+        return None, f"the built-in index {path} was made for psoas {data.get('version')}"
+    if data.get("files") != fingerprints(builtin_files()):
+        return None, f"the built-in YAML files have changed since {path} was made"
+    return data, ""
+
+
+def stale() -> str:
+    """Why the built-in library is being read from its YAML files, as a note a developer
+    can act on; empty when the index is used."""
+    reason = _read_index()[1]
+    if not reason:
+        return ""
+    return f"{reason}; reading the YAML files instead (to update the index, run: {REGENERATE})"
+
+
+def builtin_summaries() -> list[RoutineSummary] | None:
+    """The built-in routines' summaries from the index; None when it cannot be used."""
+    data = _read_index()[0]
+    if data is None:
+        return None
+    return [_summary(item["path"], item["summary"]) for item in data["routines"]]
+
+
+def _summary(path: str, summary: Json) -> RoutineSummary:
+    return RoutineSummary(
+        name=summary["name"],
+        title=summary["title"],
+        seconds=summary["seconds"],
+        approximate=summary["approximate"],
+        level=summary["level"],
+        equipment=tuple(summary["equipment"]),
+        tags=tuple(summary["tags"]),
+        origin="built-in",
+        path=path,
+    )
+
+
+def builtin_exercises() -> list[tuple[str, Exercise]]:
+    """Each built-in exercise with the path messages give it."""
+    data = _read_index()[0]
+    if data is None:
+        return _parse_exercises()
+    decode = _decoder({})
+    return [(item["path"], decode(item["exercise"])) for item in data["exercises"]]
+
+
+def builtin_routines(exercises: Mapping[str, Exercise]) -> list[tuple[str, Routine]]:
+    """Each built-in routine, its exercises taken from ``exercises`` (by id, then alias):
+    a user's own exercise file of the same id is what the built-in routine then runs."""
+    data = _read_index()[0]
+    if data is None:
+        return _parse_routines(exercises)
+    decode = _decoder(exercises)
+    return [(item["path"], decode(item["routine"])) for item in data["routines"]]
+
+
+def builtin_programmes(routines: Mapping[str, Routine]) -> list[tuple[str, Programme]]:
+    """Each built-in programme; read from YAML, it is checked against ``routines``."""
+    data = _read_index()[0]
+    if data is None:
+        return _parse_programmes(routines)
+    decode = _decoder({})
+    return [(item["path"], decode(item["programme"])) for item in data["programmes"]]
+
+
+def parse_builtin_yaml() -> tuple[
+    list[tuple[str, Exercise]], list[tuple[str, Routine]], list[tuple[str, Programme]]
+]:
+    """The whole built-in library read from its YAML files, as the index must hold it."""
+    exercises = _parse_exercises()
+    routines = _parse_routines(exercise_index(exercise for _, exercise in exercises))
+    programmes = _parse_programmes({routine.name: routine for _, routine in routines})
+    return exercises, routines, programmes
+
+
+def exercise_index(exercises: Iterable[Exercise]) -> dict[str, Exercise]:
+    """Exercises by id and by alias, ids winning over aliases."""
+    by_id = {exercise.id: exercise for exercise in exercises}
+    by_alias = {alias: ex for ex in by_id.values() for alias in ex.aliases if alias not in by_id}
+    return {**by_alias, **by_id}
+
+
+def _parse_exercises() -> list[tuple[str, Exercise]]:
+    from psoas_cli.library.loader import parse_exercise  # noqa: PLC0415
+
+    return [(shown, parse_exercise(body, shown)) for shown, body in _yaml("exercises")]
+
+
+def _parse_routines(exercises: Mapping[str, Exercise]) -> list[tuple[str, Routine]]:
+    from psoas_cli.library.loader import parse_routine  # noqa: PLC0415
+
+    return [
+        (shown, parse_routine(body, shown, exercises, _stem(shown))) for shown, body in _yaml("")
+    ]
+
+
+def _parse_programmes(routines: Mapping[str, Routine]) -> list[tuple[str, Programme]]:
+    from psoas_cli.library.programme_loader import parse_programme  # noqa: PLC0415
+
+    return [
+        (shown, parse_programme(body, shown, routines, _stem(shown)))
+        for shown, body in _yaml("programmes")
+    ]
+
+
+def _yaml(folder: str) -> list[tuple[str, bytes]]:
+    """The bytes of each built-in YAML file in one folder."""
+    prefix = f"routines/{folder}/" if folder else "routines/"
+    return [
+        (shown, path.read_bytes())
+        for shown, path in builtin_files()
+        if shown.rsplit("/", 1)[0] + "/" == prefix
+    ]
+
+
+def _stem(shown: str) -> str:
+    return shown.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
+def _types() -> dict[str, type]:
+    """The model's classes by name: what the index may build, and nothing else."""
+    from psoas_cli.library import model, programme  # noqa: PLC0415
+
+    return {
+        cls.__name__: cls
+        for module in (model, programme)
+        for cls in vars(module).values()
+        if isinstance(cls, type) and cls.__module__ == module.__name__
+    }
+
+
+def _decoder(exercises: Mapping[str, Exercise]) -> Callable[[Json], Any]:
+    """A function that turns encoded JSON back into model values, exercises named by id
+    taken from ``exercises``."""
+    from datetime import time  # noqa: PLC0415
+
+    types = _types()
+
+    def decode(value: Json) -> Any:
+        if isinstance(value, list):
+            return tuple(decode(item) for item in value)
+        if not isinstance(value, dict):
+            return value
+        if "exercise_id" in value:
+            return exercises[value["exercise_id"]]
+        if "enum" in value:
+            return types[value["enum"]](value["value"])
+        if "set" in value:
+            return frozenset(decode(item) for item in value["set"])
+        if "time" in value:
+            return time.fromisoformat(value["time"])
+        fields = {name: decode(item) for name, item in value["fields"].items()}
+        return types[value["type"]](**fields)
+
+    return decode
+
+
+def encode(value: object, exercises: Mapping[str, Exercise]) -> Json:
+    """A model value as JSON; an exercise equal to the library's one of its id is written as
+    that id, so routines share their exercises as when read from YAML."""
+    from dataclasses import fields, is_dataclass  # noqa: PLC0415
+    from datetime import time  # noqa: PLC0415
+    from enum import Enum  # noqa: PLC0415
+
+    if isinstance(value, tuple):
+        return [encode(item, exercises) for item in value]
+    if isinstance(value, frozenset):
+        return {"set": sorted(encode(item, exercises) for item in value)}
+    if isinstance(value, Enum):
+        return {"enum": type(value).__name__, "value": value.value}
+    if isinstance(value, time):
+        return {"time": value.isoformat()}
+    if is_dataclass(value) and not isinstance(value, type):
+        ident = getattr(value, "id", None)
+        if isinstance(ident, str) and exercises.get(ident) == value:
+            return {"exercise_id": ident}
+        return {
+            "type": type(value).__name__,
+            "fields": {f.name: encode(getattr(value, f.name), exercises) for f in fields(value)},
+        }
+    return value
+
+
+def index_text() -> str:
+    """The index as it should read now, made by parsing every built-in YAML file."""
+    from psoas_cli.library.plan import routine_seconds  # noqa: PLC0415
+
+    exercises, routines, programmes = parse_builtin_yaml()
+    by_id = {exercise.id: exercise for _, exercise in exercises}
+    none: dict[str, Exercise] = {}
+    routine_items = []
+    for path, routine in routines:
+        seconds, approximate = routine_seconds(routine)
+        summary = {
+            "name": routine.name,
+            "title": routine.title,
+            "seconds": seconds,
+            "approximate": approximate,
+            "level": routine.level.value,
+            "equipment": list(routine.equipment),
+            "tags": list(routine.tags),
+        }
+        routine_items.append({"path": path, "summary": summary, "routine": encode(routine, by_id)})
+    data = {
+        "format": INDEX_FORMAT,
+        "version": __version__,
+        "made_by": REGENERATE,
+        "files": fingerprints(builtin_files()),
+        "exercises": [{"path": p, "exercise": encode(e, none)} for p, e in exercises],
+        "routines": routine_items,
+        "programmes": [{"path": p, "programme": encode(g, none)} for p, g in programmes],
+    }
+    return json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def main() -> None:
+    """Write the index beside the built-in YAML files."""
+    path = builtin_root() / INDEX_NAME
+    path.write_text(index_text(), encoding="utf-8")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

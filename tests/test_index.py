@@ -1,0 +1,199 @@
+"""The built-in library comes from its prebuilt index, which must say what the YAML says."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from psoas_cli.cli import cli
+from psoas_cli.library import index
+from psoas_cli.library.catalog import Origin, RoutineEntry, load_catalog
+from psoas_cli.library.listing import summarise
+
+STALE = f"the index is out of date; regenerate it with: {index.REGENERATE}"
+
+
+@pytest.fixture(autouse=True)
+def fresh_index() -> Iterator[None]:
+    """Each test reads the index (or finds it stale) for itself."""
+    index._read_index.cache_clear()
+    yield
+    index._read_index.cache_clear()
+
+
+def test_the_committed_index_is_the_one_the_yaml_files_make() -> None:
+    """routines/index.json is exactly what regenerating it now would write."""
+    committed = (index.builtin_root() / index.INDEX_NAME).read_text(encoding="utf-8")
+    assert committed == index.index_text(), STALE
+
+
+def test_the_index_holds_what_a_fresh_parse_of_every_built_in_file_gives() -> None:
+    """Exercises, routines and programmes from the index equal those parsed from YAML."""
+    assert index.stale() == "", STALE
+    exercises, routines, programmes = index.parse_builtin_yaml()
+    from_index = index.builtin_exercises()
+    assert from_index == exercises
+    by_id = index.exercise_index(exercise for _, exercise in from_index)
+    assert index.builtin_routines(by_id) == routines
+    assert index.builtin_programmes({r.name: r for _, r in routines}) == programmes
+    assert [path for path, _ in routines] == [f"routines/{name}" for name in _yaml_names("")]
+
+
+def test_list_summaries_from_the_index_equal_those_worked_out_from_the_routines() -> None:
+    """The times, levels and equipment psoas list shows need no routine built, yet agree."""
+    _, routines, _ = index.parse_builtin_yaml()
+    worked_out = [summarise(RoutineEntry(r, Origin.BUILT_IN, path)) for path, r in routines]
+    assert index.builtin_summaries() == worked_out
+
+
+def test_an_edited_built_in_file_is_read_from_yaml_with_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a checkout where a built-in routine was edited, list shows the edit and says the
+    index is out of date and how to regenerate it, rather than showing the old title."""
+    copy = tmp_path / "routines"
+    shutil.copytree(index.builtin_root(), copy)
+    routine = copy / "desk-break.yaml"
+    text = routine.read_text(encoding="utf-8")
+    routine.write_text(text.replace("title: Desk break", "title: Desk pause"), encoding="utf-8")
+    monkeypatch.setattr(index, "builtin_root", lambda: copy)
+    result = CliRunner().invoke(cli, ["list"])
+    assert result.exit_code == 0
+    assert "Desk pause" in result.stdout
+    assert "Desk break" not in result.stdout
+    assert "have changed since" in result.stderr
+    assert f"run: {index.REGENERATE}" in result.stderr
+    assert load_catalog().routines["desk-break"].routine.title == "Desk pause"
+
+
+def test_a_new_built_in_file_makes_the_index_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A routine file added beside the others is listed, not hidden by an older index."""
+    copy = tmp_path / "routines"
+    shutil.copytree(index.builtin_root(), copy)
+    text = (copy / "desk-break.yaml").read_text(encoding="utf-8")
+    added = text.replace("name: desk-break", "name: desk-break-2")
+    (copy / "desk-break-2.yaml").write_text(added, encoding="utf-8")
+    monkeypatch.setattr(index, "builtin_root", lambda: copy)
+    assert "have changed since" in index.stale()
+    assert "desk-break-2" in load_catalog().routines
+
+
+def test_an_index_for_another_version_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index left from another psoas version is set aside and the YAML read instead."""
+    copy = tmp_path / "routines"
+    shutil.copytree(index.builtin_root(), copy)
+    data = json.loads((copy / index.INDEX_NAME).read_text(encoding="utf-8"))
+    data["version"] = "0.0.0"
+    (copy / index.INDEX_NAME).write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(index, "builtin_root", lambda: copy)
+    assert "was made for psoas 0.0.0" in index.stale()
+    assert index.builtin_summaries() is None
+    assert len(load_catalog().routines) == len(_yaml_names(""))
+
+
+def test_a_user_exercise_replacing_a_built_in_one_reaches_built_in_routines(
+    psoas_home: Path,
+) -> None:
+    """As when built-ins were parsed from YAML, a user's own couch-stretch is what the
+    built-in routines run, and list then works from the routines, not the stored summary."""
+    folder = psoas_home / "routines" / "exercises"
+    folder.mkdir(parents=True)
+    (folder / "couch-stretch.yaml").write_text(
+        "id: couch-stretch\nname: My couch stretch\nequipment: [sofa]\n", encoding="utf-8"
+    )
+    routine = load_catalog().routines["daily-10min"].routine
+    assert "My couch stretch" in [exercise.name for exercise in routine.exercises]
+    listed = CliRunner().invoke(cli, ["list", "--json"])
+    assert listed.exit_code == 0
+    daily = next(r for r in json.loads(listed.stdout) if r["name"] == "daily-10min")
+    assert daily["origin"] == "built-in"
+
+
+HEAVY = (
+    "yaml",
+    "sqlite3",
+    "subprocess",
+    "importlib.resources",
+    "psoas_cli.library.loader",
+    "psoas_cli.library.yaml_reader",
+    "psoas_cli.history.store",
+)
+"""Modules that the browse commands must not load: the YAML parser and loader (the
+built-ins come from the index), history storage, process spawning, package resources."""
+
+NOT_FOR_LIST = ("psoas_cli.library.model", "psoas_cli.library.plan", "psoas_cli.library.catalog")
+"""What ``psoas list`` does without: it shows summaries, never builds a routine."""
+
+NOT_FOR_HELP = ("json", "dataclasses", "psoas_cli.library")
+"""What help does without: no library at all (rich loads dataclasses itself, for list)."""
+
+MODULES_AFTER = """\
+import sys
+from psoas_cli.cli import main
+sys.argv = ["psoas", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+sys.stderr.write("\\n".join(sorted(sys.modules)))
+"""
+
+
+def modules_after(*args: str, home: Path) -> set[str]:
+    """The modules loaded by the end of one real psoas command, in a fresh interpreter."""
+    env = {**os.environ, "PSOAS_HOME": str(home)}
+    done = subprocess.run(
+        [sys.executable, "-c", MODULES_AFTER, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return set(done.stderr.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("args", "absent"),
+    [
+        (("--help",), (*HEAVY, *NOT_FOR_LIST, *NOT_FOR_HELP)),
+        (("list",), (*HEAVY, *NOT_FOR_LIST)),
+        (("show", "daily-10min"), HEAVY),
+        (("run", "daily-10min", "--dry-run"), HEAVY),
+    ],
+)
+def test_browsing_built_ins_loads_no_heavy_module(
+    args: tuple[str, ...], absent: tuple[str, ...], psoas_home: Path
+) -> None:
+    """--help, list, show and a dry run of a built-in load neither YAML nor history code."""
+    loaded = modules_after(*args, home=psoas_home)
+    assert "psoas_cli.cli" in loaded
+    assert sorted(loaded & set(absent)) == []
+
+
+def test_a_user_file_still_loads_the_yaml_reader(psoas_home: Path) -> None:
+    """The lean path is not a shortcut past user files: with one, list parses YAML."""
+    folder = psoas_home / "routines"
+    folder.mkdir(parents=True)
+    (folder / "mine.yaml").write_text(
+        "title: Mine\nsteps:\n  - exercise: couch-stretch\n    hold: 30s\n", encoding="utf-8"
+    )
+    loaded = modules_after("list", home=psoas_home)
+    assert "yaml" in loaded
+    assert "importlib.resources" not in loaded
+
+
+def _yaml_names(folder: str) -> list[str]:
+    directory = index.builtin_root() / folder
+    return sorted(p.name for p in directory.iterdir() if p.suffix == ".yaml")
