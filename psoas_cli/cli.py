@@ -31,7 +31,7 @@ from psoas_cli.limits import (
     clamped_setting,
 )
 from psoas_cli.sound_mode import SoundMode
-from psoas_cli.text import UNDECODED, counted, digits_only, visible
+from psoas_cli.text import counted, digits_only, undecodable, visible
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -87,7 +87,7 @@ class PsoasGroup(click.Group):
         """Refuse arguments that are not UTF-8 before any command sees them: names, values
         and paths all end up in messages and files, where such bytes would fail mid-way."""
         for arg in args:
-            if UNDECODED.search(arg):
+            if undecodable(arg):
                 raise click.UsageError(f"argument '{visible(arg)}' is not valid UTF-8.")
         return super().parse_args(ctx, args)
 

@@ -8,18 +8,19 @@ text, and one rule for both is what people expect.
 from __future__ import annotations
 
 import math
-import re
 
-_DURATION = re.compile(
-    r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m(?:in)?)?(?:(?P<s>\d+(?:\.\d+)?)s(?:ec)?)?$"
-)
+from psoas_cli.text import pattern
 
-_CLOCK = re.compile(r"^(?:(?P<h>\d+):(?=[0-5]\d:))?(?P<m>\d+):(?P<s>[0-5]\d(?:\.\d+)?)$")
-_HEX = re.compile(r"^[-+]?0x[0-9a-f_]+$")
-_OCTAL = re.compile(r"^[-+]?0o[0-7_]+$")
-_BINARY = re.compile(r"^[-+]?0b[01_]+$")
-_LEADING_ZERO = re.compile(r"^[-+]?0[0-9_]+$")
-_UNDERSCORE = re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?$")
+_DURATION = r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m(?:in)?)?(?:(?P<s>\d+(?:\.\d+)?)s(?:ec)?)?$"
+"""The forms below are compiled on first use (``pattern``), not at import, where they
+would cost every command, ``psoas --help`` included."""
+
+_CLOCK = r"^(?:(?P<h>\d+):(?=[0-5]\d:))?(?P<m>\d+):(?P<s>[0-5]\d(?:\.\d+)?)$"
+_HEX = r"^[-+]?0x[0-9a-f_]+$"
+_OCTAL = r"^[-+]?0o[0-7_]+$"
+_BINARY = r"^[-+]?0b[01_]+$"
+_LEADING_ZERO = r"^[-+]?0[0-9_]+$"
+_UNDERSCORE = r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?$"
 
 
 def misread_number(text: str) -> str | None:
@@ -31,17 +32,17 @@ def misread_number(text: str) -> str | None:
     """
     word = text.strip()
     lower = word.lower()
-    if _HEX.match(lower):
+    if pattern(_HEX).match(lower):
         return f"{word} is a hexadecimal number"
-    if _OCTAL.match(lower):
+    if pattern(_OCTAL).match(lower):
         return f"{word} is an octal number"
-    if _BINARY.match(lower):
+    if pattern(_BINARY).match(lower):
         return f"{word} is a binary number"
-    if _LEADING_ZERO.match(lower):
+    if pattern(_LEADING_ZERO).match(lower):
         digits = lower.lstrip("+-").replace("_", "")
         octal = f" ({word} is {int(digits, 8)})" if set(digits) <= set("01234567") else ""
         return f"{word} starts with 0, which YAML reads as an octal number{octal}"
-    if "_" in lower and _UNDERSCORE.match(lower):
+    if "_" in lower and pattern(_UNDERSCORE).match(lower):
         return f"{word} has an underscore, which YAML drops ({word} is {word.replace('_', '')})"
     return None
 
@@ -63,11 +64,11 @@ def parse_duration(value: object) -> float | None:
         return float(text) if text and math.isfinite(float(text)) else None
     except ValueError:
         pass
-    clock = _CLOCK.match(text)
+    clock = pattern(_CLOCK).match(text)
     if clock is not None:
         hours, minutes, seconds = (clock.group(k) for k in ("h", "m", "s"))
         return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
-    match = _DURATION.match(text)
+    match = pattern(_DURATION).match(text)
     if not text or match is None or not any(match.groupdict().values()):
         return None
     hours, minutes, seconds = (match.group(k) for k in ("h", "m", "s"))

@@ -11,6 +11,7 @@ refused at load time when they hold any (``UNSAFE`` is the one rule for both).
 from __future__ import annotations
 
 import re
+from functools import cache
 
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
 _HIDDEN = "\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
@@ -19,16 +20,35 @@ bidirectional embeddings, overrides, isolates and marks (after U+202E the text r
 to left), zero-width spaces and joiners, the word joiner, and a byte-order mark inside text
 (one at the very start of a file is its encoding's signature, dropped as the file is read)."""
 
-CONTROL = re.compile(f"[{_CONTROLS}]")
+CONTROL_CHARS = f"[{_CONTROLS}]"
 """C0 controls except tab and newline, DEL, and the C1 controls (U+0080-U+009F)."""
 
-UNSAFE = re.compile(f"[{_CONTROLS}{_HIDDEN}]")
-"""Either kind: what files may not hold and what is escaped on the way out."""
+UNSAFE_CHARS = f"[{_CONTROLS}{_HIDDEN}]"
+"""Either kind: what files may not hold and what is escaped on the way out.
 
+Patterns as text, compiled where they are used: compiling these character classes costs
+more than the rest of ``psoas --help`` takes in psoas's own code."""
 
-UNDECODED = re.compile("[\udc80-\udcff]")
+UNDECODED_CHARS = "[\udc80-\udcff]"
 """Bytes that were not UTF-8, as Python keeps them in arguments and file names
 (surrogateescape): printed raw they make the write itself fail."""
+
+
+@cache
+def pattern(source: str) -> re.Pattern[str]:
+    """A regular expression compiled the first time it is needed, then kept: compiled at
+    import, the patterns of the leaf modules would cost every command, --help included."""
+    return re.compile(source)
+
+
+def undecodable(text: str) -> bool:
+    """Whether ``text`` holds bytes that were not UTF-8 (or any lone surrogate), which no
+    UTF-8 output can write."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def escaped(char: str) -> str:
@@ -41,8 +61,9 @@ def escaped(char: str) -> str:
 def visible(text: str) -> str:
     """``text`` with each unsafe character, and each byte that was not UTF-8, replaced by
     its escaped form; tab and newline stay."""
-    shown = UNSAFE.sub(lambda match: escaped(match.group()), text)
-    return UNDECODED.sub(lambda match: f"\\x{ord(match.group()) - 0xDC00:02x}", shown)
+    shown = pattern(UNSAFE_CHARS).sub(lambda match: escaped(match.group()), text)
+    undecoded = pattern(UNDECODED_CHARS)
+    return undecoded.sub(lambda match: f"\\x{ord(match.group()) - 0xDC00:02x}", shown)
 
 
 def digits_only(text: str) -> bool:
@@ -57,7 +78,7 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-BULLET = re.compile(r"( *(?:[•*-] )?)")
+BULLET = r"( *(?:[•*-] )?)"
 """A line's indent and any bullet after it: what its wrapped lines hang under."""
 
 
@@ -66,7 +87,7 @@ def hanging(line: str, width: int) -> list[str]:
     its indent and bullet, so a wrapped bullet still reads as one item."""
     import textwrap  # noqa: PLC0415 - only a display that wraps pays for it
 
-    match = BULLET.match(line)
+    match = pattern(BULLET).match(line)
     lead = " " * (match.end() if match else 0)
     return textwrap.wrap(
         line,

@@ -12,16 +12,20 @@ ends up on a terminal, which would obey them.
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 import yaml
 
 from psoas_cli.errors import Problem, RoutineFileError
-from psoas_cli.text import CONTROL, UNSAFE, escaped, visible
+from psoas_cli.text import CONTROL_CHARS, UNSAFE_CHARS, escaped, visible
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
 MAX_NODES = 50_000
+
+CONTROL = re.compile(CONTROL_CHARS)
+UNSAFE = re.compile(UNSAFE_CHARS)
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
