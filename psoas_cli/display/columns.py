@@ -10,7 +10,7 @@ import textwrap
 from typing import NamedTuple
 
 from rich.cells import cell_len
-from rich.text import Text
+from rich.text import Span, Text
 
 
 class Column(NamedTuple):
@@ -33,9 +33,13 @@ HANG = 2
 out from the lines that carry on the row above."""
 
 
+GAP = "  "
+"""What separates two columns."""
+
+
 def layout(columns: list[Column], width: int) -> Text:
     """Columns two spaces apart; wrapping columns share what the others leave, fairly."""
-    gap = 2
+    gap = len(GAP)
     natural = [max(cell_len(c) for c in [col.header, *col.cells]) for col in columns]
     fixed = sum(n for n, col in zip(natural, columns, strict=True) if not col.wraps)
     spare = max(0, width - fixed - gap * (len(columns) - 1))
@@ -47,7 +51,8 @@ def layout(columns: list[Column], width: int) -> Text:
         fair_shares([n for n, _ in wrapping], spare, [col.weight for _, col in wrapping], least)
     )
     widths = [next(shared) if col.wraps else n for n, col in zip(natural, columns, strict=True)]
-    lines = [_line([(c.header, w, c.right, "bold") for c, w in zip(columns, widths, strict=True)])]
+    table = _Table()
+    table.add_line([(c.header, w, c.right, "bold") for c, w in zip(columns, widths, strict=True)])
     for row in range(len(columns[0].cells)):
         cells = [
             _wrapped(col.cells[row], w) if col.wraps else [col.cells[row]]
@@ -58,17 +63,48 @@ def layout(columns: list[Column], width: int) -> Text:
             for col, w, cell_lines in zip(columns, widths, cells, strict=True):
                 text = cell_lines[n] if n < len(cell_lines) else ""
                 parts.append((text, w, col.right, col.style if n == 0 else ""))
-            lines.append(_line(parts))
-    # One Text per line, joined once: trimming a growing Text line by line is quadratic.
-    out = Text("\n").join(lines)
-    out.no_wrap = True
-    out.end = ""
-    return out
+            table.add_line(parts)
+    return table.text()
+
+
+class _Table:
+    """The table's text as plain lines and style spans, made into one Text at the end.
+
+    Appending cell by cell to rich Texts costs several times more than the rest of the
+    layout; plain strings and a list of spans grow in linear time, however many rows.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.spans: list[Span] = []
+        self.offset = 0
+
+    def add_line(self, parts: list[tuple[str, int, bool, str]]) -> None:
+        """One row: each part padded to its column, two spaces apart, no trailing spaces;
+        a part's style covers its cell and the gap after it."""
+        pieces = [_pad(text, width, right) for text, width, right, _ in parts]
+        pieces[-1] = pieces[-1].rstrip()
+        line = GAP.join(pieces).rstrip()
+        end = self.offset + len(line)
+        start = self.offset
+        for piece, (_, _, _, style) in zip(pieces, parts, strict=True):
+            stop = min(start + len(piece) + len(GAP), end)
+            if style and start < stop:
+                self.spans.append(Span(start, stop, style))
+            start += len(piece) + len(GAP)
+        self.lines.append(line)
+        self.offset = end + 1
+
+    def text(self) -> Text:
+        """The lines as one Text that is never wrapped again and ends without a newline."""
+        return Text("\n".join(self.lines), no_wrap=True, end="", spans=self.spans)
 
 
 def _wrapped(cell: str, width: int) -> list[str]:
     """A cell's lines at ``width``: broken at spaces only (a word is split only when it is
     longer than the column), later lines hanging by HANG."""
+    if cell_len(cell) <= width and cell.isprintable() and cell == cell.rstrip():
+        return [cell]  # what textwrap would give, at a fraction of its cost
     return textwrap.wrap(
         cell,
         width,
@@ -106,18 +142,6 @@ def fair_shares(
         left -= widths[i]
         weight_left -= weights[i]
     return widths
-
-
-def _line(parts: list[tuple[str, int, bool, str]]) -> Text:
-    """One row of the table: each part padded to its column, the last trimmed, no trailing
-    spaces."""
-    line = Text()
-    last = len(parts) - 1
-    for index, (text, width, right, style) in enumerate(parts):
-        padded = _pad(text, width, right)
-        line.append(padded.rstrip() if index == last else padded + "  ", style or None)
-    line.rstrip()
-    return line
 
 
 def _pad(text: str, width: int, right: bool) -> str:
