@@ -21,6 +21,7 @@ from psoas_cli.library.index import (
     stale,
     yaml_files,
 )
+from psoas_cli.library.value import Value
 from psoas_cli.paths import user_exercises_dir, user_programmes_dir, user_routines_dir
 
 if TYPE_CHECKING:
@@ -36,8 +37,8 @@ class Origin(Enum):
     FILE = "file"
 
 
-@dataclass(frozen=True)
-class RoutineEntry:
+@dataclass(frozen=True, eq=False, repr=False)
+class RoutineEntry(Value):
     """A routine with where it came from and, for a user file, the built-in it replaces."""
 
     routine: Routine
@@ -46,8 +47,8 @@ class RoutineEntry:
     overrides: str = ""
 
 
-@dataclass(frozen=True)
-class ExerciseEntry:
+@dataclass(frozen=True, eq=False, repr=False)
+class ExerciseEntry(Value):
     """An exercise with where it came from and, for a user file, the built-in it replaces."""
 
     exercise: Exercise
@@ -56,8 +57,8 @@ class ExerciseEntry:
     overrides: str = ""
 
 
-@dataclass(frozen=True)
-class ProgrammeEntry:
+@dataclass(frozen=True, eq=False, repr=False)
+class ProgrammeEntry(Value):
     """A programme with where it came from and, for a user file, the built-in it replaces."""
 
     programme: Programme
@@ -66,8 +67,8 @@ class ProgrammeEntry:
     overrides: str = ""
 
 
-@dataclass(frozen=True)
-class Catalog:
+@dataclass(frozen=True, eq=False, repr=False)
+class Catalog(Value):
     """The routines and exercises available to commands, and the user files set aside."""
 
     routines: dict[str, RoutineEntry]

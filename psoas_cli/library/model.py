@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import ClassVar
 
+from psoas_cli.library.value import Value
+
 
 class Sides(Enum):
     """How a step uses the body's two sides."""
@@ -46,8 +48,8 @@ class Level(Enum):
     ADVANCED = "advanced"
 
 
-@dataclass(frozen=True, kw_only=True)
-class SelfCheck:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class SelfCheck(Value):
     """A question put after a test exercise, per side, whose answers history compares.
 
     The answers keep their order (best first), so a result can be compared with another side
@@ -58,8 +60,8 @@ class SelfCheck:
     answers: tuple[str, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
-class Exercise:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Exercise(Value):
     """One movement, described once and referred to by id from any routine."""
 
     id: str
@@ -78,8 +80,8 @@ class Exercise:
     check: SelfCheck | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class BreathPattern:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class BreathPattern(Value):
     """One breath cycle in seconds; a zero hold means no hold."""
 
     inhale: float
@@ -93,8 +95,8 @@ class BreathPattern:
         return self.inhale + self.hold_in + self.exhale + self.hold_out
 
 
-@dataclass(frozen=True, kw_only=True)
-class HoldStep:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class HoldStep(Value):
     """A timed position, per side or not, possibly in several sets."""
 
     kind: ClassVar[StepKind] = StepKind.HOLD
@@ -113,8 +115,8 @@ DEFAULT_ACTION = "move"
 """What a move step says it is doing when its file does not name the movement."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class MoveStep:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class MoveStep(Value):
     """Movement for a time, such as rolling over a ball: timed like a hold, but not still.
 
     ``action`` is the one word shown and said while it runs (ROLL, PIVOT), so nobody is told
@@ -134,8 +136,8 @@ class MoveStep:
     alternative: Alternative | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class BreathStep:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class BreathStep(Value):
     """Breath-paced work, for a number of cycles or for a duration filled with whole cycles."""
 
     kind: ClassVar[StepKind] = StepKind.BREATH
@@ -150,8 +152,8 @@ class BreathStep:
     alternative: Alternative | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class RepsStep:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class RepsStep(Value):
     """Counted repetitions: timed by a tempo, or self-paced when there is none."""
 
     kind: ClassVar[StepKind] = StepKind.REPS
@@ -167,8 +169,8 @@ class RepsStep:
     alternative: Alternative | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class RestStep:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class RestStep(Value):
     """A pause between exercises."""
 
     kind: ClassVar[StepKind] = StepKind.REST
@@ -177,8 +179,8 @@ class RestStep:
     tip: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class NoteStep:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class NoteStep(Value):
     """A short instruction shown on its own, such as moving to a wall."""
 
     kind: ClassVar[StepKind] = StepKind.NOTE
@@ -191,8 +193,8 @@ ExerciseStep = HoldStep | MoveStep | BreathStep | RepsStep
 """The steps that work on an exercise, as opposed to a rest or a note."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Alternative:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Alternative(Value):
     """Another way to do a step, for the people ``when`` describes: an easier option.
 
     Offered at the step's get-ready; a routine's total counts the main step, not this.
@@ -205,8 +207,8 @@ class Alternative:
 Step = ExerciseStep | RestStep | NoteStep
 
 
-@dataclass(frozen=True, kw_only=True)
-class Routine:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Routine(Value):
     """A named, ordered prescription of steps with its safety notes."""
 
     name: str

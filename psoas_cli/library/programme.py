@@ -11,6 +11,7 @@ from datetime import time
 from enum import Enum
 
 from psoas_cli.durations import format_duration
+from psoas_cli.library.value import Value
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Weekdays as programme files write them, in ``date.weekday()`` order (Monday is 0)."""
@@ -41,8 +42,8 @@ class Frequency(Enum):
     EVERY_DAYS = "every_days"
 
 
-@dataclass(frozen=True, kw_only=True)
-class Often:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Often(Value):
     """When an entry is due: every day, on given weekdays, N times a week on days that are
     not consecutive, or every N days counted from the programme's start."""
 
@@ -53,16 +54,16 @@ class Often:
     """For WEEKDAYS: the days, Monday 0 to Sunday 6."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Growth:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Growth(Value):
     """How one kind of dose grows each week that qualifies: by ``add``, never past ``up_to``."""
 
     add: float
     up_to: float
 
 
-@dataclass(frozen=True, kw_only=True)
-class Progression:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Progression(Value):
     """An entry's rules for growing its doses week by week.
 
     A week qualifies when every rated session of it had pain after at or below pain before
@@ -75,8 +76,8 @@ class Progression:
     pain_at_most: int = DEFAULT_PAIN_AT_MOST
 
 
-@dataclass(frozen=True, kw_only=True)
-class ProgrammeEntry:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class ProgrammeEntry(Value):
     """One routine in a programme, how often it is due, and how its doses grow."""
 
     routine: str
@@ -87,8 +88,8 @@ class ProgrammeEntry:
     note: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Programme:
+@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+class Programme(Value):
     """A named prescription over weeks, like a physiotherapist's home-exercise programme."""
 
     name: str
