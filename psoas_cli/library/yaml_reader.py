@@ -13,6 +13,7 @@ ends up on a terminal, which would obey them.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import yaml
@@ -43,6 +44,10 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _BOOL = "tag:yaml.org,2002:bool"
 """A key YAML reads as true or false (yes: under run in config.yaml) keeps its text."""
 _IMPLICIT_STARTS = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)
+_RESOLVER: Any = yaml.resolver.Resolver()
+"""YAML's own resolver, shared: the safe loaders, Python's and libyaml's, resolve with it."""
+_COLLECTION_STARTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_COLLECTION_ENDS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 
 class _MergeKey:
@@ -307,7 +312,7 @@ def _apply(builder: _Builder, loader: Any, event: Any) -> None:
         builder.documents += 1
         if builder.documents > 1:
             raise builder.fail(mark, "a routine file holds one YAML document; remove the '---'")
-    elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+    elif isinstance(event, _COLLECTION_STARTS):
         is_map = isinstance(event, yaml.MappingStartEvent)
         if _tag(loader, yaml.MappingNode if is_map else yaml.SequenceNode, event, None) not in (
             _COLLECTION_TAGS
@@ -319,7 +324,7 @@ def _apply(builder: _Builder, loader: Any, event: Any) -> None:
             else Node(mark.line + 1, mark.column + 1, items=[])
         )
         builder.open(node, event.anchor, mark)
-    elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+    elif isinstance(event, _COLLECTION_ENDS):
         builder.close()
     elif isinstance(event, yaml.AliasEvent):
         target = builder.anchors.get(str(event.anchor))
@@ -359,8 +364,15 @@ def _tag(loader: Any, kind: type[yaml.Node], event: Any, value: str | None) -> s
         plain = event.implicit[0]
         if not plain or (value or "")[:1] not in _IMPLICIT_STARTS:
             return _STR
-        return str(loader.resolve(kind, value, event.implicit))
+        return _implicit_tag(value or "", event.implicit)
     return str(loader.resolve(kind, value, event.implicit))
+
+
+@lru_cache(maxsize=4096)
+def _implicit_tag(value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag YAML gives a plain scalar, kept for the next file: routine files repeat the
+    same few numbers and durations, and resolving tries a list of regular expressions."""
+    return str(_RESOLVER.resolve(yaml.ScalarNode, value, implicit))
 
 
 def _scalar(loader: Any, tag: str, event: Any, mark: Any) -> Node:
