@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def fresh_index() -> Iterator[None]:
 
 def test_the_committed_index_is_the_one_the_yaml_files_make() -> None:
     """routines/index.json is exactly what regenerating it now would write."""
-    committed = (index.builtin_root() / index.INDEX_NAME).read_text(encoding="utf-8")
+    committed = (Path(index.builtin_folder()) / index.INDEX_NAME).read_text(encoding="utf-8")
     assert committed == index.index_text(), STALE
 
 
@@ -60,11 +61,11 @@ def test_an_edited_built_in_file_is_read_from_yaml_with_a_note(
     """In a checkout where a built-in routine was edited, list shows the edit and says the
     index is out of date and how to regenerate it, rather than showing the old title."""
     copy = tmp_path / "routines"
-    shutil.copytree(index.builtin_root(), copy)
+    shutil.copytree(Path(index.builtin_folder()), copy)
     routine = copy / "desk-break.yaml"
     text = routine.read_text(encoding="utf-8")
     routine.write_text(text.replace("title: Desk break", "title: Desk pause"), encoding="utf-8")
-    monkeypatch.setattr(index, "builtin_root", lambda: copy)
+    monkeypatch.setattr(index, "builtin_folder", lambda: str(copy))
     result = CliRunner().invoke(cli, ["list"])
     assert result.exit_code == 0
     assert "Desk pause" in result.stdout
@@ -79,11 +80,11 @@ def test_a_new_built_in_file_makes_the_index_stale(
 ) -> None:
     """A routine file added beside the others is listed, not hidden by an older index."""
     copy = tmp_path / "routines"
-    shutil.copytree(index.builtin_root(), copy)
+    shutil.copytree(Path(index.builtin_folder()), copy)
     text = (copy / "desk-break.yaml").read_text(encoding="utf-8")
     added = text.replace("name: desk-break", "name: desk-break-2")
     (copy / "desk-break-2.yaml").write_text(added, encoding="utf-8")
-    monkeypatch.setattr(index, "builtin_root", lambda: copy)
+    monkeypatch.setattr(index, "builtin_folder", lambda: str(copy))
     assert "have changed since" in index.stale()
     assert "desk-break-2" in load_catalog().routines
 
@@ -93,11 +94,11 @@ def test_an_index_for_another_version_is_not_used(
 ) -> None:
     """An index left from another psoas version is set aside and the YAML read instead."""
     copy = tmp_path / "routines"
-    shutil.copytree(index.builtin_root(), copy)
+    shutil.copytree(Path(index.builtin_folder()), copy)
     data = json.loads((copy / index.INDEX_NAME).read_text(encoding="utf-8"))
     data["version"] = "0.0.0"
     (copy / index.INDEX_NAME).write_text(json.dumps(data), encoding="utf-8")
-    monkeypatch.setattr(index, "builtin_root", lambda: copy)
+    monkeypatch.setattr(index, "builtin_folder", lambda: str(copy))
     assert "was made for psoas 0.0.0" in index.stale()
     assert index.builtin_summaries() is None
     assert len(load_catalog().routines) == len(_yaml_names(""))
@@ -133,8 +134,14 @@ HEAVY = (
 """Modules that the browse commands must not load: the YAML parser and loader (the
 built-ins come from the index), history storage, process spawning, package resources."""
 
-NOT_FOR_LIST = ("psoas_cli.library.model", "psoas_cli.library.plan", "psoas_cli.library.catalog")
-"""What ``psoas list`` does without: it shows summaries, never builds a routine."""
+NOT_FOR_LIST = (
+    "psoas_cli.library.model",
+    "psoas_cli.library.plan",
+    "psoas_cli.library.catalog",
+    "pathlib",
+)
+"""What ``psoas list`` does without: it shows summaries, never builds a routine, and
+finds its files with os.path (pathlib would cost it more than the rest of psoas's work)."""
 
 NOT_FOR_HELP = ("json", "dataclasses", "psoas_cli.library")
 """What help does without: no library at all (rich loads dataclasses itself, for list)."""
@@ -152,10 +159,16 @@ sys.stderr.write("\\n".join(sorted(sys.modules)))
 
 
 def modules_after(*args: str, home: Path) -> set[str]:
-    """The modules loaded by the end of one real psoas command, in a fresh interpreter."""
-    env = {**os.environ, "PSOAS_HOME": str(home)}
+    """The modules loaded by the end of one real psoas command, in a fresh interpreter.
+
+    Started without ``site`` (-S), the checkout and the installed packages on its path:
+    an editable install's import hook would otherwise load pathlib before psoas starts.
+    """
+    places = sysconfig.get_paths()
+    path = [str(Path(__file__).resolve().parent.parent), places["purelib"], places["platlib"]]
+    env = {**os.environ, "PSOAS_HOME": str(home), "PYTHONPATH": os.pathsep.join(path)}
     done = subprocess.run(
-        [sys.executable, "-c", MODULES_AFTER, *args],
+        [sys.executable, "-S", "-c", MODULES_AFTER, *args],
         capture_output=True,
         text=True,
         env=env,
@@ -195,5 +208,5 @@ def test_a_user_file_still_loads_the_yaml_reader(psoas_home: Path) -> None:
 
 
 def _yaml_names(folder: str) -> list[str]:
-    directory = index.builtin_root() / folder
+    directory = Path(index.builtin_folder()) / folder
     return sorted(p.name for p in directory.iterdir() if p.suffix == ".yaml")

@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 from psoas_cli.cli import cli
 from psoas_cli.errors import RoutineFileError
 from psoas_cli.library.catalog import Catalog, load_catalog
-from psoas_cli.library.index import builtin_root
+from psoas_cli.library.index import builtin_folder
 from psoas_cli.library.programme import Frequency, Growth, Programme
 from psoas_cli.library.programme_loader import (
     ENTRY_KEYS,
@@ -216,7 +216,7 @@ def test_the_schema_is_valid_and_matches_the_loader() -> None:
     entry: dict[str, Any] = schema["$defs"]["programmeEntry"]
     assert set(entry["properties"]) == ENTRY_KEYS
     assert set(entry["properties"]["progress"]["properties"]) == PROGRESS_KEYS
-    for path in (builtin_root() / "programmes").iterdir():
+    for path in (Path(builtin_folder()) / "programmes").iterdir():
         jsonschema.validate(yaml.safe_load(path.read_text(encoding="utf-8")), schema)
 
 

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 import yaml
 
-from psoas_cli.library.index import builtin_root
+from psoas_cli.library.index import builtin_folder
 from psoas_cli.library.loader import BREATH_PATTERN_KEYS, EXERCISE_KEYS, ROUTINE_KEYS, STEP_KEYS
 from psoas_cli.library.model import StepKind
 from psoas_cli.library.schema import exercise_schema, routine_schema
 
-ROUTINE_FILES = sorted(p.name for p in builtin_root().iterdir() if p.name.endswith(".yaml"))
-EXERCISE_FILES = sorted(p.name for p in (builtin_root() / "exercises").iterdir())
+ROUTINE_FILES = sorted(p.name for p in Path(builtin_folder()).iterdir() if p.name.endswith(".yaml"))
+EXERCISE_FILES = sorted(p.name for p in (Path(builtin_folder()) / "exercises").iterdir())
 
 
 def test_schema_is_valid_json_schema() -> None:
@@ -42,14 +43,16 @@ def test_every_step_kind_has_its_fields() -> None:
 @pytest.mark.parametrize("filename", ROUTINE_FILES)
 def test_builtin_routines_pass_the_schema(filename: str) -> None:
     """Every built-in routine file is valid under the shipped schema."""
-    data = yaml.safe_load((builtin_root() / filename).read_text(encoding="utf-8"))
+    data = yaml.safe_load((Path(builtin_folder()) / filename).read_text(encoding="utf-8"))
     jsonschema.validate(data, routine_schema())
 
 
 @pytest.mark.parametrize("filename", EXERCISE_FILES)
 def test_builtin_exercises_pass_the_schema(filename: str) -> None:
     """Every built-in exercise file is valid under the exercise schema."""
-    data = yaml.safe_load((builtin_root() / "exercises" / filename).read_text(encoding="utf-8"))
+    data = yaml.safe_load(
+        (Path(builtin_folder()) / "exercises" / filename).read_text(encoding="utf-8")
+    )
     jsonschema.validate(data, exercise_schema())
 
 

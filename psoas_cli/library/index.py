@@ -17,13 +17,14 @@ import os
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from psoas_cli import __version__
 from psoas_cli.errors import PsoasError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from psoas_cli.library.model import Exercise, Routine
     from psoas_cli.library.programme import Programme
 
@@ -70,57 +71,71 @@ class RoutineSummary(NamedTuple):
         }
 
 
-def builtin_root() -> Path:
+def builtin_folder() -> str:
     """The folder of built-in YAML files: inside the package once installed, at the top of
     a checkout (where an editable install finds it too). Found from this file's place, as
     importlib.resources would cost more to import than the whole index takes to read."""
-    package = Path(__file__).resolve().parent.parent
-    installed = package / "routines"
-    return installed if installed.is_dir() else package.parent / "routines"
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
+    installed = os.path.join(package, "routines")
+    return (
+        installed
+        if os.path.isdir(installed)
+        else os.path.join(os.path.dirname(package), "routines")
+    )
 
 
-def builtin_files() -> list[tuple[str, Path]]:
-    """Each built-in YAML file as messages name it (``routines/exercises/x.yaml``), sorted by
-    folder then name."""
-    root = builtin_root()
+def builtin_files() -> list[tuple[str, str]]:
+    """Each built-in YAML file as messages name it (``routines/exercises/x.yaml``) and its
+    path, sorted by folder then name."""
+    root = builtin_folder()
     found = []
     for folder in FOLDERS:
-        directory = root / folder if folder else root
+        directory = os.path.join(root, folder) if folder else root
         shown = f"routines/{folder}/" if folder else "routines/"
-        names = sorted(
-            entry.name
-            for entry in os.scandir(directory)
-            if entry.name.endswith(YAML_SUFFIXES) and entry.is_file()
-        )
-        found += [(shown + name, directory / name) for name in names]
+        found += [(shown + name, os.path.join(directory, name)) for name in yaml_names(directory)]
     return found
 
 
-def yaml_files(folder: Path) -> list[Path]:
-    """The YAML files in one of the user's folders, sorted; none when it does not exist."""
+def yaml_names(folder: str) -> list[str]:
+    """The names of the YAML files in a folder, sorted; none when it does not exist."""
     try:
-        return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+        with os.scandir(folder) as entries:
+            return sorted(
+                entry.name
+                for entry in entries
+                if entry.name.endswith(YAML_SUFFIXES) and entry.is_file()
+            )
     except FileNotFoundError:
         return []
     except OSError as exc:
         raise PsoasError(f"{folder}: cannot read the folder: {exc.strerror}") from None
 
 
-def fingerprints(files: list[tuple[str, Path]]) -> dict[str, list[int]]:
+def yaml_files(folder: Path) -> list[Path]:
+    """The YAML files in one of the user's folders, sorted; none when it does not exist."""
+    return [folder / name for name in yaml_names(str(folder))]
+
+
+def fingerprints(files: list[tuple[str, str]]) -> dict[str, list[int]]:
     """Each file's size and CRC-32: a change to any byte of a routine changes its print."""
     prints = {}
     for shown, path in files:
-        data = path.read_bytes()
+        data = _read(path)
         prints[shown] = [len(data), zlib.crc32(data)]
     return prints
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as file:
+        return file.read()
 
 
 @cache
 def _read_index() -> tuple[Json | None, str]:
     """The index's data, or None and why it cannot be used."""
-    path = builtin_root() / INDEX_NAME
+    path = os.path.join(builtin_folder(), INDEX_NAME)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_read(path).decode("utf-8"))
     except (OSError, ValueError) as exc:
         return None, f"the built-in index {path} cannot be read ({exc})"
     if not isinstance(data, dict) or data.get("format") != INDEX_FORMAT:
@@ -235,7 +250,7 @@ def _yaml(folder: str) -> list[tuple[str, bytes]]:
     """The bytes of each built-in YAML file in one folder."""
     prefix = f"routines/{folder}/" if folder else "routines/"
     return [
-        (shown, path.read_bytes())
+        (shown, _read(path))
         for shown, path in builtin_files()
         if shown.rsplit("/", 1)[0] + "/" == prefix
     ]
@@ -343,8 +358,9 @@ def index_text() -> str:
 
 def main() -> None:
     """Write the index beside the built-in YAML files."""
-    path = builtin_root() / INDEX_NAME
-    path.write_text(index_text(), encoding="utf-8")
+    path = os.path.join(builtin_folder(), INDEX_NAME)
+    with open(path, "w", encoding="utf-8") as file:
+        file.write(index_text())
     print(f"wrote {path}")
 
 

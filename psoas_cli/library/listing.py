@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from psoas_cli.library.index import RoutineSummary, builtin_summaries, yaml_files
-from psoas_cli.paths import user_exercises_dir, user_programmes_dir, user_routines_dir
+from psoas_cli.library.index import RoutineSummary, builtin_summaries, yaml_names
+from psoas_cli.paths import user_folders
 
 if TYPE_CHECKING:
     from psoas_cli.errors import RoutineFileError
@@ -29,8 +29,7 @@ class Listing(NamedTuple):
 def load_listing() -> Listing:
     """Every routine's summary, built-in and the user's, with the user files set aside."""
     summaries = builtin_summaries()
-    folders = (user_exercises_dir(), user_routines_dir(), user_programmes_dir())
-    if summaries is not None and not any(yaml_files(folder) for folder in folders):
+    if summaries is not None and not any(yaml_names(folder) for folder in user_folders()):
         return Listing(summaries)
     from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
 
