@@ -240,18 +240,21 @@ def _load_programmes(
 
 
 def _user_exercise(path: Path) -> Exercise:
+    """A user's exercise file, through the YAML loader, which only user files need."""
     from psoas_cli.library.loader import parse_exercise, read_file  # noqa: PLC0415
 
     return parse_exercise(read_file(path, str(path)), str(path))
 
 
 def _user_routine(path: Path, exercises: dict[str, Exercise]) -> Routine:
+    """A user's routine file, its exercises found in ``exercises``."""
     from psoas_cli.library.loader import parse_routine, read_file  # noqa: PLC0415
 
     return parse_routine(read_file(path, str(path)), str(path), exercises, file_stem(path))
 
 
 def _user_programme(path: Path, routines: dict[str, Routine]) -> Programme:
+    """A user's programme file, checked against ``routines``."""
     from psoas_cli.library.loader import read_file  # noqa: PLC0415
     from psoas_cli.library.programme_loader import parse_programme  # noqa: PLC0415
 

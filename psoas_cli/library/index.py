@@ -103,7 +103,7 @@ def yaml_names(folder: str) -> list[str]:
             return sorted(
                 entry.name
                 for entry in entries
-                if entry.name.endswith(YAML_SUFFIXES) and entry.is_file()
+                if os.path.splitext(entry.name)[1] in YAML_SUFFIXES and entry.is_file()
             )
     except FileNotFoundError:
         return []
