@@ -98,7 +98,7 @@ def generated(count: int, seed: int) -> list[RunRecord]:
     midnight and a microsecond before it, in zones a day apart, around the 2026 clock
     changes, and pairs that started at the same moment."""
     rng = random.Random(seed)
-    runs = []
+    runs: list[RunRecord] = []
     for n in range(count):
         day = TODAY - timedelta(days=rng.randrange(730))
         if n % 10 == 0:
@@ -203,7 +203,7 @@ def test_pre_1970_runs_are_counted_record_by_record(tmp_path: Path) -> None:
 def test_the_sql_rules_agree_with_counts_and_worsened(tmp_path: Path, outcome: Outcome) -> None:
     """For each outcome, steps done, time and pair of ratings, SQL counts a run exactly when
     ``counts`` does, and lets through every run where ``worsened`` is true."""
-    runs = []
+    runs: list[tuple[int, float, int | None, int | None]] = []
     for done in (0, 1):
         for seconds in (0.0, COUNTS_AFTER_SECONDS - 0.001, COUNTS_AFTER_SECONDS, 3600.0):
             for before in (None, *PAIN_SCALE):

@@ -195,7 +195,7 @@ def first_week_shown(today: date) -> date:
 @dataclass(frozen=True)
 class Tally:
     """What stats add up over every run: sessions that count, their minutes by day, and the
-    runs where pain got worse (by id, newest first)."""
+    runs where pain got worse (by id, in the order read)."""
 
     sessions: int
     minutes_by_day: Mapping[date, float]
@@ -220,10 +220,10 @@ class Tally:
         with_checks: Iterable[Checked],
         pain_worse: Iterable[RunRecord],
     ) -> Stats:
-        """The figures, given the records read whole: those of the charted weeks and
-        those where pain got worse, each newest first, and the runs with self-checks,
-        newest first or by id, latest first (the same order wherever it matters: among
-        runs that started at the same moment)."""
+        """The figures, given the records read whole: those of the charted weeks, newest
+        first, and those where pain got worse and the runs with self-checks, each newest
+        first or by id, latest first (the same order wherever it matters: among runs that
+        started at the same moment, since both are sorted by start)."""
         days = set(self.minutes_by_day)
         return Stats(
             today=today,

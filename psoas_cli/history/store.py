@@ -776,11 +776,12 @@ class History:
         return count, {date.fromisoformat(text): minutes for text, minutes in by_text.items()}
 
     def summaries(self, condition: str) -> Iterator[RunSummary]:
-        """What stats count of each record meeting a condition on the sessions table, newest
-        first, one at a time; for a history that is ``all_plain``."""
+        """What stats count of each record meeting a condition on the sessions table, the
+        latest id first, one at a time; for a history that is ``all_plain``. (The id order
+        is the table's own, so SQLite reads it straight through.)"""
         query = (
             f"SELECT {', '.join(RunSummary._fields)} FROM sessions WHERE {condition} "
-            "ORDER BY started DESC, id DESC"
+            "ORDER BY id DESC"
         )
         with self.snapshot(), self._reading() as db:
             for row_id, day, outcome, done, active, before, after in db.execute(query):
