@@ -9,7 +9,7 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -1110,10 +1110,11 @@ def _streamed_records(
     if history is None:
         yield iter(())
         return
-    with history:
-        yield history.each_record(
-            since=since, routine=routine, limit=limit or None, oldest_first=oldest_first
-        )
+    records = history.each_record(
+        since=since, routine=routine, limit=limit or None, oldest_first=oldest_first
+    )
+    with history, closing(records):
+        yield records
         _warn_unreadable(history.unreadable)
 
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import random
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
@@ -346,3 +349,24 @@ def test_nested_lists_are_indented_as_one_dump_indents_them() -> None:
     assert "".join(json_list_chunks(items)) == json.dumps(items, indent=2)
     inside = "{\n  " + '"k": ' + "".join(json_list_chunks(items, depth=1)) + "\n}"
     assert inside == json.dumps({"k": items}, indent=2)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("words", ["history --json", "history --csv", "history export -"])
+def test_output_cut_short_mid_history_ends_quietly(tmp_path: Path, words: str) -> None:
+    """A reader that goes away while the history still streams out leaves exit 141 and
+    nothing on stderr: no read left hanging on a closed file."""
+    with History.open(tmp_path / "history.sqlite3") as history:
+        history.import_records(generated(2000, seed=4))
+    result = subprocess.run(
+        f"{sys.executable} -m psoas_cli {words} | head -c 100; exit ${{PIPESTATUS[0]}}",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "PSOAS_HOME": str(tmp_path)},
+    )
+    assert result.stderr == ""
+    assert result.returncode == 141

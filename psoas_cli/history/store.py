@@ -13,7 +13,7 @@ import errno
 import sqlite3
 import stat
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -441,6 +441,7 @@ class History:
         self.path = path
         self._db = connection
         self.unreadable: set[int] = set()
+        self._closed = False
         """Ids of rows skipped by reads so far because they could not be made into records."""
 
     @classmethod
@@ -510,6 +511,7 @@ class History:
 
     def close(self) -> None:
         """Let go of the file; WAL contents are folded back in by the last one out."""
+        self._closed = True
         self._db.close()
 
     def __enter__(self) -> History:
@@ -657,7 +659,7 @@ class History:
         routine: str | None = None,
         limit: int | None = None,
         oldest_first: bool = False,
-    ) -> Iterator[RunRecord]:
+    ) -> Generator[RunRecord, None, None]:
         """The records ``records`` lists (or the same, oldest first), one at a time, so that
         a history of any length is written out without being held in memory."""
         where, params = _filters(since, routine)
@@ -813,9 +815,12 @@ class History:
         try:
             yield
         finally:
-            with self._reading() as db:
-                if db.in_transaction:
-                    db.execute("COMMIT")
+            # A reader left unfinished (output cut short by a closed pipe) ends when it is
+            # collected, which may be after the file was let go: closing ended the read.
+            if not self._closed:
+                with self._reading() as db:
+                    if db.in_transaction:
+                        db.execute("COMMIT")
 
     def record(self, record_id: int) -> RunRecord | None:
         """One record by id, with its self-checks; None if there is none or it is unreadable."""
