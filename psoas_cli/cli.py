@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing, contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
     from click.shell_completion import CompletionItem
 
+    from psoas_cli.history.stats import Stats
     from psoas_cli.history.store import ActiveProgramme, History, RunRecord
     from psoas_cli.library.catalog import (
         Catalog,
@@ -1015,18 +1017,12 @@ def history_group(
             ask=not yes,
             export_to=export_to,
             import_from=import_from,
-            records=lambda: _read_records(since=since, routine=routine, limit=limit),
+            export=lambda target: _export_history(
+                target, since=since, routine=routine, limit=limit
+            ),
         )
     elif as_json or as_csv:
-        records = _read_records(since=since, routine=routine, limit=limit)
-        if as_json:
-            from psoas_cli.history.files import record_data  # noqa: PLC0415
-
-            _print_json([record_data(r) for r in records])
-        else:
-            from psoas_cli.history.files import csv_text  # noqa: PLC0415
-
-            click.echo(csv_text(records), nl=False)
+        _print_records(since=since, routine=routine, limit=limit, as_json=as_json)
     else:
         _print_history_table(since=since, routine=routine, limit=limit)
 
@@ -1037,7 +1033,7 @@ def _old_history_flags(
     ask: bool,
     export_to: str | None,
     import_from: str | None,
-    records: Callable[[], list[RunRecord]],
+    export: Callable[[str], None],
 ) -> None:
     """--delete, --export and --import from before history had subcommands.
 
@@ -1048,7 +1044,7 @@ def _old_history_flags(
     elif delete_id is not None:
         _delete_record(_history_file(), delete_id, ask=ask)
     elif export_to is not None:
-        _export_history(records(), export_to)
+        export(export_to)
 
 
 @history_group.command("export", short_help="Write the history to a JSON file.")
@@ -1067,7 +1063,7 @@ def history_export(target: str, since: date | None, routine: str | None) -> None
       psoas history export backup.json
       psoas history export - --since 4w | less
     """
-    _export_history(_read_records(since=since, routine=routine, limit=0), target)
+    _export_history(target, since=since, routine=routine, limit=None)
 
 
 @history_group.command("import", short_help="Add the sessions from an exported file.")
@@ -1105,15 +1101,64 @@ def _history_file() -> Path:
     return history_path()
 
 
-def _read_records(*, since: date | None, routine: str | None, limit: int | None) -> list[RunRecord]:
-    """Records newest first; no limit or 0 means all of them. No history file means none."""
-    return _read_history(since=since, routine=routine, limit=limit)[0]
+@contextmanager
+def _streamed_records(
+    *, since: date | None, routine: str | None, limit: int | None, oldest_first: bool = False
+) -> Iterator[Iterator[RunRecord]]:
+    """Records newest first (or oldest first), read one at a time while the history is
+    open; no limit or 0 means all of them. No history file means none. Sessions that could
+    not be read are named once all are through."""
+    from psoas_cli.history.store import History  # noqa: PLC0415
+
+    history = History.read(_history_file())
+    if history is None:
+        yield iter(())
+        return
+    records = history.each_record(
+        since=since, routine=routine, limit=limit or None, oldest_first=oldest_first
+    )
+    with history, closing(records):
+        yield records
+        _warn_unreadable(history.unreadable)
+
+
+def _print_records(
+    *, since: date | None, routine: str | None, limit: int | None, as_json: bool
+) -> None:
+    """The chosen records as JSON or CSV on standard output, streamed as they are read."""
+    from psoas_cli.history.files import csv_chunks, json_list_chunks, record_data  # noqa: PLC0415
+
+    with _streamed_records(since=since, routine=routine, limit=limit) as records:
+        if as_json:
+            _echo_chunks(json_list_chunks(record_data(r) for r in records))
+            click.echo()
+        else:
+            _echo_chunks(csv_chunks(records))
+
+
+ECHO_BATCH_CHARACTERS = 64 * 1024
+"""Text gathered before each write to standard output: few writes, and flat memory."""
+
+
+def _echo_chunks(chunks: Iterable[str]) -> None:
+    """Write pieces of text to standard output as click.echo would write them joined."""
+    batch: list[str] = []
+    size = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        size += len(chunk)
+        if size >= ECHO_BATCH_CHARACTERS:
+            click.echo("".join(batch), nl=False)
+            batch, size = [], 0
+    if batch:
+        click.echo("".join(batch), nl=False)
 
 
 def _read_history(
     *, since: date | None, routine: str | None, limit: int | None
 ) -> tuple[list[RunRecord], int]:
-    """The records ``_read_records`` gives, and how many there are without the limit."""
+    """Records newest first, no more than ``limit`` (no limit or 0: all of them), and how
+    many there are without the limit. No history file means none."""
     from psoas_cli.history.store import History  # noqa: PLC0415
 
     history = History.read(_history_file())
@@ -1204,23 +1249,37 @@ def _active_programme() -> ActiveProgramme | None:
         return history.active_programme()
 
 
-def _export_history(records: list[RunRecord], target: str) -> None:
+def _export_history(
+    target: str, *, since: date | None, routine: str | None, limit: int | None
+) -> None:
+    """Write the chosen sessions, oldest first, to a new file or ('-') standard output,
+    one at a time as they are read."""
     from datetime import datetime  # noqa: PLC0415
 
-    from psoas_cli.history.files import export_text  # noqa: PLC0415
+    from psoas_cli.history.files import export_chunks  # noqa: PLC0415
 
-    text = export_text(records, datetime.now().astimezone(), _active_programme())
-    if target == "-":
-        click.echo(text, nl=False)
-        return
+    exported = datetime.now().astimezone()
+    programme = _active_programme()
+    written = 0
 
-    _write_new(target, text)
-    click.echo(f"Exported {counted(len(records), 'session')} to {target}.", err=True)
+    def counting(records: Iterator[RunRecord]) -> Iterator[RunRecord]:
+        nonlocal written
+        for record in records:
+            written += 1
+            yield record
+
+    with _streamed_records(since=since, routine=routine, limit=limit, oldest_first=True) as records:
+        chunks = export_chunks(counting(records), exported, programme)
+        if target == "-":
+            _echo_chunks(chunks)
+            return
+        _write_new(target, chunks)
+    click.echo(f"Exported {counted(written, 'session')} to {target}.", err=True)
 
 
-def _write_new(target: str, text: str) -> None:
-    """Write ``text`` to a new file, whole or not at all; an existing one is an error
-    (exit 1, as for a file that cannot be written), never overwritten."""
+def _write_new(target: str, chunks: Iterable[str]) -> None:
+    """Write the text in ``chunks`` to a new file, whole or not at all; an existing one is
+    an error (exit 1, as for a file that cannot be written), never overwritten."""
     from pathlib import Path  # noqa: PLC0415
 
     from psoas_cli.history.files import write_new_file  # noqa: PLC0415
@@ -1230,7 +1289,7 @@ def _write_new(target: str, text: str) -> None:
         raise click.ClickException(
             visible(f"{path} already exists; choose another name or remove it first.")
         )
-    write_new_file(path, text)
+    write_new_file(path, chunks)
 
 
 def _delete_record(path: Path, record_id: int, *, ask: bool) -> None:
@@ -1293,12 +1352,7 @@ def stats_command(*, goal: int, as_json: bool) -> None:
       psoas stats --goal 3
       psoas stats --json
     """
-    from psoas_cli.history.stats import compute_stats  # noqa: PLC0415
-
-    records = _read_records(since=None, routine=None, limit=None)
-    today = _local_today()
-    stats = compute_stats(records, today, goal=goal)
-    kept = _adherence(records, today)
+    stats, kept = _read_stats(_local_today(), goal)
     if as_json:
         from psoas_cli.history.stats import stats_data  # noqa: PLC0415
 
@@ -1325,20 +1379,46 @@ def stats_command(*, goal: int, as_json: bool) -> None:
         print_adherence(console, kept)
 
 
-def _adherence(records: list[RunRecord], today: date) -> Adherence | None:
+def _read_stats(today: date, goal: int) -> tuple[Stats, Adherence | None]:
+    """The figures for ``today`` and the followed programme's weeks, from one snapshot of
+    the history; no history file means no sessions."""
+    from psoas_cli.history.stats import compute_stats, read_stats  # noqa: PLC0415
+    from psoas_cli.history.store import History  # noqa: PLC0415
+
+    history = History.read(_history_file())
+    if history is None:
+        return compute_stats((), today, goal=goal), None
+    with history:
+        with history.snapshot():
+            stats = read_stats(history, today, goal=goal)
+            kept = _adherence(history, today)
+        _warn_unreadable(history.unreadable)
+    return stats, kept
+
+
+PROGRAMME_LOOKS_BACK_DAYS = 1
+"""How many days before its start a programme's weeks look at sessions: "not two days running"
+asks about the day before the first one."""
+
+
+def _adherence(history: History, today: date) -> Adherence | None:
     """Sessions done against the followed programme's prescription, week by week; None
     when no programme is followed or it can no longer be found."""
+    from datetime import timedelta  # noqa: PLC0415
+
     from psoas_cli.history.stats import schedule_sessions  # noqa: PLC0415
     from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
     from psoas_cli.library.schedule import Adherence, adherence  # noqa: PLC0415
 
-    active = _active_programme()
+    active = history.active_programme()
     if active is None:
         return None
     entry = load_catalog().programmes.get(active.name)
     if entry is None:
         return None
-    sessions = schedule_sessions(records)
+    sessions = schedule_sessions(
+        history.records(since=active.start - timedelta(days=PROGRAMME_LOOKS_BACK_DAYS))
+    )
     weeks = adherence(entry.programme, active.start, today, sessions)
     return Adherence(programme=entry.programme, start=active.start, weeks=tuple(weeks))
 
@@ -1474,7 +1554,7 @@ def plan_ics(target: str) -> None:
         # As bytes: a text stream would turn the format's CRLF line ends into CRCRLF on Windows.
         click.echo(text.encode("utf-8"), nl=False)
         return
-    _write_new(target, text)
+    _write_new(target, (text,))
     events = counted(len(following.programme.entries), "repeating event")
     click.echo(visible(f"Wrote {events} to {target}; import it into your calendar."), err=True)
 

@@ -20,7 +20,7 @@ import pytest
 from fakes import record
 
 from psoas_cli.history import store
-from psoas_cli.history.files import HistoryFileError, export_text, read_export
+from psoas_cli.history.files import HistoryFileError, export_chunks, read_export
 from psoas_cli.history.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -394,7 +394,7 @@ def test_export_then_import_round_trips_and_skips_what_is_already_there(tmp_path
     ]
     with _open(tmp_path / "a.sqlite3") as first:
         assert first.import_records(source) == 3
-        exported = export_text(first.records(), STARTED)
+        exported = "".join(export_chunks(first.each_record(oldest_first=True), STARTED))
     export = tmp_path / "export.json"
     export.write_text(exported, encoding="utf-8")
     with _open(tmp_path / "b.sqlite3") as second:
@@ -412,7 +412,7 @@ def test_export_then_import_round_trips_and_skips_what_is_already_there(tmp_path
 
 def test_an_import_file_with_mistakes_names_each_one_and_imports_nothing(tmp_path: Path) -> None:
     """Every wrong field is reported with its place; no partial import happens."""
-    good = json.loads(export_text([record(STARTED)], STARTED))
+    good = json.loads("".join(export_chunks([record(STARTED)], STARTED)))
     bad = json.loads(json.dumps(good))
     bad["sessions"][0]["pain_before"] = 11
     bad["sessions"][0].pop("routine")

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from fakes import record
 
 from psoas_cli.cli import cli
-from psoas_cli.history.files import MAX_IMPORT_BYTES, export_text
+from psoas_cli.history.files import MAX_IMPORT_BYTES, export_chunks
 from psoas_cli.history.store import History, HistoryError
 from psoas_cli.paths import history_path
 
@@ -43,7 +43,7 @@ def fingerprint(path: Path) -> tuple[str, int]:
 def good_export() -> dict[str, Any]:
     """An export of four ordinary sessions, as plain data to spoil."""
     records = [record(STARTED + timedelta(days=day)) for day in range(4)]
-    data: dict[str, Any] = json.loads(export_text(records, STARTED))
+    data: dict[str, Any] = json.loads("".join(export_chunks(reversed(records), STARTED)))
     return data
 
 

@@ -1,5 +1,8 @@
 """History as files: the JSON export that ``--import`` reads back, and rows for --json/--csv.
 
+Each is written in pieces, a record at a time, so a history of any length goes out with
+flat memory; the pieces join into exactly what one ``json.dumps`` of the whole would be.
+
 An export holds every record with its ratings, note and self-check answers, keyed by a
 ``uid`` made when the run started, so importing the same file twice adds nothing the second
 time. A file is checked whole before anything is written, and every mistake names its place.
@@ -13,7 +16,7 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -105,19 +108,42 @@ PROGRAMME_KEY = "programme"
 """The active programme in an export: optional, so exports from before programmes still read."""
 
 
-def export_text(
-    records: Sequence[RunRecord], exported: datetime, programme: ActiveProgramme | None = None
-) -> str:
-    """Everything in the history as one JSON document, oldest record first, with the active
-    programme when there is one."""
-    document: dict[str, Any] = {
+def export_chunks(
+    oldest_first: Iterable[RunRecord],
+    exported: datetime,
+    programme: ActiveProgramme | None = None,
+) -> Iterator[str]:
+    """The records as one JSON document, in pieces, with the active programme when there
+    is one; ``oldest_first`` is the order the file keeps them in."""
+    head: dict[str, Any] = {
         FORMAT_KEY: FORMAT_VERSION,
         "exported": exported.isoformat(timespec="seconds"),
     }
     if programme is not None:
-        document[PROGRAMME_KEY] = {"name": programme.name, "start": programme.start.isoformat()}
-    document["sessions"] = [record_data(r, with_id=False) for r in reversed(records)]
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        head[PROGRAMME_KEY] = {"name": programme.name, "start": programme.start.isoformat()}
+    head["sessions"] = []
+    opening = _dumped(head)
+    empty_list_and_close = "[]\n}"
+    yield opening.removesuffix(empty_list_and_close)
+    yield from json_list_chunks((record_data(r, with_id=False) for r in oldest_first), depth=1)
+    yield "\n}\n"
+
+
+def json_list_chunks(items: Iterable[Any], *, depth: int = 0) -> Iterator[str]:
+    """A JSON list as ``json.dumps(list, indent=2)`` writes it ``depth`` levels deep, in
+    pieces of one item each. An item's own lines are indented by adding to each newline:
+    JSON text keeps newlines inside strings escaped, so every newline is a line break."""
+    inside = "\n" + "  " * (depth + 1)
+    opened = False
+    for item in items:
+        yield ("[" if not opened else ",") + inside + _dumped(item).replace("\n", inside)
+        opened = True
+    yield "\n" + "  " * depth + "]" if opened else "[]"
+
+
+def _dumped(data: object) -> str:
+    """Data as JSON as psoas prints it: indented by two, non-ASCII text kept as it is."""
+    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -134,9 +160,9 @@ def spreadsheet_cell(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def write_new_file(path: Path, text: str) -> None:
-    """Write ``text`` to ``path``, which must not exist, whole or not at all, with its line
-    ends as given (a calendar file's CRLF must not become CRCRLF on Windows).
+def write_new_file(path: Path, chunks: Iterable[str]) -> None:
+    """Write the text in ``chunks`` to ``path``, which must not exist, whole or not at all,
+    with its line ends as given (a calendar file's CRLF must not become CRCRLF on Windows).
 
     The text goes to a temporary file in the same folder and is put in place only once it is
     on disk, so a full disk or a crash leaves no half-written export.
@@ -153,7 +179,7 @@ def write_new_file(path: Path, text: str) -> None:
         ) as file:
             temporary = Path(file.name)
             try:
-                file.write(text)
+                file.writelines(chunks)
                 file.flush()
                 os.fsync(file.fileno())
                 os.fchmod(file.fileno(), 0o666 & ~_umask())
@@ -187,18 +213,26 @@ def _umask() -> int:
     return mask
 
 
-def csv_text(records: Sequence[RunRecord]) -> str:
-    """Records as CSV with a header row, one row per record; text cells are never formulas."""
+def csv_chunks(records: Iterable[RunRecord]) -> Iterator[str]:
+    """Records as CSV, a header row then one row per record, each row its own piece; text
+    cells are never formulas."""
     out = io.StringIO(newline="")
     # Rows end in CRLF, as RFC 4180 says: the writer then quotes a CR inside a note too,
     # which with a bare LF ending it leaves loose, splitting the row in a spreadsheet.
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+
+    def line(row: Iterable[object]) -> str:
+        out.seek(0)
+        out.truncate()
+        writer.writerow(row)
+        return out.getvalue()
+
+    yield line(CSV_COLUMNS)
     for r in records:
         checks = "; ".join(
             f"{side_code(c.side)}: {c.answer}" if c.side else c.answer for c in r.checks
         )
-        writer.writerow(
+        yield line(
             (
                 r.id,
                 r.started.isoformat(timespec="seconds"),
@@ -216,7 +250,6 @@ def csv_text(records: Sequence[RunRecord]) -> str:
                 spreadsheet_cell(checks),
             )
         )
-    return out.getvalue()
 
 
 @dataclass(frozen=True)

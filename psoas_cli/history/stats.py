@@ -1,18 +1,20 @@
 """Progress from the history: streaks, weeks, a calendar, pain trends and self-check results.
 
-Pure arithmetic on run records and a given "today", so every figure can be tested at
-month and year ends and across daylight-saving changes without touching a clock. Days are
-the local dates the runs started on; weeks start on Monday.
+Arithmetic on run records and a given "today", so every figure can be tested at month and
+year ends and across daylight-saving changes without touching a clock. Days are the local
+dates the runs started on; weeks start on Monday. ``read_stats`` reads the same figures from
+a history of any length without holding its records: it goes through a few columns of each
+one and reads whole only the records a figure shows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
 
-from psoas_cli.history.store import CheckResult, RunRecord, outcome_code
+from psoas_cli.history.store import CheckResult, History, RunRecord, outcome_code
 from psoas_cli.library.guidance import pain_worsened
 from psoas_cli.library.model import Side
 from psoas_cli.library.schedule import Session
@@ -27,19 +29,45 @@ COUNTS_AFTER_SECONDS = 60.0
 WEEKS_SHOWN = 12
 
 
-def counts(record: RunRecord) -> bool:
+class Counted(Protocol):
+    """What the rules below read of a run: a whole record, or a summary of one."""
+
+    @property
+    def outcome(self) -> Outcome: ...
+    @property
+    def steps_done(self) -> int: ...
+    @property
+    def active_seconds(self) -> float: ...
+    @property
+    def pain_before(self) -> int | None: ...
+    @property
+    def pain_after(self) -> int | None: ...
+
+
+class Checked(Protocol):
+    """What self-check results read of a run: a whole record, or its answers alone."""
+
+    @property
+    def started(self) -> datetime: ...
+    @property
+    def day(self) -> date: ...
+    @property
+    def checks(self) -> tuple[CheckResult, ...]: ...
+
+
+def counts(record: Counted) -> bool:
     """Whether a run counts toward streaks and the weekly goal: finished with a step done
     (reaching the end by skipping every step is no session), or a real go."""
     finished = record.outcome is Outcome.COMPLETED and record.steps_done > 0
     return finished or record.active_seconds >= COUNTS_AFTER_SECONDS
 
 
-def worsened(record: RunRecord) -> bool:
+def worsened(record: Counted) -> bool:
     """Whether a session showed the stop sign "pain that gets worse", by the one rule."""
     return pain_worsened(record.pain_before, record.pain_after, hurt=record.outcome is Outcome.HURT)
 
 
-def charted(record: RunRecord) -> bool:
+def charted(record: Counted) -> bool:
     """Whether a run's pain ratings belong in the pain chart: it counts, or pain got worse
     (a warning never drops out, however short the run that gave it)."""
     return counts(record) or worsened(record)
@@ -102,34 +130,113 @@ class Stats:
         return self.weeks[-1]
 
 
+COUNTS_SQL = (
+    f"((outcome = '{outcome_code(Outcome.COMPLETED)}' AND steps_done > 0) "
+    f"OR active_seconds >= {COUNTS_AFTER_SECONDS!r})"
+)
+"""``counts`` as a condition on the sessions table, so a long history is counted without
+making a record of each run; tests hold the two to the same answer for every kind of run."""
+
+MAY_HAVE_WORSENED_SQL = f"(outcome = '{outcome_code(Outcome.HURT)}' OR pain_after > pain_before)"
+"""A condition every run where pain got worse meets (stopped with "!", or rated higher
+after): a sieve, so that ``worsened`` itself is asked only of the few runs it lets through."""
+
+
 def compute_stats(
     records: Iterable[RunRecord], today: date, *, goal: int = DEFAULT_WEEKLY_GOAL
 ) -> Stats:
-    """The figures for ``today`` from every record.
+    """The figures for ``today`` from every record, in the order given (the history lists
+    them newest first), which is the order minutes are added up in.
 
     Self-check answers are kept even from a run too short to count toward the goal:
     the hang test itself takes about a minute.
     """
     records = list(records)
-    counted = [r for r in records if counts(r)]
-    days = {r.day for r in counted}
-    minutes_by_day: dict[date, float] = {}
-    for record in counted:
-        minutes_by_day[record.day] = (
-            minutes_by_day.get(record.day, 0.0) + record.active_seconds / 60
-        )
-    return Stats(
-        today=today,
-        goal=goal,
-        sessions=len(counted),
-        minutes=sum(minutes_by_day.values()),
-        current_streak=current_streak(days, today),
-        longest_streak=longest_streak(days),
-        weeks=weeks([r for r in records if charted(r)], today, WEEKS_SHOWN),
-        minutes_by_day=minutes_by_day,
-        checks=check_series(r for r in records if r.checks),
-        pain_worse=tuple(sorted((r for r in records if worsened(r)), key=lambda r: r.started)),
+    tally = Tally.of(
+        ((r.day, r.active_seconds) for r in records if counts(r)),
+        (r.id for r in records if worsened(r)),
     )
+    first = first_week_shown(today)
+    return tally.stats(
+        today,
+        goal,
+        recent=[r for r in records if r.day >= first],
+        with_checks=[r for r in records if r.checks],
+        pain_worse=[r for r in records if worsened(r)],
+    )
+
+
+def read_stats(history: History, today: date, *, goal: int = DEFAULT_WEEKLY_GOAL) -> Stats:
+    """The figures ``compute_stats`` gives for every record in ``history``, read so that
+    memory stays flat however long the history: SQL picks the runs that count, whose days
+    and minutes are added up as they stream past, and only the records a figure shows are
+    read whole (those of the weeks charted, those with self-checks and those where pain
+    got worse). A history with a row SQL cannot vouch for is read record by record."""
+    with history.snapshot():
+        if not history.all_plain():
+            return compute_stats(history.each_record(), today, goal=goal)
+        sessions, minutes_by_day = history.minutes_by_day(COUNTS_SQL)
+        worse = (run.id for run in history.summaries(MAY_HAVE_WORSENED_SQL) if worsened(run))
+        tally = Tally(sessions, minutes_by_day, tuple(worse))
+        return tally.stats(
+            today,
+            goal,
+            recent=history.records(since=first_week_shown(today)),
+            with_checks=history.checked_runs(),
+            pain_worse=history.records_by_id(tally.worse_ids),
+        )
+
+
+def first_week_shown(today: date) -> date:
+    """The Monday of the oldest week stats chart."""
+    return week_start(today) - timedelta(weeks=WEEKS_SHOWN - 1)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What stats add up over every run: sessions that count, their minutes by day, and the
+    runs where pain got worse (by id, in the order read)."""
+
+    sessions: int
+    minutes_by_day: Mapping[date, float]
+    worse_ids: tuple[int, ...]
+
+    @classmethod
+    def of(cls, counted: Iterable[tuple[date, float]], worse_ids: Iterable[int]) -> Tally:
+        """Add up the day and active seconds of each run that counts, newest first."""
+        sessions = 0
+        minutes_by_day: dict[date, float] = {}
+        for day, seconds in counted:
+            sessions += 1
+            minutes_by_day[day] = minutes_by_day.get(day, 0.0) + seconds / 60
+        return cls(sessions, minutes_by_day, tuple(worse_ids))
+
+    def stats(
+        self,
+        today: date,
+        goal: int,
+        *,
+        recent: Iterable[RunRecord],
+        with_checks: Iterable[Checked],
+        pain_worse: Iterable[RunRecord],
+    ) -> Stats:
+        """The figures, given the records read whole: those of the charted weeks, newest
+        first, and those where pain got worse and the runs with self-checks, each newest
+        first or by id, latest first (the same order wherever it matters: among runs that
+        started at the same moment, since both are sorted by start)."""
+        days = set(self.minutes_by_day)
+        return Stats(
+            today=today,
+            goal=goal,
+            sessions=self.sessions,
+            minutes=sum(self.minutes_by_day.values()),
+            current_streak=current_streak(days, today),
+            longest_streak=longest_streak(days),
+            weeks=weeks([r for r in recent if charted(r)], today, WEEKS_SHOWN),
+            minutes_by_day=self.minutes_by_day,
+            checks=check_series(with_checks),
+            pain_worse=tuple(sorted(pain_worse, key=lambda r: r.started)),
+        )
 
 
 def current_streak(days: set[date], today: date) -> int:
@@ -200,7 +307,7 @@ def calendar_grid(today: date, week_count: int) -> list[list[date | None]]:
     ]
 
 
-def check_series(records: Iterable[RunRecord]) -> tuple[CheckSeries, ...]:
+def check_series(records: Iterable[Checked]) -> tuple[CheckSeries, ...]:
     """Self-check answers grouped by test, one round per run, oldest first."""
     series: dict[str, tuple[str, list[CheckRound]]] = {}
     for record in sorted(records, key=lambda r: r.started):

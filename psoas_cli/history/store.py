@@ -13,11 +13,12 @@ import errno
 import sqlite3
 import stat
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cache
+from itertools import groupby
 from pathlib import Path
 from typing import NamedTuple
 
@@ -172,7 +173,11 @@ def side_code(side: Side | None) -> str:
 
 def side_from_code(code: str) -> Side | None:
     """The side a stored word stands for."""
-    return None if code == "none" else Side(code)
+    return None if code == "none" else _SIDES_BY_CODE[code]
+
+
+_SIDES_BY_CODE = {side.value: side for side in Side}
+"""Each side by its stored word: a look-up, where calling the Enum is slow on long reads."""
 
 
 @cache
@@ -239,6 +244,43 @@ _CHECK_FIELDS = ", ".join(_CheckRow._fields)
 _INSERT_RECORD = _insert_sql("sessions", [name for name in _RecordRow._fields if name != "id"])
 """Every column but the id, which SQLite gives each new row."""
 _INSERT_CHECK = _insert_sql("self_checks", _CheckRow._fields, replacing=True)
+_CHECK_COLUMNS = ", ".join(f"self_checks.{name}" for name in _CheckRow._fields)
+"""The self_checks columns named by table, for queries that join sessions too."""
+
+_IDS_PER_QUERY = 500
+"""Ids bound in one query: well under the 999 variables older SQLite allows."""
+
+LATEST_PLAIN_SECONDS = 253402300799 - 2 * 86400
+"""The latest time SQL vouches for: two days inside year 9999 in any zone."""
+
+_PLAIN_ROW = f"""(
+    started BETWEEN 0 AND {LATEST_PLAIN_SECONDS} AND ended BETWEEN 0 AND {LATEST_PLAIN_SECONDS}
+    AND utc_offset BETWEEN -86399 AND 86399
+    AND outcome IN ({", ".join(f"'{code}'" for code in OUTCOMES_BY_CODE)})
+)"""
+"""Whether SQL can vouch that a sessions row reads as a record: times from the epoch (some
+systems convert no earlier ones) to year 9999, numbers since text and blobs sort above
+every number, an offset within a day and a known outcome."""
+
+
+class CheckedRun(NamedTuple):
+    """A run's self-check answers, with when it started and its local date."""
+
+    started: datetime
+    day: date
+    checks: tuple[CheckResult, ...]
+
+
+class RunSummary(NamedTuple):
+    """What stats count of a recorded run; a tuple, since a long history makes many."""
+
+    id: int
+    day: date
+    outcome: Outcome
+    steps_done: int
+    active_seconds: float
+    pain_before: int | None
+    pain_after: int | None
 
 
 def _row_of(record: RunRecord) -> _RecordRow:
@@ -399,6 +441,7 @@ class History:
         self.path = path
         self._db = connection
         self.unreadable: set[int] = set()
+        self._closed = False
         """Ids of rows skipped by reads so far because they could not be made into records."""
 
     @classmethod
@@ -468,6 +511,7 @@ class History:
 
     def close(self) -> None:
         """Let go of the file; WAL contents are folded back in by the last one out."""
+        self._closed = True
         self._db.close()
 
     def __enter__(self) -> History:
@@ -606,29 +650,182 @@ class History:
         limit: int | None = None,
     ) -> list[RunRecord]:
         """Records newest first, from local date ``since`` on, of one routine if given."""
+        return list(self.each_record(since=since, routine=routine, limit=limit))
+
+    def each_record(
+        self,
+        *,
+        since: date | None = None,
+        routine: str | None = None,
+        limit: int | None = None,
+        oldest_first: bool = False,
+    ) -> Generator[RunRecord, None, None]:
+        """The records ``records`` lists (or the same, oldest first), one at a time, so that
+        a history of any length is written out without being held in memory."""
         where, params = _filters(since, routine)
-        newest_first = f"FROM sessions{where} ORDER BY started DESC, id DESC"
+        order = "" if oldest_first else " DESC"
+        chosen = f"FROM sessions{where} ORDER BY started{order}, id{order}"
         if limit is not None:
-            newest_first += " LIMIT ?"
+            chosen += " LIMIT ?"
             params.append(limit)
+        checks_in_order = (
+            f"SELECT {_CHECK_COLUMNS} FROM self_checks JOIN sessions ON sessions.id = session_id "
+            f"WHERE session_id IN (SELECT id {chosen}) "
+            f"ORDER BY sessions.started{order}, sessions.id{order}, test, side"
+        )
+        yield from self._merged(f"SELECT {_RECORD_FIELDS} {chosen}", checks_in_order, params)
+
+    def checked_runs(self) -> Iterator[CheckedRun]:
+        """The runs that hold self-check answers, the latest id first, each with its answers
+        in the order a record lists them, one at a time; for a history that is
+        ``all_plain``. Answers are immutable, so the same answer read again is the same
+        object, made once.
+
+        The order follows the self_checks key backwards, so SQLite reads only the runs
+        with answers; the answers of each run come reversed and are turned round here.
+        """
+        query = (
+            f"SELECT started, utc_offset, day, {_CHECK_COLUMNS} "
+            "FROM self_checks JOIN sessions ON sessions.id = session_id "
+            "ORDER BY session_id DESC, test DESC, side DESC"
+        )
+        made: dict[tuple[str, str, str, str, int], CheckResult] = {}
+
+        def answer(row: _CheckRow) -> CheckResult:
+            key = (row.test, row.question, row.side, row.answer, row.rank)
+            found = made.get(key)
+            if found is None:
+                found = made[key] = _check(row)
+            return found
+
+        with self.snapshot(), self._reading() as db:
+            rows = ((values[:3], _CheckRow._make(values[3:])) for values in db.execute(query))
+            for _, answers in groupby(rows, key=lambda row: row[1].session_id):
+                checks = list(answers)
+                started, utc_offset, day = checks[0][0]
+                yield CheckedRun(
+                    datetime.fromtimestamp(started, _zone(utc_offset)),
+                    date.fromisoformat(day),
+                    tuple(answer(check) for _, check in reversed(checks)),
+                )
+
+    def records_by_id(self, ids: Sequence[int]) -> list[RunRecord]:
+        """The readable records among ``ids``, in the order of ``ids``."""
+        found: dict[int, RunRecord] = {}
+        for first in range(0, len(ids), _IDS_PER_QUERY):
+            chunk: list[str | int] = list(ids[first : first + _IDS_PER_QUERY])
+            marks = ", ".join("?" * len(chunk))
+            found.update((r.id, r) for r in self._records_where(f"id IN ({marks})", chunk))
+        return [found[i] for i in ids if i in found]
+
+    def _records_where(self, condition: str, params: list[str | int]) -> Iterator[RunRecord]:
+        """The records a condition on the sessions table picks, newest first."""
+        chosen = f"FROM sessions WHERE {condition} ORDER BY started DESC, id DESC"
+        checks_in_order = (
+            f"SELECT {_CHECK_COLUMNS} FROM self_checks JOIN sessions ON sessions.id = session_id "
+            f"WHERE {condition} ORDER BY sessions.started DESC, sessions.id DESC, test, side"
+        )
+        yield from self._merged(f"SELECT {_RECORD_FIELDS} {chosen}", checks_in_order, params)
+
+    def _merged(
+        self, sessions_query: str, checks_query: str, params: Sequence[str | int]
+    ) -> Iterator[RunRecord]:
+        """Each session row with its self-check rows, read side by side from two queries
+        that list them in the same order, inside one read so both see the same history."""
+        with self.snapshot(), self._reading() as db:
+            check_rows = (_CheckRow._make(values) for values in db.execute(checks_query, params))
+            pending = next(check_rows, None)
+            for values in db.execute(sessions_query, params):
+                row = _RecordRow._make(values)
+                checks = []
+                while pending is not None and pending.session_id == row.id:
+                    checks.append(pending)
+                    pending = next(check_rows, None)
+                record = self._readable(row, checks)
+                if record is not None:
+                    yield record
+
+    def all_plain(self) -> bool:
+        """Whether SQL can vouch for every row (see ``_PLAIN_ROW``), and no self-check has
+        a side psoas never writes: then ``day_seconds`` and ``summaries`` read exactly what
+        ``records`` would, without making a record of each row."""
+        query = (
+            f"SELECT NOT EXISTS (SELECT 1 FROM sessions WHERE NOT {_PLAIN_ROW}) "
+            "AND NOT EXISTS (SELECT 1 FROM self_checks "
+            "WHERE side NOT IN ('left', 'right', 'none'))"
+        )
         with self._reading() as db:
-            rows = [
-                _RecordRow._make(values)
-                for values in db.execute(f"SELECT {_RECORD_FIELDS} {newest_first}", params)
-            ]
-            checks: dict[int, list[_CheckRow]] = {}
-            if rows:
-                for check in _fetch_checks(db, f"session_id IN (SELECT id {newest_first})", params):
-                    checks.setdefault(check.session_id, []).append(check)
-        readable = (self._readable(row, checks.get(row.id, ())) for row in rows)
-        return [record for record in readable if record is not None]
+            return bool(db.execute(query).fetchone()[0])
+
+    def minutes_by_day(self, condition: str) -> tuple[int, dict[date, float]]:
+        """How many records meet a condition on the sessions table, and their active minutes
+        added up by day, newest first as ``records`` lists them (the order the additions
+        are made in, and the days first met); for a history that is ``all_plain``.
+
+        Added up here, in one loop over two columns, because it is the one figure that
+        must go through every record of a long history.
+        """
+        query = (
+            f"SELECT day, active_seconds / 60.0 FROM sessions WHERE {condition} "
+            "ORDER BY started DESC, id DESC"
+        )
+        by_text: dict[str, float] = {}
+        count = 0
+        with self.snapshot(), self._reading() as db:
+            for text, minutes in db.execute(query):
+                by_text[text] = by_text.get(text, 0.0) + minutes
+                count += 1
+        return count, {date.fromisoformat(text): minutes for text, minutes in by_text.items()}
+
+    def summaries(self, condition: str) -> Iterator[RunSummary]:
+        """What stats count of each record meeting a condition on the sessions table, the
+        latest id first, one at a time; for a history that is ``all_plain``. (The id order
+        is the table's own, so SQLite reads it straight through.)"""
+        query = (
+            f"SELECT {', '.join(RunSummary._fields)} FROM sessions WHERE {condition} "
+            "ORDER BY id DESC"
+        )
+        with self.snapshot(), self._reading() as db:
+            for row_id, day, outcome, done, active, before, after in db.execute(query):
+                yield RunSummary(
+                    row_id,
+                    date.fromisoformat(day),
+                    OUTCOMES_BY_CODE[outcome],
+                    done,
+                    active,
+                    before,
+                    after,
+                )
+
+    def _whole(self, db: sqlite3.Connection, record_id: int) -> RunRecord | None:
+        """One row read whole as a record, or None after noting it as unreadable."""
+        row = _fetch_row(db, record_id)
+        checks = _fetch_checks(db, "session_id = ?", (record_id,))
+        return None if row is None else self._readable(row, checks)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction around several reads, unless one is already open: a run
+        recorded meanwhile shows in all of them or in none."""
+        if self._db.in_transaction:
+            yield
+            return
+        with self._reading() as db:
+            db.execute("BEGIN")
+        try:
+            yield
+        finally:
+            # A reader left unfinished (output cut short by a closed pipe) ends when it is
+            # collected, which may be after the file was let go: closing ended the read.
+            if not self._closed:
+                with self._reading() as db:
+                    if db.in_transaction:
+                        db.execute("COMMIT")
 
     def record(self, record_id: int) -> RunRecord | None:
         """One record by id, with its self-checks; None if there is none or it is unreadable."""
-        with self._reading() as db:
-            row = _fetch_row(db, record_id)
-            checks = _fetch_checks(db, "session_id = ?", (record_id,))
-        return None if row is None else self._readable(row, checks)
+        with self.snapshot(), self._reading() as db:
+            return self._whole(db, record_id)
 
     def _readable(self, row: _RecordRow, checks: Sequence[_CheckRow]) -> RunRecord | None:
         """A row as a record, or None after noting its id in ``unreadable``: one row edited
@@ -755,12 +952,23 @@ def _filters(since: date | None, routine: str | None) -> tuple[str, list[str | i
     where: list[str] = []
     params: list[str | int] = []
     if since is not None:
-        where.append("day >= ?")
-        params.append(since.isoformat())
+        # The day is the local date, never a whole day from the UTC one: the bound on the
+        # start time lets SQLite look at the recent rows only.
+        where.append("started >= ? AND day >= ?")
+        params.extend((_utc_seconds(since - _A_DAY_AND_MORE), since.isoformat()))
     if routine is not None:
         where.append("routine = ?")
         params.append(routine)
     return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+_A_DAY_AND_MORE = timedelta(days=2)
+"""More than any UTC offset: a local date's runs all start after its midnight less this."""
+
+
+def _utc_seconds(day: date) -> int:
+    """The start of ``day`` in UTC, as stored start times count."""
+    return int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
 
 
 def since_date(text: str, today: date) -> date | None:
