@@ -31,16 +31,7 @@ from psoas_cli.library.plan import starting_at as plan_from_step
 from psoas_cli.limits import DEFAULT_VOLUME
 from psoas_cli.outcome import Outcome
 from psoas_cli.paths import history_path
-from psoas_cli.run.audio import NoAudioOutput, Opener, Opening, SoundOutput
-from psoas_cli.run.awake import Inhibitor, find_inhibitor, held
-from psoas_cli.run.cues import (
-    SPOKEN_CUES,
-    WORDS,
-    BellPlayer,
-    SpokenCues,
-    ToneCues,
-    tone_for,
-)
+from psoas_cli.run.awake import HoldAtFirstEvent, Inhibitor, find_inhibitor, released
 from psoas_cli.run.engine import (
     EXTEND_SECONDS,
     Cue,
@@ -78,11 +69,12 @@ from psoas_cli.run.terminal import (
     terminal_columns,
     terminal_lines,
 )
-from psoas_cli.run.tones import samples
 from psoas_cli.sound_mode import SoundMode
 from psoas_cli.text import hanging
 
 if TYPE_CHECKING:
+    from psoas_cli.run.audio import NoAudioOutput, Opener, Opening, SoundOutput
+    from psoas_cli.run.cues import BellPlayer
     from psoas_cli.run.recorder import Recorder
     from psoas_cli.run.speech import Speech
 
@@ -379,14 +371,16 @@ class Session:
         options: OptionSwitch,
         awake: Inhibitor | None,
     ) -> RunReport:
-        """Walk the plan on the clock with the screen kept awake; whatever ends it, the screen
-        may sleep again and the record is saved before anything else is printed. The end's
-        sound plays on while "Completed" is printed."""
+        """Walk the plan on the clock with the screen kept awake from its first frame;
+        whatever ends it, the screen may sleep again and the record is saved before anything
+        else is printed. The end's sound plays on while "Completed" is printed."""
         # Sounds first: queueing one takes microseconds, drawing a frame takes longer.
         listeners: list[Listener] = [*sounds.listeners, display]
         if recorder is not None:
             recorder.begin(plan, pain_before=pain_before, note=settings.note)
             listeners.append(recorder)
+        if awake is not None:
+            listeners.append(HoldAtFirstEvent(awake))
         engine = Engine(
             scaled(plan, settings.speed),
             # A keyboard's clock stands still at a Ctrl-Z until the engine hears of the stop.
@@ -402,7 +396,7 @@ class Session:
             recorder.follow(engine.report)
         report = None
         try:
-            with display, held(awake):
+            with display, released(awake):
                 if isinstance(keys, Keyboard):
                     keys.before_stop = _giving_back(display, sounds, awake)
                     keys.after_continue = _nothing if awake is None else awake.hold
@@ -494,16 +488,15 @@ class Session:
         return LiveDisplay(console, plan, speed=settings.speed, interactive=interactive)
 
     def _open_audio(self, settings: RunSettings) -> Opening | None:
-        """Start opening the audio output, in a thread, when the run will play through it."""
+        """Start opening the audio output, in a thread, when the run will play through it.
+
+        The sound modules are loaded only here and below: a quiet run never waits for them.
+        """
         if settings.sound not in (SoundMode.TONES, SoundMode.VOICE):
             return None
-        if self.audio is not None:
-            opener = self.audio
-        else:
-            from psoas_cli.run.audio import open_device  # noqa: PLC0415
+        from psoas_cli.run.audio import Opening, open_device  # noqa: PLC0415
 
-            opener = open_device
-        return Opening(opener)
+        return Opening(open_device if self.audio is None else self.audio)
 
     def sounds_for(self, plan: Plan | None, settings: RunSettings) -> Sounds:
         """The sounds of ``settings``, their output opened now; words for the exercise
@@ -515,6 +508,10 @@ class Session:
         terminal bell, said once; nothing with --sound off."""
         if settings.sound is SoundMode.OFF:
             return Sounds()
+        from psoas_cli.run.audio import NoAudioOutput  # noqa: PLC0415
+        from psoas_cli.run.cues import SPOKEN_CUES, SpokenCues, ToneCues, tone_for  # noqa: PLC0415
+        from psoas_cli.run.tones import samples  # noqa: PLC0415
+
         output = opening.result() if opening is not None else None
         if output is None or isinstance(output, NoAudioOutput):
             return self._bells(settings, output)
@@ -549,6 +546,8 @@ class Session:
 
     def _bells(self, settings: RunSettings, problem: NoAudioOutput | None) -> Sounds:
         """The terminal bell: asked for, or standing in for an audio output that did not open."""
+        from psoas_cli.run.cues import BellPlayer  # noqa: PLC0415
+
         stream = _bell_stream(self.stdout, self.stderr)
         bells = None if stream is None else BellPlayer(stream, self.clock)
         notices: tuple[str, ...] = ()
@@ -652,6 +651,8 @@ def sample_sounds(session: Session, settings: RunSettings) -> bool:
     if settings.sound is SoundMode.OFF:
         out.write("Nothing to play with --sound off.\n")
         return True
+    from psoas_cli.run.cues import SPOKEN_CUES, WORDS  # noqa: PLC0415
+
     sounds = session.sounds_for(None, settings)
     try:
         for notice in sounds.notices:
