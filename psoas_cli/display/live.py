@@ -240,10 +240,12 @@ class LiveDisplay:
         self._guidance_kept.clear()
 
     def lines(self, lines: list[str]) -> None:
-        """Print text above the live area (notices), keeping the frame below it."""
-        for line in lines:
-            for part in hanging(line, self.console.width):
-                self.console.print(part, markup=False, highlight=False)
+        """Print text above the live area (notices), keeping the frame below it: in one
+        call, as rich's cost is per call (the safety screen is some twenty lines)."""
+        width = self.console.width
+        parts = [part for line in lines for part in hanging(line, width)]
+        if parts:
+            self.console.print("\n".join(parts), markup=False, highlight=False)
 
     def frame_interval(self, segment: Segment) -> float:
         """Breath phases get a frame per pacer cell; everything else once a second."""
