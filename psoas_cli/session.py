@@ -13,9 +13,9 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
 
 from psoas_cli.library.model import Routine
 from psoas_cli.library.plan import (
@@ -113,11 +113,10 @@ SAVING_NOTICE_SECONDS = 0.5
 """A final save that takes longer than this is waiting for a lock, and the person is told."""
 
 
-@dataclass(frozen=True)
-class RunSettings:
+class RunSettings(NamedTuple):
     """How to run: cue lengths, speed, where to start, how to sound and what to record."""
 
-    cues: PlanOptions = field(default_factory=PlanOptions)
+    cues: PlanOptions = PlanOptions()
     speed: float = 1.0
     start_step: int = 0
     sound: SoundMode = SoundMode.TONES
@@ -169,8 +168,7 @@ FINISH_WAIT_SECONDS = 3.0
 to play out, once everything has been printed."""
 
 
-@dataclass
-class Sounds:
+class Sounds(NamedTuple):
     """What a run sounds through: engine listeners, the wakers that time the bells, what
     must be said about it before the run, and what to stop or wait for at the end."""
 
@@ -295,7 +293,7 @@ class Session:
         if recorder is not None and keys.interactive and not settings.yes:
             # Someone is there to answer and the answer is kept: ask each side's self-check
             # right after it, in the run.
-            settings = replace(settings, cues=replace(settings.cues, self_checks=True))
+            settings = settings._replace(cues=replace(settings.cues, self_checks=True))
             plan = make_plan(plan.routine, settings, plan.chosen)
             display.replan(plan)
         start = (
