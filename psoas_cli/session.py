@@ -228,18 +228,19 @@ class Session:
             # First, so that it is undone last: a second Ctrl-C cannot cut short the saving
             # of the record nor the giving back of the terminal.
             stack.enter_context(ending_signals_interrupt())
+            recorder = None
+            if settings.recorded:
+                from psoas_cli.run.recorder import Recorder  # noqa: PLC0415 - sqlite only if used
+
+                # First: the history file opens on its own thread while the rest is set up.
+                recorder = Recorder(history_path(), clock=self.clock, now=self.now)
+                stack.callback(recorder.close)
             opening = self._open_audio(settings)
             if opening is not None:
                 stack.callback(opening.close)
             keys: KeySource = self.keys or NoKeyboard(self.sleep)
             if self.keys is None and is_terminal(self.stdin):
                 keys = stack.enter_context(raw_keys(self.stdin, self.clock))
-            recorder = None
-            if settings.recorded:
-                from psoas_cli.run.recorder import Recorder  # noqa: PLC0415 - sqlite only if used
-
-                recorder = Recorder(history_path(), clock=self.clock, now=self.now)
-                stack.callback(recorder.close)
             report = self._run(plan, settings, keys, recorder, opening)
         return report
 
