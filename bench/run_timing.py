@@ -1,22 +1,38 @@
-"""How exactly and how cheaply `psoas run` keeps time, side by side with termdown.
+"""How soon `psoas run` draws, how exactly and how cheaply it keeps time, beside floors.
 
-Targets (issue 3):
+Targets (issues 3, 10 and 12):
+  first frame   spawn to the first drawn frame of a quiet, unrecorded run, of a built-in
+                routine and of a routine file, <= 1.2 x the floor: the time to the end of
+                python -c "import click, rich.live, yaml", medians of interleaved rounds
   end of run    within 20 ms of its start + the plan's total, for a 10 s and a 60 s routine,
                 with no growth in the error with length
   CPU           <= 0.3 % of one core in steady state during a hold, <= 1 % during breathing,
                 in a 100x30 and in a 200x60 window (issue 10: the clock fills the window)
-  first frame   < 150 ms from process start
   peak memory   < 30 MB
 
 Every run happens in a pseudo-terminal of 100x30 (200x60 where said), as a person would see
-it. "Start" for the timing target is the moment psoas prints its first segment in plain mode
-(the run's own start); spawn-to-exit is printed too, start-up included, to compare with
-termdown, which is installed from the package index into a throwaway virtual environment.
-CPU is read from /proc in a window that skips the first and last seconds, beside a floor
-measured in the same run: a bare Python process waking as often as a breath phase does.
-Runs end on their own (--no-history). Linux only. Exits 1 when a target is missed.
+it, with the installed ``psoas`` script beside this Python: install the project (not
+editable) into a virtual environment and run this with that environment's Python from the
+repository root; it stops if psoas_cli would be imported from the checkout.
 
-    python bench/run_timing.py [--no-termdown] [--cpu-only]
+First frame: a run is killed once the keys line at the foot of its first frame is out.
+Ratios are judged on the median CPU time up to that moment (read from /proc), which other
+load on a shared machine disturbs far less than wall time; wall time and its ratio are
+printed beside it. A run with sound on (default tones) and a recorded run are reported, not
+judged. The CPU a process spends importing psoas's library and loading the built-in
+routines is measured inside it, and the quiet runs' ratios are printed less that loading
+(what a prebuilt index of the built-ins would leave) and less the whole library (the most
+a lighter library could leave).
+
+End of run: "start" is the moment psoas prints its first segment in plain mode (the run's
+own start). Spawn-to-exit is printed too, start-up included, beside termdown (run at the
+same time), which is installed from the package index into a throwaway virtual environment.
+CPU is read from /proc in a window that skips the first and last seconds, beside a floor
+measured in the same window: a bare Python process waking as often as a breath phase does;
+the floor, the hold and the breath of one window size run side by side. Runs end on their
+own (--yes, --no-history) or are killed. Linux only. Exits 1 when a target is missed.
+
+    python bench/run_timing.py [--no-termdown] [--cpu-only] [--rounds N] [--frame-rounds N]
 """
 
 from __future__ import annotations
@@ -26,13 +42,16 @@ import fcntl
 import os
 import pty
 import select
+import signal
 import statistics
 import struct
 import subprocess
 import sys
 import tempfile
 import termios
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +74,18 @@ steps:
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
+FRAME_MARK = b"q quit"
+"""In the keys line at the foot of the run screen: there once the whole first frame is."""
+
+BUILT_IN = "daily-10min"
+
+FLOOR_IMPORTS = "import click, rich.live, yaml"
+FLOOR_READY = "floor-ready"
+"""What the floor prints once its imports are done, timed as psoas's frame is."""
+FLOOR_READY_MARK = FLOOR_READY.encode()
+
+TARGET_FRAME_RATIO = 1.2
+
 
 @dataclass
 class Run:
@@ -63,6 +94,7 @@ class Run:
     spawned: float
     exited: float = 0.0
     marks: dict[str, float] = field(default_factory=dict)
+    cpu_at: dict[str, float] = field(default_factory=dict)
     cpu_window: float = 0.0
     max_rss_mb: float = 0.0
     output: bytes = b""
@@ -84,10 +116,12 @@ def run_in_pty(
     marks: dict[str, bytes],
     window: tuple[float, float] | None = None,
     env: dict[str, str] | None = None,
+    *,
     size: tuple[int, int] = (100, 30),
+    stop_at: str | None = None,
 ) -> Run:
     """Run ``argv`` on a fresh pty of ``size`` (columns, rows), noting when each mark first
-    appears in its output."""
+    appears in its output and the CPU it had used by then; killed once ``stop_at`` has."""
     master, slave = pty.openpty()
     columns, lines = size
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
@@ -121,9 +155,10 @@ def run_in_pty(
             if not chunk:
                 break
             run.output += chunk
-            for name, text in marks.items():
-                if name not in run.marks and text in run.output:
-                    run.marks[name] = stamp
+            _note_marks(run, marks, process.pid, stamp)
+            if stop_at in run.marks:
+                os.killpg(process.pid, signal.SIGKILL)
+                stop_at = None
         elif exited(process.pid):
             break
     _, _, usage = os.wait4(process.pid, 0)
@@ -133,14 +168,36 @@ def run_in_pty(
     return run
 
 
+def _note_marks(run: Run, marks: dict[str, bytes], pid: int, stamp: float) -> None:
+    """Note the time and the CPU used of each mark that has just appeared."""
+    for name, text in marks.items():
+        if name not in run.marks and text in run.output:
+            run.marks[name] = stamp
+            run.cpu_at[name] = cpu_seconds(pid)
+
+
 def exited(pid: int) -> bool:
     """Whether the child has ended, leaving it to be reaped by ``os.wait4`` for its usage
     (``Popen.poll`` would reap it first, and ``wait4`` would then fail)."""
     return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
 
 
-def psoas(*args: str) -> list[str]:
-    return [sys.executable, "-m", "psoas_cli", "run", *args]
+def psoas_script() -> Path:
+    """The installed console script beside this Python, as a person runs it; the bench
+    stops when that package is the checkout itself (an editable install)."""
+    script = Path(sys.executable).parent / "psoas"
+    if not script.exists():
+        sys.exit(f"no psoas script at {script}; install the project first: pip install .")
+    where = subprocess.run(
+        [sys.executable, "-c", "import psoas_cli; print(psoas_cli.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tempfile.gettempdir(),
+    ).stdout.strip()
+    if Path(where).resolve().is_relative_to(Path(__file__).resolve().parent.parent):
+        sys.exit(f"psoas_cli is imported from the checkout ({where}): use a regular install")
+    return script
 
 
 def termdown_python(folder: Path) -> Path | None:
@@ -166,11 +223,17 @@ def report(label: str, values: list[float], unit: str, scale: float = 1.0) -> fl
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--no-termdown", action="store_true", help="skip the termdown side")
     parser.add_argument("--rounds", type=int, default=3, help="runs of the 10 s routine")
+    parser.add_argument("--frame-rounds", type=int, default=9, help="first-frame rounds")
     parser.add_argument("--cpu-only", action="store_true", help="only the CPU measurements")
     options = parser.parse_args()
+    script = psoas_script()
+
+    def psoas(*args: str) -> list[str]:
+        return [str(script), "run", *args]
+
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -187,7 +250,9 @@ def main() -> int:
         quiet = ("--yes", "--quiet", "--no-prep", "--no-history")
         print(f"psoas run timing (Python {sys.version.split()[0]}, {os.cpu_count()} cores)")
         if options.cpu_only:
-            return 0 if cpu_in_steady_state(files, quiet, env, termdown) else 1
+            return 0 if cpu_in_steady_state(files, psoas, quiet, env, termdown) else 1
+
+        ok &= first_frame(files["hold10"], psoas, env, options.frame_rounds)
 
         print("end of run after the run's own start, minus the plan's total (plain mode):")
         errors: dict[int, list[float]] = {10: [], 60: []}
@@ -206,37 +271,126 @@ def main() -> int:
             ok &= _judge(max(abs(v) * 1000 for v in values), 20, "ms", f"{seconds} s worst")
 
         print("spawn to exit, minus the nominal time, start-up included (live screen):")
-        spawn = [
-            run_in_pty(psoas("--file", str(files["hold10"]), *quiet), {}, env=env)
-            for _ in range(options.rounds)
-        ]
+        pairs = []
+        for _ in range(options.rounds):
+            argvs = {"psoas": psoas("--file", str(files["hold10"]), *quiet)}
+            if termdown:
+                argvs["termdown"] = [str(termdown), "10"]
+            pairs.append(side_by_side(argvs, env))
+        spawn = [pair["psoas"] for pair in pairs]
         report("psoas run (10 s hold)", [r.exited - r.spawned - 10 for r in spawn], "ms", 1000)
         if termdown:
-            down = [run_in_pty([str(termdown), "10"], {}, env=env) for _ in range(options.rounds)]
-            report("termdown 10", [r.exited - r.spawned - 10 for r in down], "ms", 1000)
+            down = [pair["termdown"] for pair in pairs]
+            report("termdown 10, beside it", [r.exited - r.spawned - 10 for r in down], "ms", 1000)
+        floor = run_in_pty([sys.executable, "-c", FLOOR_IMPORTS], {}, env=env)
+        print(f"  {'floor: peak memory of ' + FLOOR_IMPORTS:<50} {floor.max_rss_mb:7.2f} MB")
+        memory = max(r.max_rss_mb for r in spawn)
+        ok &= _judge(memory, 30, "MB", "peak memory of a whole run")
 
-        print("first frame, from process start (live screen):")
-        first = [
-            run_in_pty(psoas("--file", str(files["hold10"]), *quiet), {"frame": b"HOLD"}, env=env)
-            for _ in range(options.rounds)
-        ]
-        frame_ms = report("first frame", [r.marks["frame"] - r.spawned for r in first], "ms", 1000)
-        ok &= _judge(frame_ms, 150, "ms", "first frame")
-        floor = [
-            run_in_pty([sys.executable, "-c", "import click, rich.live, yaml"], {}, env=env)
-            for _ in range(options.rounds)
-        ]
-        report(
-            "floor: python -c 'import click, rich.live, yaml'",
-            [r.exited - r.spawned for r in floor],
-            "ms",
-            1000,
-        )
-        memory = max(r.max_rss_mb for r in first + spawn)
-        ok &= _judge(memory, 30, "MB", "peak memory")
-
-        ok &= cpu_in_steady_state(files, quiet, env, termdown)
+        ok &= cpu_in_steady_state(files, psoas, quiet, env, termdown)
     return 0 if ok else 1
+
+
+@dataclass(frozen=True)
+class Starter:
+    """A command timed to its first frame: what it prints then, and whether it is judged."""
+
+    argv: list[str]
+    mark: bytes = FRAME_MARK
+    judged: bool = False
+
+
+def first_frame(
+    hold: Path, psoas: Callable[..., list[str]], env: dict[str, str], rounds: int
+) -> bool:
+    """Spawn to the first drawn frame, beside the floor and the library's own cost, in
+    interleaved rounds; judged for quiet unrecorded runs of a built-in and of a file."""
+    print(f"first frame, from spawn (live screen), median of {rounds} interleaved rounds:")
+    fast = ("--yes", "--no-prep", "--no-history")
+    starters = {
+        f"floor: python -c '{FLOOR_IMPORTS}'": Starter(
+            [sys.executable, "-c", f"{FLOOR_IMPORTS}; print({FLOOR_READY!r})"], FLOOR_READY_MARK
+        ),
+        f"run {BUILT_IN} --quiet": Starter(psoas(BUILT_IN, *fast, "--quiet"), judged=True),
+        "run --file (10 s hold) --quiet": Starter(
+            psoas("--file", str(hold), *fast, "--quiet"), judged=True
+        ),
+        f"run {BUILT_IN}, sound on (tones)": Starter(psoas(BUILT_IN, *fast)),
+        f"run {BUILT_IN} --quiet, recorded": Starter(
+            psoas(BUILT_IN, "--yes", "--no-prep", "--quiet")
+        ),
+    }
+    runs: dict[str, list[Run]] = {name: [] for name in starters}
+    for _ in range(rounds):
+        for name, starter in starters.items():
+            run = run_in_pty(starter.argv, {"frame": starter.mark}, env=env, stop_at="frame")
+            if "frame" not in run.marks:
+                sys.exit(f"{name} drew no frame:\n{run.output.decode(errors='replace')}")
+            runs[name].append(run)
+    print(f"  {'':<44} {'cpu':>9} {'wall':>9}   cpu and wall / floor")
+    medians: dict[str, tuple[float, float]] = {}
+    met = True
+    for name, done in runs.items():
+        cpu = statistics.median(r.cpu_at["frame"] for r in done) * 1000
+        wall = statistics.median(r.marks["frame"] - r.spawned for r in done) * 1000
+        medians[name] = (cpu, wall)
+        floor_cpu, floor_wall = next(iter(medians.values()))
+        ratio = cpu / floor_cpu
+        verdict = ""
+        if starters[name].judged:
+            verdict = f" (target <= {TARGET_FRAME_RATIO:g}x) "
+            verdict += "ok" if ratio <= TARGET_FRAME_RATIO else "MISSED"
+            met &= ratio <= TARGET_FRAME_RATIO
+        print(
+            f"  {name:<44} {cpu:6.1f} ms {wall:6.1f} ms   {ratio:4.2f}x {wall / floor_wall:4.2f}x"
+            f"{verdict}"
+        )
+    library = library_cost(env, rounds)
+    floor_cpu = next(iter(medians.values()))[0]
+    print(
+        f"  {'of which importing the library (cpu)':<44} {library[0]:6.1f} ms\n"
+        f"  {'of which loading the built-in library (cpu)':<44} {library[1]:6.1f} ms"
+    )
+    for name in (f"run {BUILT_IN} --quiet", "run --file (10 s hold) --quiet"):
+        unloaded = (medians[name][0] - library[1]) / floor_cpu
+        without = (medians[name][0] - sum(library)) / floor_cpu
+        print(
+            f"  {name}: {unloaded:4.2f}x the floor less the loading, "
+            f"{without:4.2f}x less the library"
+        )
+    return met
+
+
+LIBRARY_COST = """
+import time
+import click, rich.live, yaml
+started = time.process_time()
+from psoas_cli.library.catalog import load_catalog
+imported = time.process_time()
+load_catalog()
+print(imported - started, time.process_time() - imported)
+"""
+"""Prints the CPU seconds of importing psoas's library and of loading the built-in routines,
+after the floor's imports, as a run does them."""
+
+
+def library_cost(env: dict[str, str], rounds: int) -> tuple[float, float]:
+    """Median CPU milliseconds of importing the library and of loading the built-ins."""
+    costs = [
+        subprocess.run(
+            [sys.executable, "-c", LIBRARY_COST],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tempfile.gettempdir(),
+        ).stdout.split()
+        for _ in range(rounds)
+    ]
+    return (
+        statistics.median(float(imported) for imported, _ in costs) * 1000,
+        statistics.median(float(loaded) for _, loaded in costs) * 1000,
+    )
 
 
 FLOOR = "import time\nfor _ in range(104): time.sleep(0.25)"
@@ -244,26 +398,58 @@ FLOOR = "import time\nfor _ in range(104): time.sleep(0.25)"
 
 
 def cpu_in_steady_state(
-    files: dict[str, Path], quiet: tuple[str, ...], env: dict[str, str], termdown: Path | None
+    files: dict[str, Path],
+    psoas: Callable[..., list[str]],
+    quiet: tuple[str, ...],
+    env: dict[str, str],
+    termdown: Path | None,
 ) -> bool:
-    """CPU of a hold and of breath pacing, in a 100x30 and a 200x60 window, beside the floor."""
+    """CPU of a hold and of breath pacing, in a 100x30 and a 200x60 window, beside the floor;
+    the runs of one window size side by side, each in its own pseudo-terminal."""
     ok = True
     for size in ((100, 30), (200, 60)):
         columns, lines = size
         print(f"CPU in steady state, seconds 5 to 25 of a 30 s+ run, {columns}x{lines} window:")
-        floor = run_in_pty([sys.executable, "-c", FLOOR], {}, (5, 25), env, size)
-        floor_percent = floor.cpu_window * 100
+        argvs = {
+            "floor": [sys.executable, "-c", FLOOR],
+            "hold": psoas("--file", str(files["hold30"]), *quiet),
+            "breath pacing": psoas("--file", str(files["breath32"]), *quiet),
+        }
+        if termdown:
+            argvs["termdown 30 (reference)"] = [str(termdown), "30"]
+        runs = side_by_side(argvs, env, size, (5, 25))
+        floor_percent = runs["floor"].cpu_window * 100
         print(f"  {'floor: python waking 4 times a second':<50} {floor_percent:7.2f} %")
-        for what, name, limit in (("hold", "hold30", 0.3), ("breath pacing", "breath32", 1.0)):
-            run = run_in_pty(psoas("--file", str(files[name]), *quiet), {}, (5, 25), env, size)
-            percent = run.cpu_window * 100
+        for what, limit in (("hold", 0.3), ("breath pacing", 1.0)):
+            percent = runs[what].cpu_window * 100
             ok &= _judge(percent, limit, "%", what)
             if floor_percent:
                 print(f"  {what + ' / floor':<50} {percent / floor_percent:7.1f}x")
         if termdown:
-            down30 = run_in_pty([str(termdown), "30"], {}, (5, 25), env, size)
-            print(f"  {'termdown 30 (reference)':<50} {down30.cpu_window * 100:7.2f} %")
+            reference = runs["termdown 30 (reference)"].cpu_window * 100
+            print(f"  {'termdown 30 (reference)':<50} {reference:7.2f} %")
     return ok
+
+
+def side_by_side(
+    argvs: dict[str, list[str]],
+    env: dict[str, str],
+    size: tuple[int, int] = (100, 30),
+    window: tuple[float, float] | None = None,
+) -> dict[str, Run]:
+    """Each command in a pseudo-terminal of its own at the same time (with the CPU read over
+    ``window``): they sleep nearly all the time, so they barely meet on the cores."""
+    runs: dict[str, Run] = {}
+
+    def one(name: str, argv: list[str]) -> None:
+        runs[name] = run_in_pty(argv, {}, window, env, size=size)
+
+    threads = [threading.Thread(target=one, args=item) for item in argvs.items()]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return runs
 
 
 def _judge(value: float, limit: float, unit: str, what: str) -> bool:

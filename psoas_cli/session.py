@@ -13,9 +13,9 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
 
 from psoas_cli.library.model import Routine
 from psoas_cli.library.plan import (
@@ -31,16 +31,7 @@ from psoas_cli.library.plan import starting_at as plan_from_step
 from psoas_cli.limits import DEFAULT_VOLUME
 from psoas_cli.outcome import Outcome
 from psoas_cli.paths import history_path
-from psoas_cli.run.audio import NoAudioOutput, Opener, Opening, SoundOutput
-from psoas_cli.run.awake import Inhibitor, find_inhibitor, held
-from psoas_cli.run.cues import (
-    SPOKEN_CUES,
-    WORDS,
-    BellPlayer,
-    SpokenCues,
-    ToneCues,
-    tone_for,
-)
+from psoas_cli.run.awake import HoldAtFirstEvent, Inhibitor, find_inhibitor, released
 from psoas_cli.run.engine import (
     EXTEND_SECONDS,
     Cue,
@@ -78,11 +69,12 @@ from psoas_cli.run.terminal import (
     terminal_columns,
     terminal_lines,
 )
-from psoas_cli.run.tones import samples
 from psoas_cli.sound_mode import SoundMode
 from psoas_cli.text import hanging
 
 if TYPE_CHECKING:
+    from psoas_cli.run.audio import NoAudioOutput, Opener, Opening, SoundOutput
+    from psoas_cli.run.cues import BellPlayer
     from psoas_cli.run.recorder import Recorder
     from psoas_cli.run.speech import Speech
 
@@ -121,11 +113,10 @@ SAVING_NOTICE_SECONDS = 0.5
 """A final save that takes longer than this is waiting for a lock, and the person is told."""
 
 
-@dataclass(frozen=True)
-class RunSettings:
+class RunSettings(NamedTuple):
     """How to run: cue lengths, speed, where to start, how to sound and what to record."""
 
-    cues: PlanOptions = field(default_factory=PlanOptions)
+    cues: PlanOptions = PlanOptions()
     speed: float = 1.0
     start_step: int = 0
     sound: SoundMode = SoundMode.TONES
@@ -177,8 +168,7 @@ FINISH_WAIT_SECONDS = 3.0
 to play out, once everything has been printed."""
 
 
-@dataclass
-class Sounds:
+class Sounds(NamedTuple):
     """What a run sounds through: engine listeners, the wakers that time the bells, what
     must be said about it before the run, and what to stop or wait for at the end."""
 
@@ -238,18 +228,19 @@ class Session:
             # First, so that it is undone last: a second Ctrl-C cannot cut short the saving
             # of the record nor the giving back of the terminal.
             stack.enter_context(ending_signals_interrupt())
+            recorder = None
+            if settings.recorded:
+                from psoas_cli.run.recorder import Recorder  # noqa: PLC0415 - sqlite only if used
+
+                # First: the history file opens on its own thread while the rest is set up.
+                recorder = Recorder(history_path(), clock=self.clock, now=self.now)
+                stack.callback(recorder.close)
             opening = self._open_audio(settings)
             if opening is not None:
                 stack.callback(opening.close)
             keys: KeySource = self.keys or NoKeyboard(self.sleep)
             if self.keys is None and is_terminal(self.stdin):
                 keys = stack.enter_context(raw_keys(self.stdin, self.clock))
-            recorder = None
-            if settings.recorded:
-                from psoas_cli.run.recorder import Recorder  # noqa: PLC0415 - sqlite only if used
-
-                recorder = Recorder(history_path(), clock=self.clock, now=self.now)
-                stack.callback(recorder.close)
             report = self._run(plan, settings, keys, recorder, opening)
         return report
 
@@ -303,7 +294,7 @@ class Session:
         if recorder is not None and keys.interactive and not settings.yes:
             # Someone is there to answer and the answer is kept: ask each side's self-check
             # right after it, in the run.
-            settings = replace(settings, cues=replace(settings.cues, self_checks=True))
+            settings = settings._replace(cues=replace(settings.cues, self_checks=True))
             plan = make_plan(plan.routine, settings, plan.chosen)
             display.replan(plan)
         start = (
@@ -379,14 +370,16 @@ class Session:
         options: OptionSwitch,
         awake: Inhibitor | None,
     ) -> RunReport:
-        """Walk the plan on the clock with the screen kept awake; whatever ends it, the screen
-        may sleep again and the record is saved before anything else is printed. The end's
-        sound plays on while "Completed" is printed."""
+        """Walk the plan on the clock with the screen kept awake from its first frame;
+        whatever ends it, the screen may sleep again and the record is saved before anything
+        else is printed. The end's sound plays on while "Completed" is printed."""
         # Sounds first: queueing one takes microseconds, drawing a frame takes longer.
         listeners: list[Listener] = [*sounds.listeners, display]
         if recorder is not None:
             recorder.begin(plan, pain_before=pain_before, note=settings.note)
             listeners.append(recorder)
+        if awake is not None:
+            listeners.append(HoldAtFirstEvent(awake))
         engine = Engine(
             scaled(plan, settings.speed),
             # A keyboard's clock stands still at a Ctrl-Z until the engine hears of the stop.
@@ -402,7 +395,7 @@ class Session:
             recorder.follow(engine.report)
         report = None
         try:
-            with display, held(awake):
+            with display, released(awake):
                 if isinstance(keys, Keyboard):
                     keys.before_stop = _giving_back(display, sounds, awake)
                     keys.after_continue = _nothing if awake is None else awake.hold
@@ -494,16 +487,15 @@ class Session:
         return LiveDisplay(console, plan, speed=settings.speed, interactive=interactive)
 
     def _open_audio(self, settings: RunSettings) -> Opening | None:
-        """Start opening the audio output, in a thread, when the run will play through it."""
+        """Start opening the audio output, in a thread, when the run will play through it.
+
+        The sound modules are loaded only here and below: a quiet run never waits for them.
+        """
         if settings.sound not in (SoundMode.TONES, SoundMode.VOICE):
             return None
-        if self.audio is not None:
-            opener = self.audio
-        else:
-            from psoas_cli.run.audio import open_device  # noqa: PLC0415
+        from psoas_cli.run.audio import Opening, open_device  # noqa: PLC0415
 
-            opener = open_device
-        return Opening(opener)
+        return Opening(open_device if self.audio is None else self.audio)
 
     def sounds_for(self, plan: Plan | None, settings: RunSettings) -> Sounds:
         """The sounds of ``settings``, their output opened now; words for the exercise
@@ -515,6 +507,10 @@ class Session:
         terminal bell, said once; nothing with --sound off."""
         if settings.sound is SoundMode.OFF:
             return Sounds()
+        from psoas_cli.run.audio import NoAudioOutput  # noqa: PLC0415
+        from psoas_cli.run.cues import SPOKEN_CUES, SpokenCues, ToneCues, tone_for  # noqa: PLC0415
+        from psoas_cli.run.tones import samples  # noqa: PLC0415
+
         output = opening.result() if opening is not None else None
         if output is None or isinstance(output, NoAudioOutput):
             return self._bells(settings, output)
@@ -549,6 +545,8 @@ class Session:
 
     def _bells(self, settings: RunSettings, problem: NoAudioOutput | None) -> Sounds:
         """The terminal bell: asked for, or standing in for an audio output that did not open."""
+        from psoas_cli.run.cues import BellPlayer  # noqa: PLC0415
+
         stream = _bell_stream(self.stdout, self.stderr)
         bells = None if stream is None else BellPlayer(stream, self.clock)
         notices: tuple[str, ...] = ()
@@ -652,6 +650,8 @@ def sample_sounds(session: Session, settings: RunSettings) -> bool:
     if settings.sound is SoundMode.OFF:
         out.write("Nothing to play with --sound off.\n")
         return True
+    from psoas_cli.run.cues import SPOKEN_CUES, WORDS  # noqa: PLC0415
+
     sounds = session.sounds_for(None, settings)
     try:
         for notice in sounds.notices:

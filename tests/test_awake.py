@@ -30,6 +30,7 @@ from psoas_cli.run.awake import (
     ExecutionStateInhibitor,
     find_inhibitor,
     linux_command,
+    on_path,
     spawn_child,
 )
 from psoas_cli.run.engine import Command
@@ -79,6 +80,28 @@ def test_macos_gets_caffeinate_tied_to_this_process() -> None:
     assert isinstance(inhibitor, ChildInhibitor)
     assert inhibitor.command == ("/usr/bin/caffeinate", "-d", "-w", str(os.getpid()))
     assert find_inhibitor("darwin", which_of(), {}) is None
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="execute bits are POSIX")
+def test_programs_are_found_on_path_as_shutil_finds_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first executable file of that name along PATH; not a folder, not a file that
+    cannot run, not the current folder that an empty entry names."""
+    plain, folders, runnable = tmp_path / "plain", tmp_path / "folders", tmp_path / "bin"
+    for folder in (plain, folders, runnable):
+        folder.mkdir()
+    (plain / "systemd-inhibit").write_text("#!/bin/sh\n")
+    (folders / "systemd-inhibit").mkdir()
+    (runnable / "systemd-inhibit").write_text("#!/bin/sh\n")
+    (runnable / "systemd-inhibit").chmod(0o755)
+    (tmp_path / "caffeinate").write_text("#!/bin/sh\n")
+    (tmp_path / "caffeinate").chmod(0o755)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", os.pathsep.join(["", str(plain), str(folders), str(runnable)]))
+    assert on_path("systemd-inhibit") == str(runnable / "systemd-inhibit")
+    assert on_path("caffeinate") is None
+    assert on_path("gnome-session-inhibit") is None
 
 
 def test_windows_asks_for_the_display_and_then_stops_asking() -> None:
@@ -193,6 +216,35 @@ def test_held_for_the_run_and_released_at_its_end(
     assert ended is outcome
     assert inhibitor.calls == ["hold", "release"]
     assert NO_INHIBITOR_NOTICE not in out
+
+
+class NotingInhibitor(FakeInhibitor):
+    """Notes what the screen showed when the screen was first held."""
+
+    def __init__(self, out: io.StringIO) -> None:
+        super().__init__()
+        self.out = out
+        self.shown_at_hold: str | None = None
+
+    def hold(self) -> None:
+        if self.shown_at_hold is None:
+            self.shown_at_hold = self.out.getvalue()
+        super().hold()
+
+
+def test_held_once_the_first_segment_is_on_screen(builtin_catalog: Catalog) -> None:
+    """Starting the inhibitor waits until the run's first segment is drawn, so it never
+    delays the first frame; it is held from then on and released at the end."""
+    out = TerminalOut()
+    inhibitor = NotingInhibitor(out)
+    plan = build_plan(builtin_catalog.routines["breathing-minute"].routine)
+    session = fake_session(FakeClock(), out, inhibitor=inhibitor)
+    report = session.run(plan, RunSettings(plain=True, yes=True, sound=SoundMode.OFF))
+    assert report.outcome is Outcome.COMPLETED
+    assert inhibitor.calls == ["hold", "release"]
+    assert inhibitor.shown_at_hold is not None
+    assert "Get ready" in inhibitor.shown_at_hold
+    assert "Inhale" not in inhibitor.shown_at_hold
 
 
 class Interrupting(ScriptedCommands):

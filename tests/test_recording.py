@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta, timezone
 from itertools import accumulate
+from pathlib import Path
 
 import pytest
 from fakes import FakeClock, ScriptedCommands, fake_session
@@ -459,3 +460,25 @@ def test_ctrl_c_at_the_after_run_questions_keeps_the_run_completed(
         "Questions stopped; the run stays recorded as completed.\n"
     ) in out.getvalue()
     assert "Saved as session 1: see psoas history, psoas stats." in out.getvalue()
+
+
+def test_the_history_opens_while_the_run_screen_is_set_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Making the recorder does not wait for the history file to open; asking whether it
+    failed (as the safety screen does) waits, and then says all is well."""
+    opening = threading.Event()
+    opened = History.open
+
+    def slow_open(cls: type[History], path: Path, *, busy_timeout: float) -> History:
+        opening.wait(5)
+        return opened(path, busy_timeout=busy_timeout)
+
+    monkeypatch.setattr(History, "open", classmethod(slow_open))
+    made = time.monotonic()
+    kept = recorder.Recorder(tmp_path / "history.db", clock=time.monotonic, now=datetime.now)
+    assert time.monotonic() - made < 0.2
+    threading.Timer(0.3, opening.set).start()
+    assert kept.problem == ""
+    assert time.monotonic() - made >= 0.3
+    kept.close()

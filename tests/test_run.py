@@ -12,7 +12,7 @@ from fakes import FakeClock, ScriptedCommands, fake_session
 from rich.console import Console
 
 from psoas_cli.cli import cli
-from psoas_cli.display.live import LiveDisplay
+from psoas_cli.display.live import LiveDisplay, make_live_console
 from psoas_cli.display.plain import PlainDisplay
 from psoas_cli.library.catalog import Catalog, load_catalog
 from psoas_cli.library.describe import step_name
@@ -413,6 +413,20 @@ def test_wrapped_safety_bullets_keep_their_indent_on_the_live_screen(
     lines = console.export_text().splitlines()
     assert sum(line.startswith("    ") for line in lines) > 5
     assert_bullets_hang(lines, 40)
+
+
+def test_text_on_the_live_screen_is_printed_as_written(builtin_catalog: Catalog) -> None:
+    """Lines outside the frame come out as the words wrapped to the window, line for line:
+    an emoji code or brackets in a note stay text, as typed."""
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    out = io.StringIO()
+    note = "Note: :thumbs_up: after [bold]the long drive[/bold] :pill:"
+    console = make_live_console(out)
+    LiveDisplay(console, plan, interactive=True).lines([*safety_lines(plan), "", note])
+    written = [*safety_lines(plan), "", note]
+    expected = [part for line in written for part in hanging(line, console.width)]
+    assert out.getvalue().splitlines() == expected
+    assert out.getvalue().splitlines()[-1] == note
 
 
 def test_wrapped_lines_of_the_live_screen_keep_their_indent_at_40_columns(

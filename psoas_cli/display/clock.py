@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from typing import NamedTuple
 
 GLYPH_PIXELS_HIGH = 7
 
@@ -168,8 +168,7 @@ WORD_SHARE = 2
 """The phase word is drawn at most half the clock's scale, so the time stays the largest."""
 
 
-@dataclass(frozen=True)
-class Layout:
+class Layout(NamedTuple):
     """How the run screen uses a window: the scales of the big clock and phase word (None:
     written as ordinary text) and the parts left out for lack of room."""
 
@@ -182,8 +181,7 @@ class Layout:
         return part not in self.dropped
 
 
-@dataclass(frozen=True)
-class Screen:
+class Screen(NamedTuple):
     """What the layout is asked to fit: the window, the big texts and the rows of the rest."""
 
     width: int

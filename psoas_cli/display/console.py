@@ -20,9 +20,12 @@ def make_console(file: IO[str] | None = None) -> Console:
     """A console that follows the terminal, NO_COLOR and TERM=dumb, and never highlights.
 
     Markup is off: square brackets in a routine or a note are text, and ``[link=...]`` in a
-    shared file must not become a terminal hyperlink.
+    shared file must not become a terminal hyperlink. Emoji codes are off too: ``:pill:`` in
+    a note is text, and rich's table of them is not loaded to print plain words.
     """
-    return _Console(file=file, highlight=False, markup=False, _environ=sane_environment())
+    return _Console(
+        file=file, highlight=False, markup=False, emoji=False, _environ=sane_environment()
+    )
 
 
 class _Console(Console):

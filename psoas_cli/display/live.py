@@ -12,8 +12,7 @@ import io
 import math
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
-from typing import IO
+from typing import IO, NamedTuple
 
 from rich.console import Console, Group, RenderableType
 from rich.segment import Segment as RichSegment
@@ -150,11 +149,10 @@ def pacer_fill(segment: Segment, elapsed: float, cells: int) -> int:
     return round(full * cells)
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(NamedTuple):
     """Everything a frame shows, as plain values; equal frames are never redrawn."""
 
-    index: int
+    segment: int
     size: tuple[int, int]
     big_text: str
     ending: bool
@@ -240,10 +238,12 @@ class LiveDisplay:
         self._guidance_kept.clear()
 
     def lines(self, lines: list[str]) -> None:
-        """Print text above the live area (notices), keeping the frame below it."""
-        for line in lines:
-            for part in hanging(line, self.console.width):
-                self.console.print(part, markup=False, highlight=False)
+        """Print text above the live area (notices), keeping the frame below it: in one
+        call, as rich's cost is per call (the safety screen is some twenty lines)."""
+        width = self.console.width
+        parts = [part for line in lines for part in hanging(line, width)]
+        if parts:
+            self.console.print("\n".join(parts), markup=False, highlight=False)
 
     def frame_interval(self, segment: Segment) -> float:
         """Breath phases get a frame per pacer cell; everything else once a second."""
@@ -324,7 +324,7 @@ class LiveDisplay:
             pacer_fill(segment, moment.elapsed, pacer_width(width)) if segment.kind in BREATH else 0
         )
         return Frame(
-            index=moment.index,
+            segment=moment.index,
             size=(width, self.console.height),
             big_text=self._big_text(moment),
             ending=self._ending(moment),
@@ -448,13 +448,13 @@ class LiveDisplay:
             return plain, self._guidance_for(moment, screen.height - taken)
         least = self._rows_of(self._guidance_for(moment, 0))
         parts = {**screen.part_rows, Part.NOTES: 0, Part.SPACING: 0}
-        squeezed = replace(
-            screen, fixed_rows=screen.fixed_rows + least, part_rows=parts, smallest_clock=True
+        squeezed = screen._replace(
+            fixed_rows=screen.fixed_rows + least, part_rows=parts, smallest_clock=True
         )
         layout = lay_out(squeezed)
         if not screen.word_first:
-            layout = replace(layout, word_scale=None, dropped=layout.dropped | {Part.WORD})
-        layout = replace(layout, dropped=layout.dropped | {Part.SPACING})
+            layout = layout._replace(word_scale=None, dropped=layout.dropped | {Part.WORD})
+        layout = layout._replace(dropped=layout.dropped | {Part.SPACING})
         taken = screen.fixed_rows + sum(
             count for part, count in parts.items() if layout.shows(part)
         )

@@ -17,7 +17,6 @@ need not start any; subprocess is imported only when one is started.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -174,9 +173,23 @@ def linux_command(
     return None
 
 
+def on_path(program: str) -> str | None:
+    """Where ``program`` is on PATH, as ``shutil.which`` would say for a plain name.
+
+    Looked up here because shutil brings the archive modules with it, and this runs before
+    the first frame of every run. Empty PATH entries are skipped: they mean the current
+    folder, and nothing is started from there.
+    """
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        candidate = Path(folder, program)
+        if folder and os.access(candidate, os.X_OK) and not candidate.is_dir():
+            return str(candidate)
+    return None
+
+
 def find_inhibitor(
     platform: str = sys.platform,
-    which: Callable[[str], str | None] = shutil.which,
+    which: Callable[[str], str | None] = on_path,
     environ: Mapping[str, str] = os.environ,
     spawn: Spawn = spawn_child,
 ) -> Inhibitor | None:
@@ -193,14 +206,26 @@ def find_inhibitor(
     return None if found is None else ChildInhibitor(*found, spawn)
 
 
+class HoldAtFirstEvent:
+    """An engine listener, after the display, that holds the screen awake once the first
+    frame is drawn: starting a process (and loading subprocess) would otherwise delay it,
+    and a screen cannot lock in the milliseconds between."""
+
+    def __init__(self, inhibitor: Inhibitor) -> None:
+        self._inhibitor = inhibitor
+        self._heard = False
+
+    def __call__(self, event: object) -> None:
+        if not self._heard:
+            self._heard = True
+            self._inhibitor.hold()
+
+
 @contextmanager
-def held(inhibitor: Inhibitor | None) -> Iterator[None]:
-    """The screen kept awake for the block, and released however the block ends."""
-    if inhibitor is None:
-        yield
-        return
-    inhibitor.hold()
+def released(inhibitor: Inhibitor | None) -> Iterator[None]:
+    """The screen free to sleep again however the block ends, whether or not it was held."""
     try:
         yield
     finally:
-        inhibitor.release()
+        if inhibitor is not None:
+            inhibitor.release()

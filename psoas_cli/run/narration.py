@@ -6,7 +6,7 @@ read them without a terminal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from psoas_cli.durations import format_clock, format_duration
 from psoas_cli.library.describe import alternative_text, dose_text, step_name
@@ -396,8 +396,7 @@ def pain_worse_lines(before: int | None, after: int | None, outcome: Outcome) ->
     ]
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     """The few facts printed after every run."""
 
     headline: str

@@ -8,8 +8,7 @@ welcome, never required.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import IO
+from typing import IO, NamedTuple
 
 from psoas_cli.limits import PAIN_SCALE
 from psoas_cli.run.terminal import KeySource
@@ -26,8 +25,7 @@ CANCEL_KEYS = frozenset({"q", "escape"})
 """Keys that cancel a question, or the start of a run."""
 
 
-@dataclass(frozen=True)
-class Rating:
+class Rating(NamedTuple):
     """A pain rating, None when skipped; ``cancelled`` when q or Escape was pressed."""
 
     value: int | None

@@ -82,8 +82,7 @@ class Recorder:
         self._started = now()
         self._report_so_far: Callable[[Outcome], RunReport] | None = None
         self._step: int | None = None
-        self.problem = ""
-        """Why recording stopped, in words for the person; empty while all is well."""
+        self._problem = ""
         self._writes: deque[Write] = deque()
         self._busy = False
         self._stopping = False
@@ -91,8 +90,16 @@ class Recorder:
         self._changed = threading.Condition()
         self._opened = threading.Event()
         self._thread = threading.Thread(target=self._work, name="psoas-history", daemon=True)
+        # The file is opened on the writer thread while the run's screen is set up;
+        # ``problem`` waits for it, so the safety screen can still say if it failed.
         self._thread.start()
-        self._opened.wait()  # before the run starts, so the safety screen can say if it failed
+
+    @property
+    def problem(self) -> str:
+        """Why recording stopped, in words for the person; empty while all is well. Waits
+        for the opening of the file, which is the first thing that can fail."""
+        self._opened.wait()
+        return self._problem
 
     @property
     def partly_recorded(self) -> bool:
@@ -219,10 +226,10 @@ class Recorder:
                 return History.open(self._path, busy_timeout=ATTEMPT_SECONDS)
             except HistoryBusy as exc:
                 if time.monotonic() >= deadline:
-                    self.problem = str(exc)
+                    self._problem = str(exc)
                     return None
             except HistoryError as exc:
-                self.problem = str(exc)
+                self._problem = str(exc)
                 return None
 
     def _next_write(self) -> Write | None:
@@ -258,5 +265,5 @@ class Recorder:
 
     def _fail(self, problem: str) -> None:
         with self._changed:
-            self.problem = problem
+            self._problem = problem
             self._writes.clear()
