@@ -432,7 +432,7 @@ def cli(ctx: click.Context) -> None:
         ctx.default_map = defaults
 
 
-@cli.command("list")
+@cli.command("list", short_help="List routines with their time, level and equipment.")
 @click.option("--tag", "tags", multiple=True, help="Only routines with this tag (repeatable).")
 @click.option("--level", type=LevelType(), help="Only routines for this level.")
 @click.option("--max-minutes", type=click.FloatRange(min=0), help="Only routines this short.")
@@ -519,7 +519,7 @@ def _list_programmes(catalog: Catalog, *, as_json: bool) -> None:
         print_programme_table(make_console(), entries)
 
 
-@cli.command("show")
+@cli.command("show", short_help="Show a routine's plan and safety notes, or an exercise.")
 @click.argument("name", shell_complete=_complete_names)
 @click.option("--exercise", "force_exercise", is_flag=True, help="Show the exercise of this name.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
@@ -646,7 +646,7 @@ def _show_exercise(
         print_exercise(make_console(), entry, used_in)
 
 
-@cli.command("validate")
+@cli.command("validate", short_help="Check routine, exercise and programme files.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 def validate_command(paths: tuple[str, ...]) -> None:
     """Check routine, exercise and programme files and print every problem found.
@@ -674,7 +674,7 @@ def validate_command(paths: tuple[str, ...]) -> None:
 SCHEMA_KINDS = ("routine", "exercise", "programme")
 
 
-@cli.command("schema")
+@cli.command("schema", short_help="Print the JSON Schema for a kind of file.")
 @click.argument("kind", type=click.Choice(SCHEMA_KINDS), default="routine")
 @click.option("--exercise", is_flag=True, hidden=True, help="Old form of: schema exercise.")
 def schema_command(kind: str, exercise: bool) -> None:
@@ -705,7 +705,7 @@ def schema_command(kind: str, exercise: bool) -> None:
     _print_json(schemas["exercise" if exercise else kind]())
 
 
-@cli.command("run")
+@cli.command("run", short_help="Guide you through a routine, step by step.")
 @click.argument("name", required=False, shell_complete=_complete_names)
 @click.option(
     "--file",
@@ -909,7 +909,7 @@ def run_command(
         raise click.exceptions.Exit(ExitCode.INTERRUPTED)
 
 
-@cli.command("sounds")
+@cli.command("sounds", short_help="Play and name every cue of a run once.")
 @sound_options(
     sound_help="Which sounds to play, as for psoas run.",
     volume_help="How loud, as for psoas run.",
@@ -952,7 +952,11 @@ LIST_SIZE = 20
 """Sessions the history table shows unless --limit says otherwise."""
 
 
-@cli.group("history", invoke_without_command=True)
+@cli.group(
+    "history",
+    invoke_without_command=True,
+    short_help="Show, export, import or delete past sessions.",
+)
 @click.option("--since", type=SinceDateType(), metavar="DATE", help=SINCE_HELP)
 @click.option("--routine", metavar="NAME", shell_complete=_complete_routines, help=ROUTINE_HELP)
 @click.option(
@@ -1326,7 +1330,7 @@ def _at_keyboard() -> bool:
     return sys.stdin.isatty()
 
 
-@cli.command("stats")
+@cli.command("stats", short_help="Show streaks, weekly minutes and pain over time.")
 @click.option(
     "--goal",
     type=click.IntRange(1, MAX_WEEKLY_GOAL),
@@ -1435,7 +1439,9 @@ class PlanDateType(_DayType):
         return start_date(text, today)
 
 
-@cli.group("plan", invoke_without_command=True)
+@cli.group(
+    "plan", invoke_without_command=True, short_help="Show or change the programme you follow."
+)
 @click.pass_context
 def plan_group(ctx: click.Context) -> None:
     """Show this week of the programme you follow: what is due, done and missed, and how
@@ -1468,7 +1474,7 @@ def plan_group(ctx: click.Context) -> None:
     print_week(make_console(), view)
 
 
-@plan_group.command("start")
+@plan_group.command("start", short_help="Follow a programme from today or a date.")
 @click.argument("name", metavar="NAME", shell_complete=_complete_programmes)
 @click.option(
     "--on",
@@ -1502,7 +1508,7 @@ def plan_start(name: str, start: date | None) -> None:
     )
 
 
-@plan_group.command("stop")
+@plan_group.command("stop", short_help="Stop following the programme; history stays.")
 def plan_stop() -> None:
     """Stop following the programme; your history of sessions stays as it is.
 
@@ -1524,7 +1530,7 @@ def plan_stop() -> None:
     click.echo(visible(f"Stopped following {stopped.name}. Your sessions stay in your history."))
 
 
-@plan_group.command("ics")
+@plan_group.command("ics", short_help="Write your programme as a calendar file.")
 @click.argument("target", metavar="FILE")
 def plan_ics(target: str) -> None:
     """Write the programme you follow to FILE as a calendar ('-': standard output): one
@@ -1559,7 +1565,7 @@ def plan_ics(target: str) -> None:
     click.echo(visible(f"Wrote {events} to {target}; import it into your calendar."), err=True)
 
 
-@cli.command("today")
+@cli.command("today", short_help="Show what your programme has due today.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 def today_command(as_json: bool) -> None:
     """Show what your programme has due today, in order, at the doses progression sets,

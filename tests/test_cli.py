@@ -60,6 +60,18 @@ def test_every_command_has_help_with_an_example(command: list[str], flag: str) -
     assert "psoas " in result.output.split("Examples:")[1]
 
 
+@pytest.mark.parametrize("group", [[], ["history"], ["plan"]], ids=lambda g: " ".join(g) or "psoas")
+def test_command_lists_show_whole_summaries_at_80_columns(group: list[str]) -> None:
+    """Each command's line in a group's help is a whole sentence, never cut off with '...'."""
+    result = CliRunner().invoke(cli, [*group, "--help"], terminal_width=80)
+    listed = result.output.split("Commands:\n")[1].splitlines()
+    assert listed
+    for line in listed:
+        assert len(line) <= 80
+        assert line.rstrip().endswith(".")
+        assert not line.rstrip().endswith("...")
+
+
 def test_list_filtered_table() -> None:
     """list shows name, title, computed time, level, equipment and origin."""
     result = run("list", "--level", "intermediate")
