@@ -199,9 +199,9 @@ def builtin_routine(name: str) -> tuple[str, Routine] | None:
         if item["summary"]["name"] == name:
             classes = _model_classes()
             encoded = {_id(e["exercise"]): e["exercise"] for e in data["exercises"]}
+            decode_exercise = _decoder(classes, {})
             used = {
-                ident: _decoder(classes, {})(encoded[ident])
-                for ident in _exercise_ids(item["routine"])
+                ident: decode_exercise(encoded[ident]) for ident in _exercise_ids(item["routine"])
             }
             return item["path"], _decoder(classes, used)(item["routine"])
     return None
@@ -222,14 +222,16 @@ def _id(exercise: Json) -> str:
 
 
 def _exercise_ids(value: Json) -> set[str]:
-    """The ids of the exercises an encoded value refers to."""
+    """The ids of the exercises an encoded value refers to, found as the decoder finds them."""
     if isinstance(value, list):
         return {ident for item in value for ident in _exercise_ids(item)}
     if not isinstance(value, dict):
         return set()
     if "exercise_id" in value:
         return {value["exercise_id"]}
-    return {ident for item in value.values() for ident in _exercise_ids(item)}
+    if "set" in value:
+        return _exercise_ids(value["set"])
+    return _exercise_ids(list(value.get("fields", {}).values()))
 
 
 def builtin_routines(exercises: Mapping[str, Exercise]) -> list[tuple[str, Routine]]:
