@@ -43,21 +43,23 @@ NOT_FOR_A_QUIET_UNRECORDED_RUN = (
     "psoas_cli.run.cues",
     "psoas_cli.run.tones",
     "rich._emoji_codes",
+    "psoas_cli.library.programme",
+    "shutil",
 )
-"""The history store, process spawning, the sound path and rich's emoji table."""
+"""The history store, process spawning, the sound path, rich's emoji table, programmes
+(a routine, from a file or built in, is built without them) and shutil (which brings the
+archive modules)."""
 
 
 NOT_FOR_A_BUILT_IN_ROUTINE = (
-    "psoas_cli.library.programme",
     "psoas_cli.library.loader",
     "yaml",
     "pathlib",
     "urllib.parse",
     "fnmatch",
-    "shutil",
 )
-"""A built-in routine is built alone from the index: no programme, no YAML, and with no
-file to read, no path objects (pathlib brings URL parsing and pattern matching with it)."""
+"""A built-in routine is built alone from the index: no YAML, and with no file to read, no
+path objects (pathlib brings URL parsing and pattern matching with it)."""
 
 
 def modules_at_first_frame(tmp_path: Path, *options: str) -> set[str]:
@@ -103,8 +105,9 @@ def modules_at_first_frame_of(tmp_path: Path, *arguments: str) -> set[str]:
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_a_quiet_unrecorded_run_draws_without_store_sound_or_processes(tmp_path: Path) -> None:
-    """With --quiet --no-history the first frame comes before sqlite3, the history store,
-    subprocess, any sound module or rich's emoji table is loaded."""
+    """With --quiet --no-history the first frame of a routine file comes before sqlite3,
+    the history store, subprocess, any sound module, rich's emoji table, the programme
+    model or shutil is loaded."""
     loaded = modules_at_first_frame(tmp_path, "--yes", "--quiet", "--no-history")
     assert "psoas_cli.display.live" in loaded
     assert sorted(loaded & set(NOT_FOR_A_QUIET_UNRECORDED_RUN)) == []
@@ -122,10 +125,9 @@ def test_a_recorded_run_with_bells_has_opened_its_history_and_sounds(tmp_path: P
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
-def test_a_built_in_routine_draws_without_programmes_yaml_or_paths(tmp_path: Path) -> None:
+def test_a_built_in_routine_draws_without_yaml_or_paths(tmp_path: Path) -> None:
     """A quiet unrecorded run of a built-in routine draws its first frame with neither the
-    programme model, the YAML loader, pathlib nor shutil loaded, nor what a quiet run leaves
-    out."""
+    YAML loader nor pathlib loaded, nor anything a quiet run of a file leaves out."""
     loaded = modules_at_first_frame_of(tmp_path, "daily-10min", "--yes", "--quiet", "--no-history")
     assert "psoas_cli.display.live" in loaded
     absent = {*NOT_FOR_A_BUILT_IN_ROUTINE, *NOT_FOR_A_QUIET_UNRECORDED_RUN}
