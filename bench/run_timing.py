@@ -19,10 +19,10 @@ First frame: a run is killed once the keys line at the foot of its first frame i
 Ratios are judged on the median CPU time up to that moment (read from /proc), which other
 load on a shared machine disturbs far less than wall time; wall time and its ratio are
 printed beside it. A run with sound on (default tones) and a recorded run are reported, not
-judged. The CPU a process spends importing psoas's library and loading the built-in
-routines is measured inside it, and the quiet runs' ratios are printed less that loading
-(what a prebuilt index of the built-ins would leave) and less the whole library (the most
-a lighter library could leave).
+judged. The CPU a process spends importing psoas's library and building the built-in
+routine it runs (alone, from the index) is measured inside it, and the quiet built-in run's
+ratio is printed less that building and less the whole library (the most a lighter library
+could leave).
 
 End of run: "start" is the moment psoas prints its first segment in plain mode (the run's
 own start). Spawn-to-exit is printed too, start-up included, beside termdown (run at the
@@ -349,33 +349,32 @@ def first_frame(
     floor_cpu = next(iter(medians.values()))[0]
     print(
         f"  {'of which importing the library (cpu)':<44} {library[0]:6.1f} ms\n"
-        f"  {'of which loading the built-in library (cpu)':<44} {library[1]:6.1f} ms"
+        f"  {'of which building ' + BUILT_IN + ' from the index (cpu)':<44} {library[1]:6.1f} ms"
     )
-    for name in (f"run {BUILT_IN} --quiet", "run --file (10 s hold) --quiet"):
-        unloaded = (medians[name][0] - library[1]) / floor_cpu
-        without = (medians[name][0] - sum(library)) / floor_cpu
-        print(
-            f"  {name}: {unloaded:4.2f}x the floor less the loading, "
-            f"{without:4.2f}x less the library"
-        )
+    name = f"run {BUILT_IN} --quiet"
+    unloaded = (medians[name][0] - library[1]) / floor_cpu
+    without = (medians[name][0] - sum(library)) / floor_cpu
+    print(
+        f"  {name}: {unloaded:4.2f}x the floor less the building, {without:4.2f}x less the library"
+    )
     return met
 
 
-LIBRARY_COST = """
+LIBRARY_COST = f"""
 import time
 import click, rich.live, yaml
 started = time.process_time()
-from psoas_cli.library.catalog import load_catalog
+from psoas_cli.library.catalog import builtin_routine_alone
 imported = time.process_time()
-load_catalog()
+builtin_routine_alone({BUILT_IN!r})
 print(imported - started, time.process_time() - imported)
 """
-"""Prints the CPU seconds of importing psoas's library and of loading the built-in routines,
-after the floor's imports, as a run does them."""
+"""Prints the CPU seconds of importing psoas's library and of building the built-in routine
+a run starts with, after the floor's imports, as a run does them."""
 
 
 def library_cost(env: dict[str, str], rounds: int) -> tuple[float, float]:
-    """Median CPU milliseconds of importing the library and of loading the built-ins."""
+    """Median CPU milliseconds of importing the library and of building the run's routine."""
     costs = [
         subprocess.run(
             [sys.executable, "-c", LIBRARY_COST],

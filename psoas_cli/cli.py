@@ -541,20 +541,30 @@ def show_command(name: str, force_exercise: bool, as_json: bool, markdown: bool)
     """
     if as_json and markdown:
         raise click.UsageError("--json and --markdown cannot be used together.")
-    from pathlib import Path  # noqa: PLC0415
-
     from psoas_cli.library.catalog import (  # noqa: PLC0415
         ProgrammeEntry,
         RoutineEntry,
+        builtin_routine_alone,
         load_catalog,
         looks_like_path,
     )
 
+    plain = not (as_json or markdown)
+    alone = None if force_exercise or looks_like_path(name) else builtin_routine_alone(name)
+    if alone is not None:
+        from psoas_cli.library.index import builtin_exercise_ids  # noqa: PLC0415
+
+        _show_routine(alone, as_json=as_json, markdown=markdown)
+        if plain and alone.routine.name in builtin_exercise_ids():
+            _also_an_exercise(alone.routine.name)
+        return
     catalog = load_catalog()
     entry: RoutineEntry | ExerciseEntry
     if force_exercise:
         entry = catalog.find_exercise(name)
     elif looks_like_path(name):
+        from pathlib import Path  # noqa: PLC0415 - only a file needs it
+
         from_file = catalog.with_file(Path(name))
         if isinstance(from_file, ProgrammeEntry):
             _show_programme(catalog, from_file, as_json=as_json)
@@ -565,16 +575,19 @@ def show_command(name: str, force_exercise: bool, as_json: bool, markdown: bool)
         return
     else:
         entry = catalog.find(name)
-    plain = not (as_json or markdown)
     if isinstance(entry, RoutineEntry):
         _show_routine(entry, as_json=as_json, markdown=markdown)
         if plain and entry.routine.name in catalog.exercises:
-            hint = f"psoas show --exercise {entry.routine.name}"
-            click.echo(f"\n(There is also an exercise of this name: {hint})")
+            _also_an_exercise(entry.routine.name)
     else:
         _show_exercise(catalog, entry, as_json=as_json, markdown=markdown)
         if plain and not force_exercise and entry.exercise.id in catalog.routines:
             click.echo(f"\n(There is also a routine named {entry.exercise.id}.)")
+
+
+def _also_an_exercise(name: str) -> None:
+    """Point from a routine's page to the exercise of the same name, which NAME hid."""
+    click.echo(f"\n(There is also an exercise of this name: psoas show --exercise {name})")
 
 
 def _names_only_a_programme(catalog: Catalog, name: str) -> bool:
@@ -850,11 +863,11 @@ def run_command(
       psoas run breathing-minute --plain --yes > session.log
       psoas run hang-test --pain-before 3 --note "after a long drive"
     """
-    from pathlib import Path  # noqa: PLC0415
-
     from psoas_cli.library.catalog import (  # noqa: PLC0415
         ExerciseEntry,
         RoutineEntry,
+        builtin_routine_alone,
+        file_to_run,
         load_catalog,
         looks_like_path,
     )
@@ -870,13 +883,14 @@ def run_command(
         if routine is None:
             return
     else:
-        catalog = load_catalog()
         target = file_path or name or ""
-        entry = (
-            catalog.with_file(Path(target))
-            if file_path or looks_like_path(target)
-            else catalog.find(target)
-        )
+        entry: RoutineEntry | ExerciseEntry | ProgrammeEntry
+        if file_path or looks_like_path(target):
+            from pathlib import Path  # noqa: PLC0415 - only a file needs it
+
+            entry = file_to_run(Path(target))
+        else:
+            entry = builtin_routine_alone(target) or load_catalog().find(target)
         if not isinstance(entry, RoutineEntry):
             what = "an exercise" if isinstance(entry, ExerciseEntry) else "a programme"
             raise click.UsageError(f"{target} is {what}, not a routine: psoas show {target}")

@@ -14,19 +14,19 @@ wins over the file, and the file wins over the built-in default.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from psoas_cli.limits import MAX_CUE_SECONDS, MAX_SPEED, MAX_VOLUME, MAX_WEEKLY_GOAL
-from psoas_cli.paths import user_dir
+from psoas_cli.paths import config_file
 from psoas_cli.sound_mode import SoundMode
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from psoas_cli.library.loader import FieldReader
     from psoas_cli.library.yaml_reader import Node
-
-CONFIG_NAME = "config.yaml"
 
 
 def _duration(reader: FieldReader, node: Node, path: str) -> object:
@@ -87,25 +87,22 @@ SETTINGS: Mapping[str, Mapping[str, Check]] = {
 """Every setting the file may hold, by command, with the check its value must pass."""
 
 
-def config_path() -> Path:
-    """Where the config file lives: in the same user folder as the user's routines."""
-    return user_dir() / CONFIG_NAME
-
-
 def load_defaults(path: Path | None = None) -> dict[str, dict[str, object]]:
-    """Defaults by command name; an absent file means none, a wrong one is an error.
+    """Defaults by command name (from the user's config file unless ``path`` is given); an
+    absent file means none, a wrong one is an error.
 
-    The file reader (and yaml) load only when there is a file, so commands start fast.
+    The file reader, yaml and pathlib load only when there is a file, so commands start fast.
     """
-    path = path or config_path()
-    if not path.is_file():
+    shown = config_file() if path is None else str(path)
+    if not os.path.isfile(shown):
         return {}
+    from pathlib import Path  # noqa: PLC0415
+
     from psoas_cli.errors import RoutineFileError  # noqa: PLC0415
     from psoas_cli.library.loader import FieldReader, read_file  # noqa: PLC0415
     from psoas_cli.library.yaml_reader import read_yaml  # noqa: PLC0415
 
-    shown = str(path)
-    root = read_yaml(read_file(path, shown), shown)
+    root = read_yaml(read_file(Path(shown), shown), shown)
     if root is None:
         return {}
     reader = FieldReader(shown)

@@ -61,6 +61,15 @@ def _user_folder() -> str:
     return os.path.join(base, "psoas")
 
 
+CONFIG_NAME = "config.yaml"
+
+
+def config_file() -> str:
+    """Where the config file lives, in the user's psoas folder beside their routines; as
+    text, since every run asks whether it exists and most find none."""
+    return os.path.join(_user_folder(), CONFIG_NAME)
+
+
 def user_data_dir() -> Path:
     """Where psoas keeps what it records: ``$PSOAS_HOME`` too, else the platform's data folder.
 

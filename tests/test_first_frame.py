@@ -10,6 +10,7 @@ import os
 import pty
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -42,23 +43,55 @@ NOT_FOR_A_QUIET_UNRECORDED_RUN = (
     "psoas_cli.run.cues",
     "psoas_cli.run.tones",
     "rich._emoji_codes",
+    "psoas_cli.library.programme",
+    "shutil",
 )
-"""The history store, process spawning, the sound path and rich's emoji table."""
+"""The history store, process spawning, the sound path, rich's emoji table, programmes
+(a routine, from a file or built in, is built without them) and shutil (which brings the
+archive modules)."""
+
+
+NOT_FOR_A_BUILT_IN_ROUTINE = (
+    "psoas_cli.library.loader",
+    "yaml",
+    "pathlib",
+    "urllib.parse",
+    "fnmatch",
+)
+"""A built-in routine is built alone from the index: no YAML, and with no file to read, no
+path objects (pathlib brings URL parsing and pattern matching with it)."""
 
 
 def modules_at_first_frame(tmp_path: Path, *options: str) -> set[str]:
-    """The modules loaded when ``psoas run`` of a 10 s hold has drawn its first frame."""
+    """The modules loaded when ``psoas run`` of a 10 s hold file has drawn its first frame."""
     routine = tmp_path / "quick-hold.yaml"
     routine.write_text(HOLD, encoding="utf-8")
+    return modules_at_first_frame_of(tmp_path, "--file", str(routine), *options)
+
+
+def modules_at_first_frame_of(tmp_path: Path, *arguments: str) -> set[str]:
+    """The modules loaded when ``psoas run`` with ``arguments`` has drawn its first frame,
+    with the user folder empty.
+
+    Started without ``site`` (-S), the checkout and the installed packages on its path:
+    an editable install's import hook would otherwise load pathlib before psoas starts.
+    """
     names = tmp_path / "modules.txt"
+    places = sysconfig.get_paths()
+    path = [str(Path(__file__).resolve().parent.parent), places["purelib"], places["platlib"]]
     keyboard, terminal = pty.openpty()
     try:
         process = subprocess.run(
-            [sys.executable, "-c", HOOK, str(names), "run", "--file", str(routine), *options],
+            [sys.executable, "-S", "-c", HOOK, str(names), "run", *arguments],
             stdin=terminal,
             stdout=terminal,
             stderr=terminal,
-            env={**os.environ, "TERM": "xterm-256color"},
+            env={
+                **os.environ,
+                "TERM": "xterm-256color",
+                "PSOAS_HOME": str(tmp_path / "home"),
+                "PYTHONPATH": os.pathsep.join(path),
+            },
             timeout=30,
             check=False,
         )
@@ -72,8 +105,9 @@ def modules_at_first_frame(tmp_path: Path, *options: str) -> set[str]:
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_a_quiet_unrecorded_run_draws_without_store_sound_or_processes(tmp_path: Path) -> None:
-    """With --quiet --no-history the first frame comes before sqlite3, the history store,
-    subprocess, any sound module or rich's emoji table is loaded."""
+    """With --quiet --no-history the first frame of a routine file comes before sqlite3,
+    the history store, subprocess, any sound module, rich's emoji table, the programme
+    model or shutil is loaded."""
     loaded = modules_at_first_frame(tmp_path, "--yes", "--quiet", "--no-history")
     assert "psoas_cli.display.live" in loaded
     assert sorted(loaded & set(NOT_FOR_A_QUIET_UNRECORDED_RUN)) == []
@@ -87,3 +121,14 @@ def test_a_recorded_run_with_bells_has_opened_its_history_and_sounds(tmp_path: P
     loaded = modules_at_first_frame(tmp_path, "--yes", "--sound", "bell")
     assert {"sqlite3", "psoas_cli.history.store", "psoas_cli.run.cues"} <= loaded
     assert "subprocess" not in loaded
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_a_built_in_routine_draws_without_yaml_or_paths(tmp_path: Path) -> None:
+    """A quiet unrecorded run of a built-in routine draws its first frame with neither the
+    YAML loader nor pathlib loaded, nor anything a quiet run of a file leaves out."""
+    loaded = modules_at_first_frame_of(tmp_path, "daily-10min", "--yes", "--quiet", "--no-history")
+    assert "psoas_cli.display.live" in loaded
+    absent = {*NOT_FOR_A_BUILT_IN_ROUTINE, *NOT_FOR_A_QUIET_UNRECORDED_RUN}
+    assert sorted(loaded & absent) == []

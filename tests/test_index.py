@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,13 @@ from click.testing import CliRunner
 
 from psoas_cli.cli import cli
 from psoas_cli.library import index
-from psoas_cli.library.catalog import Origin, RoutineEntry, load_catalog
+from psoas_cli.library.catalog import (
+    Origin,
+    RoutineEntry,
+    builtin_routine_alone,
+    file_to_run,
+    load_catalog,
+)
 from psoas_cli.library.listing import summarise
 
 STALE = f"the index is out of date; regenerate it with: {index.REGENERATE}"
@@ -143,6 +149,10 @@ NOT_FOR_LIST = (
 """What ``psoas list`` does without: it shows summaries, never builds a routine, and
 finds its files with os.path (pathlib would cost it more than the rest of psoas's work)."""
 
+NOT_FOR_ONE_ROUTINE = ("psoas_cli.library.programme", "pathlib")
+"""What showing or running one built-in routine does without: it is built alone from the
+index, so no programme is built, and no user file needs a path object."""
+
 NOT_FOR_HELP = ("json", "dataclasses", "psoas_cli.library")
 """What help does without: no library at all (rich loads dataclasses itself, for list)."""
 
@@ -182,8 +192,8 @@ def modules_after(*args: str, home: Path) -> set[str]:
     [
         (("--help",), (*HEAVY, *NOT_FOR_LIST, *NOT_FOR_HELP)),
         (("list",), (*HEAVY, *NOT_FOR_LIST)),
-        (("show", "daily-10min"), HEAVY),
-        (("run", "daily-10min", "--dry-run"), HEAVY),
+        (("show", "daily-10min"), (*HEAVY, *NOT_FOR_ONE_ROUTINE)),
+        (("run", "daily-10min", "--dry-run"), (*HEAVY, *NOT_FOR_ONE_ROUTINE)),
     ],
 )
 def test_browsing_built_ins_loads_no_heavy_module(
@@ -205,6 +215,70 @@ def test_a_user_file_still_loads_the_yaml_reader(psoas_home: Path) -> None:
     loaded = modules_after("list", home=psoas_home)
     assert "yaml" in loaded
     assert "importlib.resources" not in loaded
+
+
+def test_a_routine_built_alone_equals_the_one_in_the_whole_catalog() -> None:
+    """Every built-in routine built on its own, with only its exercises, is the routine
+    and path the whole catalog gives; an exercise's name or an unknown name gives none."""
+    catalog = load_catalog()
+    for name, entry in catalog.routines.items():
+        alone = builtin_routine_alone(name.upper().replace("-", " "))
+        assert alone is not None
+        assert (alone.routine, alone.path, alone.origin) == (
+            entry.routine,
+            entry.path,
+            entry.origin,
+        )
+    assert builtin_routine_alone("couch-stretch") is None
+    assert builtin_routine_alone("no-such-routine") is None
+
+
+def _user_couch_stretch(psoas_home: Path) -> None:
+    folder = psoas_home / "routines" / "exercises"
+    folder.mkdir(parents=True)
+    (folder / "my-couch.yaml").write_text(
+        "id: couch-stretch\nname: My couch stretch\nequipment: [sofa]\n", encoding="utf-8"
+    )
+
+
+def test_a_user_exercise_replacing_a_built_in_one_reaches_a_run_by_name(
+    psoas_home: Path,
+) -> None:
+    """With a user exercise file (named anything) of a built-in exercise's id, the
+    built-in routine psoas run builds uses the user's exercise, not the index's."""
+    _user_couch_stretch(psoas_home)
+    assert builtin_routine_alone("daily-10min") is None
+    result = CliRunner().invoke(cli, ["run", "daily-10min", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "My couch stretch, left side: hold 30 s" in result.stdout
+    assert "Couch stretch," not in result.stdout
+
+
+def test_a_user_routine_of_a_built_in_name_is_what_run_and_show_find(
+    user_routine: Callable[[str, str], Path],
+) -> None:
+    """A user routine file called anything, whose name is a built-in routine's, is what
+    psoas run and psoas show give for that name."""
+    user_routine("morning.yaml", "name: daily-10min\ntitle: My morning\nsteps:\n  - rest: 20s\n")
+    ran = CliRunner().invoke(cli, ["run", "daily-10min", "--dry-run"])
+    assert ran.exit_code == 0, ran.output
+    assert ran.stdout.startswith("daily-10min: My morning\n")
+    shown = CliRunner().invoke(cli, ["show", "daily-10min", "--json"])
+    assert json.loads(shown.stdout)["title"] == "My morning"
+
+
+def test_a_routine_file_run_by_path_uses_the_users_exercises(
+    psoas_home: Path, tmp_path: Path
+) -> None:
+    """psoas run --file reads the routine against the exercises alone, the user's included."""
+    _user_couch_stretch(psoas_home)
+    routine = tmp_path / "quick.yaml"
+    routine.write_text(
+        "title: Quick\nsteps:\n  - exercise: couch-stretch\n    hold: 10s\n", encoding="utf-8"
+    )
+    entry = file_to_run(routine)
+    assert isinstance(entry, RoutineEntry)
+    assert [exercise.name for exercise in entry.routine.exercises] == ["My couch stretch"]
 
 
 def _yaml_names(folder: str) -> list[str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from psoas_cli.errors import NotFoundError, Problem, PsoasError, RoutineFileError
@@ -16,15 +15,25 @@ from psoas_cli.library.index import (
     YAML_SUFFIXES,
     builtin_exercises,
     builtin_programmes,
+    builtin_routine,
     builtin_routines,
     exercise_index,
     stale,
     yaml_files,
+    yaml_names,
 )
 from psoas_cli.library.value import Value
-from psoas_cli.paths import user_exercises_dir, user_programmes_dir, user_routines_dir
+from psoas_cli.paths import (
+    user_exercises_dir,
+    user_folders,
+    user_programmes_dir,
+    user_routines_dir,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from pathlib import Path
+
     from psoas_cli.library.model import Exercise, Routine
     from psoas_cli.library.programme import Programme
 
@@ -123,6 +132,8 @@ class Catalog(Value):
     def _refuse_broken(self, key: str) -> None:
         """A name that is a set-aside user file's: its problems are the answer, since "no
         routine named" would send the person looking for a file they can see is there."""
+        from pathlib import Path  # noqa: PLC0415 - only a set-aside file needs it
+
         for error in self.problems:
             path = Path(error.problems[0].file)
             if normalise(file_stem(path)) == key:
@@ -131,26 +142,73 @@ class Catalog(Value):
 
     def with_file(self, path: Path) -> RoutineEntry | ExerciseEntry | ProgrammeEntry:
         """Load a routine, exercise or programme file named by the user, against this catalog."""
-        from psoas_cli.library.loader import (  # noqa: PLC0415
-            FileKind,
-            file_kind,
-            parse_exercise,
-            parse_routine,
-            read_file,
-        )
+        return _file_entry(path, self.exercise_index, lambda: _routines_by_name(self))
+
+
+def _routines_by_name(catalog: Catalog) -> dict[str, Routine]:
+    return {name: entry.routine for name, entry in catalog.routines.items()}
+
+
+def _file_entry(
+    path: Path,
+    exercises: Callable[[], Mapping[str, Exercise]],
+    routines: Callable[[], Mapping[str, Routine]],
+) -> RoutineEntry | ExerciseEntry | ProgrammeEntry:
+    """A routine, exercise or programme file named by the user; a routine file is read
+    against ``exercises()``, a programme file against ``routines()``, each asked for only
+    when the file is of that kind."""
+    from psoas_cli.library.loader import (  # noqa: PLC0415
+        FileKind,
+        file_kind,
+        parse_exercise,
+        parse_routine,
+        read_file,
+    )
+
+    shown = str(path)
+    data = read_file(path, shown)
+    kind = file_kind(data, shown)
+    if kind is FileKind.EXERCISE:
+        return ExerciseEntry(parse_exercise(data, shown), Origin.FILE, shown)
+    if kind is FileKind.PROGRAMME:
         from psoas_cli.library.programme_loader import parse_programme  # noqa: PLC0415
 
-        shown = str(path)
-        data = read_file(path, shown)
-        kind = file_kind(data, shown)
-        if kind is FileKind.EXERCISE:
-            return ExerciseEntry(parse_exercise(data, shown), Origin.FILE, shown)
-        if kind is FileKind.PROGRAMME:
-            routines = {name: entry.routine for name, entry in self.routines.items()}
-            programme = parse_programme(data, shown, routines, file_stem(path))
-            return ProgrammeEntry(programme, Origin.FILE, shown)
-        routine = parse_routine(data, shown, self.exercise_index(), file_stem(path))
-        return RoutineEntry(routine, Origin.FILE, shown)
+        programme = parse_programme(data, shown, routines(), file_stem(path))
+        return ProgrammeEntry(programme, Origin.FILE, shown)
+    routine = parse_routine(data, shown, exercises(), file_stem(path))
+    return RoutineEntry(routine, Origin.FILE, shown)
+
+
+def builtin_routine_alone(name: str) -> RoutineEntry | None:
+    """The built-in routine ``name`` names, built alone from the index with just the
+    exercises it uses, as ``psoas run`` and ``show`` need nothing else; None when the name
+    is no built-in routine's or when the user has exercise or routine files. Any such file
+    may replace the routine or one of its exercises (by the name or id inside it, whatever
+    the file is called), so then, as for every other name, the whole catalog must be read."""
+    if _user_library_files():
+        return None
+    found = builtin_routine(normalise(name))
+    if found is None:
+        return None
+    path, routine = found
+    return RoutineEntry(routine, Origin.BUILT_IN, path)
+
+
+def file_to_run(path: Path) -> RoutineEntry | ExerciseEntry | ProgrammeEntry:
+    """A file named by ``psoas run``, read as ``Catalog.with_file`` reads it, but a routine
+    file against the exercises alone: no built-in routine or programme is built for it."""
+    return _file_entry(path, _exercise_index, lambda: _routines_by_name(load_catalog()))
+
+
+def _user_library_files() -> bool:
+    """Whether the user has any exercise or routine file, which could change a built-in."""
+    exercises, routines, _ = user_folders()
+    return bool(yaml_names(exercises) or yaml_names(routines))
+
+
+def _exercise_index() -> dict[str, Exercise]:
+    """Built-in and user exercises by id and alias, the user's replacing built-in ones."""
+    return exercise_index(entry.exercise for entry in _load_exercises([]).values())
 
 
 def normalise(name: str) -> str:
@@ -169,22 +227,7 @@ def load_catalog() -> Catalog:
     The YAML loader is imported only for user files: the built-ins come from the index.
     """
     problems: list[RoutineFileError] = []
-    exercises: dict[str, ExerciseEntry] = {}
-    for shown, exercise in builtin_exercises():
-        exercises[exercise.id] = ExerciseEntry(exercise, Origin.BUILT_IN, shown)
-    for path in yaml_files(user_exercises_dir()):
-        try:
-            exercise = _user_exercise(path)
-        except RoutineFileError as exc:
-            problems.append(exc)
-            continue
-        replaced = exercises.get(exercise.id)
-        if replaced is not None and replaced.origin is Origin.USER:
-            problems.append(_duplicate(path, "id", "exercise id", exercise.id, replaced.path))
-            continue
-        overrides = replaced.path if replaced is not None else ""
-        exercises[exercise.id] = ExerciseEntry(exercise, Origin.USER, str(path), overrides)
-
+    exercises = _load_exercises(problems)
     index = exercise_index(entry.exercise for entry in exercises.values())
     routines: dict[str, RoutineEntry] = {}
     for shown, routine in builtin_routines(index):
@@ -206,6 +249,27 @@ def load_catalog() -> Catalog:
         routines[routine.name] = RoutineEntry(routine, Origin.USER, str(path), overrides)
     programmes = _load_programmes(builtin, routines, problems)
     return Catalog(routines, exercises, tuple(problems), programmes, stale())
+
+
+def _load_exercises(problems: list[RoutineFileError]) -> dict[str, ExerciseEntry]:
+    """Built-in exercises, then the user's, which add to or replace them; the user files
+    set aside are added to ``problems``."""
+    exercises: dict[str, ExerciseEntry] = {}
+    for shown, exercise in builtin_exercises():
+        exercises[exercise.id] = ExerciseEntry(exercise, Origin.BUILT_IN, shown)
+    for path in yaml_files(user_exercises_dir()):
+        try:
+            exercise = _user_exercise(path)
+        except RoutineFileError as exc:
+            problems.append(exc)
+            continue
+        replaced = exercises.get(exercise.id)
+        if replaced is not None and replaced.origin is Origin.USER:
+            problems.append(_duplicate(path, "id", "exercise id", exercise.id, replaced.path))
+            continue
+        overrides = replaced.path if replaced is not None else ""
+        exercises[exercise.id] = ExerciseEntry(exercise, Origin.USER, str(path), overrides)
+    return exercises
 
 
 def _load_programmes(

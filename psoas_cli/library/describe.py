@@ -10,7 +10,6 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from psoas_cli.durations import format_duration
-from psoas_cli.library.catalog import ExerciseEntry, ProgrammeEntry, RoutineEntry
 from psoas_cli.library.model import (
     BreathPattern,
     BreathStep,
@@ -24,11 +23,12 @@ from psoas_cli.library.model import (
     Step,
 )
 from psoas_cli.library.plan import Plan, PlanOptions, breath_cycles, step_seconds
-from psoas_cli.library.programme import WEEKDAY_NAMES, Frequency, Growth, often_words
-from psoas_cli.library.programme import ProgrammeEntry as ProgrammeItem
 from psoas_cli.text import counted
 
 if TYPE_CHECKING:
+    from psoas_cli.library.catalog import ExerciseEntry, ProgrammeEntry, RoutineEntry
+    from psoas_cli.library.programme import Growth
+    from psoas_cli.library.programme import ProgrammeEntry as ProgrammeItem
     from psoas_cli.library.schedule import Today
 
 _SIDES = {
@@ -224,13 +224,18 @@ def programme_data(entry: ProgrammeEntry) -> dict[str, Any]:
 
 
 def _entry_data(item: ProgrammeItem) -> dict[str, Any]:
+    # Programmes only when one is described: a run's narration does not pay for them.
+    from psoas_cli.library.programme import WEEKDAY_NAMES, Frequency, often_words  # noqa: PLC0415
+
     often = item.often
+    # Only these frequencies' count means something: times a week, days apart.
+    counted = often.frequency in (Frequency.PER_WEEK, Frequency.EVERY_DAYS)
     progression = item.progression
     return {
         "routine": item.routine,
         "often": {
             "kind": often.frequency.value,
-            "count": often.count if often.frequency in COUNTED else None,
+            "count": often.count if counted else None,
             "weekdays": [WEEKDAY_NAMES[d] for d in sorted(often.weekdays)],
             "words": often_words(often),
         },
@@ -244,10 +249,6 @@ def _entry_data(item: ProgrammeItem) -> dict[str, Any]:
             "pain_at_most": progression.pain_at_most,
         },
     }
-
-
-COUNTED = frozenset({Frequency.PER_WEEK, Frequency.EVERY_DAYS})
-"""The frequencies whose count means something: times a week, days apart."""
 
 
 def _growth_data(growth: Growth | None) -> dict[str, float] | None:

@@ -24,6 +24,7 @@ from psoas_cli.errors import PsoasError
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from types import ModuleType
 
     from psoas_cli.library.model import Exercise, Routine
     from psoas_cli.library.programme import Programme
@@ -183,8 +184,54 @@ def builtin_exercises() -> list[tuple[str, Exercise]]:
     data = _read_index()[0]
     if data is None:
         return _parse_exercises()
-    decode = _decoder({})
+    decode = _decoder(_model_classes(), {})
     return [(item["path"], decode(item["exercise"])) for item in data["exercises"]]
+
+
+def builtin_routine(name: str) -> tuple[str, Routine] | None:
+    """The built-in routine called ``name`` and its path, building only it and the exercises
+    it uses, as a run needs no other; None when there is none or the index cannot be used
+    (the whole library must then be read to find it)."""
+    data = _read_index()[0]
+    if data is None:
+        return None
+    for item in data["routines"]:
+        if item["summary"]["name"] == name:
+            classes = _model_classes()
+            encoded = {_id(e["exercise"]): e["exercise"] for e in data["exercises"]}
+            decode_exercise = _decoder(classes, {})
+            used = {
+                ident: decode_exercise(encoded[ident]) for ident in _exercise_ids(item["routine"])
+            }
+            return item["path"], _decoder(classes, used)(item["routine"])
+    return None
+
+
+def builtin_exercise_ids() -> set[str]:
+    """The ids of the built-in exercises, from the index without building them."""
+    data = _read_index()[0]
+    if data is None:
+        return {exercise.id for _, exercise in _parse_exercises()}
+    return {_id(item["exercise"]) for item in data["exercises"]}
+
+
+def _id(exercise: Json) -> str:
+    """An encoded exercise's id."""
+    ident: str = exercise["fields"]["id"]
+    return ident
+
+
+def _exercise_ids(value: Json) -> set[str]:
+    """The ids of the exercises an encoded value refers to, found as the decoder finds them."""
+    if isinstance(value, list):
+        return {ident for item in value for ident in _exercise_ids(item)}
+    if not isinstance(value, dict):
+        return set()
+    if "exercise_id" in value:
+        return {value["exercise_id"]}
+    if "set" in value:
+        return _exercise_ids(value["set"])
+    return _exercise_ids(list(value.get("fields", {}).values()))
 
 
 def builtin_routines(exercises: Mapping[str, Exercise]) -> list[tuple[str, Routine]]:
@@ -193,7 +240,7 @@ def builtin_routines(exercises: Mapping[str, Exercise]) -> list[tuple[str, Routi
     data = _read_index()[0]
     if data is None:
         return _parse_routines(exercises)
-    decode = _decoder(exercises)
+    decode = _decoder(_model_classes(), exercises)
     return [(item["path"], decode(item["routine"])) for item in data["routines"]]
 
 
@@ -202,7 +249,7 @@ def builtin_programmes(routines: Mapping[str, Routine]) -> list[tuple[str, Progr
     data = _read_index()[0]
     if data is None:
         return _parse_programmes(routines)
-    decode = _decoder({})
+    decode = _decoder(_programme_classes(), {})
     return [(item["path"], decode(item["programme"])) for item in data["programmes"]]
 
 
@@ -260,24 +307,34 @@ def _stem(shown: str) -> str:
     return shown.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
-def _types() -> dict[str, type]:
-    """The model's classes by name: what the index may build, and nothing else."""
+def _model_classes() -> dict[str, type]:
+    """The routine model's classes by name: what the index may build for routines and
+    exercises, and nothing else."""
+    from psoas_cli.library import model  # noqa: PLC0415
+
+    return _classes(model)
+
+
+def _programme_classes() -> dict[str, type]:
+    """The classes a programme may be built from: loaded only when programmes are wanted."""
     from psoas_cli.library import model, programme  # noqa: PLC0415
 
+    return _classes(model, programme)
+
+
+def _classes(*modules: ModuleType) -> dict[str, type]:
     return {
         cls.__name__: cls
-        for module in (model, programme)
+        for module in modules
         for cls in vars(module).values()
         if isinstance(cls, type) and cls.__module__ == module.__name__
     }
 
 
-def _decoder(exercises: Mapping[str, Exercise]) -> Callable[[Json], Any]:
-    """A function that turns encoded JSON back into model values, exercises named by id
-    taken from ``exercises``."""
+def _decoder(types: Mapping[str, type], exercises: Mapping[str, Exercise]) -> Callable[[Json], Any]:
+    """A function that turns encoded JSON back into values of ``types``, exercises named by
+    id taken from ``exercises``."""
     from datetime import time  # noqa: PLC0415
-
-    types = _types()
 
     def decode(value: Json) -> Any:
         if isinstance(value, list):

@@ -20,7 +20,6 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -32,7 +31,7 @@ WHY = "A guided routine is running; the screen shows its countdown."
 RELEASE_WAIT_SECONDS = 1.0
 """How long an inhibitor process may take to end once told; after that it is killed."""
 
-SYSTEMD_BOOTED = Path("/run/systemd/system")
+SYSTEMD_BOOTED = "/run/systemd/system"
 """Present when systemd (and so logind, which systemd-inhibit asks) runs this system."""
 
 
@@ -181,9 +180,9 @@ def on_path(program: str) -> str | None:
     folder, and nothing is started from there.
     """
     for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
-        candidate = Path(folder, program)
-        if folder and os.access(candidate, os.X_OK) and not candidate.is_dir():
-            return str(candidate)
+        candidate = os.path.join(folder, program)
+        if folder and os.access(candidate, os.X_OK) and not os.path.isdir(candidate):
+            return candidate
     return None
 
 
@@ -202,7 +201,7 @@ def find_inhibitor(
             return None
         command = (caffeinate, "-d", "-w", str(os.getpid()))
         return ChildInhibitor("caffeinate", command, spawn)
-    found = linux_command(which, environ, SYSTEMD_BOOTED.is_dir())
+    found = linux_command(which, environ, os.path.isdir(SYSTEMD_BOOTED))
     return None if found is None else ChildInhibitor(*found, spawn)
 
 
