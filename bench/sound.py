@@ -99,13 +99,15 @@ def expected_cues(path: Path) -> list[tuple[float, Tone]]:
     clock = FakeClock()
     audio = FakeAudio(clock)
     by_sound = {tones.samples(t, DEFAULT_VOLUME).tobytes(): t for t in Tone}
+    cues = ToneCues(audio, DEFAULT_VOLUME, clock, plan=plan)
     Engine(
         plan,
         clock=clock,
         commands=ScriptedCommands(clock, interactive=False),
-        listeners=[ToneCues(audio, DEFAULT_VOLUME, clock)],
+        listeners=[cues],
+        wakers=[cues],
     ).run()
-    return [(at, by_sound[sound.tobytes()]) for at, sound in audio.played]
+    return sorted((at, by_sound[sound.tobytes()]) for at, sound in audio.played)
 
 
 def lag(tone: Tone) -> int:
@@ -150,7 +152,7 @@ def latencies_of_psoas(env: dict[str, str], routine: Path) -> list[float]:
 
 FLOOR = """\
 import sys, time
-from psoas_cli.run.audio import open_device
+from psoas_cli.run.audio import START_SECONDS, open_device
 from psoas_cli.run.tones import Tone, samples
 plan = [(float(at), Tone[name]) for at, name in (item.split(":") for item in sys.argv[1:])]
 output = open_device()
@@ -158,10 +160,8 @@ start = time.monotonic() + 0.5
 print(start, flush=True)
 for at, tone in plan:
     sound = samples(tone, 80)
-    time.sleep(max(0.0, start + at - 0.2 - time.monotonic()))
-    output.warm()
-    time.sleep(max(0.0, start + at - time.monotonic()))
-    output.play(sound)
+    time.sleep(max(0.0, start + at - START_SECONDS - time.monotonic()))
+    output.play_in(sound, start + at - time.monotonic())
 time.sleep(1.5)
 output.close()
 """
