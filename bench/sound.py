@@ -4,6 +4,7 @@ Targets (issue 10):
   cue to sound   median <= 30 ms, worst <= 50 ms from the cue's scheduled time
   CPU            hold <= 0.3 %, breath pacing <= 1 % of one core, 200x60 window, tones on
   end            "Completed" within 50 ms of the plan's end, sounds on
+  first frame    with tones at most 1.05x the same run's with --sound off (issue 12)
 
 Sound is played into a private PulseAudio server's null sink and recorded from its monitor
 with parec (tests/pulse.py), so it needs Debian's pulseaudio and pulseaudio-utils; Linux
@@ -400,7 +401,7 @@ def main() -> int:
             argv = psoas(*run, str(files["hold"]), "--sound", sound)
             frames[sound] = statistics.median(first_frame(argv, env, b"HOLD") for _ in range(5))
             print(f"  --sound {sound:<36} {frames[sound] * 1000:7.1f} ms")
-        print(f"  ratio tones / off: {frames['tones'] / frames['off']:.2f}x")
+        ok &= judge(frames["tones"] / frames["off"], 1.05, "x", "first frame, ratio tones / off")
 
         print('end of the plan to "Completed" (plain mode, a 4 s hold):')
         with_sound = [end_delay(env, files["end"], "tones") * 1000 for _ in range(3)]
