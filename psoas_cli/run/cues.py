@@ -82,10 +82,10 @@ SAME_TIME_SECONDS = 0.05
 while it was worked out; times this close are one cue's, already queued."""
 
 
-def cues_ahead(plan: Plan, moment: Moment) -> tuple[float, tuple[CueEvent, ...]] | None:
-    """The next cues of the run and how soon they fall, if the plan says: the next number of
-    a countdown, else what the next segment with a length opens with (empty ones between
-    are passed at once), or the finish. None where a segment waits for a key."""
+def cue_ahead(plan: Plan, moment: Moment) -> tuple[float, CueEvent] | None:
+    """The run's next cue and how soon it falls, if the plan says: the next number of a
+    countdown, else what the next segment with a length opens with (empty ones between are
+    passed at once), or the finish. None where a segment waits for a key."""
     left = moment.remaining
     segment = moment.segment
     if waits_for_a_key(segment):
@@ -93,14 +93,14 @@ def cues_ahead(plan: Plan, moment: Moment) -> tuple[float, tuple[CueEvent, ...]]
     if segment.kind in COUNTED_DOWN and moment.duration > COUNTDOWN_FROM:
         for count in range(COUNTDOWN_FROM, 0, -1):
             if left - count > CLOCK_TOLERANCE:
-                return left - count, (CueEvent(Cue.COUNTDOWN, count),)
+                return left - count, CueEvent(Cue.COUNTDOWN, count)
     for following in plan.segments[moment.index + 1 :]:
         cue = start_cue(following)
         if cue is not None:
-            return left, (CueEvent(cue, following.rep),)
+            return left, CueEvent(cue, following.rep)
         if waits_for_a_key(following):
             return None
-    return left, (CueEvent(Cue.FINISH),)
+    return left, CueEvent(Cue.FINISH)
 
 
 class ToneCues:
@@ -127,10 +127,10 @@ class ToneCues:
         self._clock = clock
         self._skipped = skipped
         self._plan = plan
-        # The clock time and the cues that come next (None while paused or unknown), the
-        # latest time tones were queued for, and each tone queued: its time, its cue and its
+        # The clock time and the cue that comes next (None while paused or unknown), the
+        # latest time a tone was queued for, and each tone queued: its time, its cue and its
         # ticket on the output.
-        self._next: tuple[float, tuple[CueEvent, ...]] | None = None
+        self._next: tuple[float, CueEvent] | None = None
         self._queued_for = -math.inf
         self._queued: list[tuple[float, CueEvent, int]] = []
         self._preparing: threading.Thread | None = None
@@ -150,15 +150,15 @@ class ToneCues:
         elif isinstance(event, SegmentStarted | Tick | Resumed | Extended):
             self._next = self._foretold(event.moment)
 
-    def _foretold(self, moment: Moment) -> tuple[float, tuple[CueEvent, ...]] | None:
-        """When the next cues fall on the clock, and which; None when the plan cannot say."""
+    def _foretold(self, moment: Moment) -> tuple[float, CueEvent] | None:
+        """When the next cue falls on the clock, and which; None when the plan cannot say."""
         if self._plan is None or moment.paused:
             return None
-        ahead = cues_ahead(self._plan, moment)
+        ahead = cue_ahead(self._plan, moment)
         if ahead is None:
             return None
-        seconds, events = ahead
-        return self._clock() + seconds, events
+        seconds, event = ahead
+        return self._clock() + seconds, event
 
     def _sound(self, event: CueEvent) -> None:
         """The cue has come: its tone is already queued for now, or plays now; anything
@@ -188,22 +188,21 @@ class ToneCues:
         self._preparing.start()
 
     def next_wake(self) -> float | None:
-        """When to queue the next cues' tones; None when they are queued, or unknown."""
+        """When to queue the next cue's tone; None when it is queued, or unknown."""
         if self._next is None or self._next[0] <= self._queued_for + SAME_TIME_SECONDS:
             return None
         return self._next[0] - START_SECONDS
 
     def wake(self, now: float) -> None:
-        """Queue the tones of the cues coming up for their time."""
+        """Queue the tone of the cue coming up for its time."""
         if self._next is None:
             return
-        due, events = self._next
+        due, event = self._next
         self._queued_for = due
-        for event in events:
-            if event.cue not in self._skipped:
-                sound = samples(tone_for(event), self._volume)
-                ticket = self._output.play_in(sound, max(0.0, due - now))
-                self._queued.append((due, event, ticket))
+        if event.cue not in self._skipped:
+            sound = samples(tone_for(event), self._volume)
+            ticket = self._output.play_in(sound, max(0.0, due - now))
+            self._queued.append((due, event, ticket))
 
 
 def prepare_tones(volume: int) -> None:
