@@ -528,7 +528,7 @@ class Session:
             else:
                 speech = Speech(command, output, settings.volume)
         skipped = SPOKEN_CUES if speech is not None else frozenset()
-        tones = ToneCues(output, settings.volume, self.clock, skipped)
+        tones = ToneCues(output, settings.volume, self.clock, skipped, plan=plan)
         first = start_cue(plan.segments[0]) if plan is not None and plan.segments else None
         if first is not None and first not in skipped:
             # Made now, before the run: the first cue sounds as the run starts, when the

@@ -56,8 +56,12 @@ class SilentOutput:
     def play(self, sound: object) -> None:
         """Drop the sound."""
 
-    def warm(self) -> None:
-        """Nothing to start."""
+    def play_in(self, sound: object, seconds: float) -> int:
+        """Drop the sound."""
+        return 0
+
+    def withdraw(self, ticket: int) -> None:
+        """Nothing was kept."""
 
     def seconds_left(self) -> float:
         return 0.0

@@ -150,7 +150,10 @@ class FakeAudio:
     def __init__(self, clock: FakeClock) -> None:
         self.clock = clock
         self.played: list[tuple[float, array[int]]] = []
-        self.warmed: list[float] = []
+        self.queued: list[tuple[float, float]] = []
+        """When each ``play_in`` was called and when its sound was due (run seconds)."""
+        self.withdrawn: list[tuple[float, array[int]]] = []
+        self._tickets: list[tuple[float, array[int]]] = []
         self.closed = False
         self.silenced = 0
 
@@ -160,8 +163,19 @@ class FakeAudio:
     def play(self, sound: array[int]) -> None:
         self.played.append((self.clock.now - self.clock.start, sound))
 
-    def warm(self) -> None:
-        self.warmed.append(self.clock.now - self.clock.start)
+    def play_in(self, sound: array[int], seconds: float) -> int:
+        now = self.clock.now - self.clock.start
+        self.queued.append((now, now + seconds))
+        self.played.append((now + seconds, sound))
+        self._tickets.append(self.played[-1])
+        return len(self._tickets) - 1
+
+    def withdraw(self, ticket: int) -> None:
+        """Take the sound off ``played``, unless it has begun by now."""
+        entry = self._tickets[ticket]
+        if entry[0] > self.clock.now - self.clock.start and entry in self.played:
+            self.played = [p for p in self.played if p is not entry]
+            self.withdrawn.append(entry)
 
     def seconds_left(self) -> float:
         return 0.0

@@ -16,11 +16,15 @@ import pytest
 from fakes import FakeAudio, FakeClock, ScriptedCommands, fake_session
 
 from psoas_cli.library.model import BreathPattern, BreathStep, Exercise, HoldStep, Routine, Sides
-from psoas_cli.library.plan import build_plan
+from psoas_cli.library.plan import PlanOptions, build_plan
 from psoas_cli.run import tones
-from psoas_cli.run.audio import IDLE_STOP_SECONDS, DeviceOutput, Mixer, NoAudioOutput
+from psoas_cli.run.audio import (
+    DeviceOutput,
+    Mixer,
+    NoAudioOutput,
+)
 from psoas_cli.run.cues import PATTERNS, BellPlayer, SpokenCues, ToneCues, tone_for
-from psoas_cli.run.engine import Cue, CueEvent, Engine
+from psoas_cli.run.engine import Command, Cue, CueEvent, Engine, start_cue
 from psoas_cli.run.speech import Speech, SpeechCommand, decode, find_speech_command
 from psoas_cli.run.tones import SAMPLE_RATE, Tone
 from psoas_cli.session import RunSettings
@@ -113,7 +117,7 @@ def test_mixing_two_sounds_adds_them_and_clamps() -> None:
     mixer.add(array("h", [30000, -50]))
     assert list(mixer.block(2)) == [32767, 50]
     assert list(mixer.block(2)) == [5]
-    assert list(mixer.block(2)) == [] and mixer.frames_left() == 0
+    assert list(mixer.block(2)) == [] and not mixer.has_sound()
 
 
 def run_with(routine: Routine, *listeners: object) -> FakeClock:
@@ -151,20 +155,96 @@ def test_a_breath_routine_plays_each_cue_at_its_second() -> None:
     ]
 
 
-def test_the_output_is_readied_just_before_each_cue() -> None:
-    """Woken by the engine, the tones ready the output 0.2 s before every cue of the breath
-    routine (countdown seconds included), and only once for each."""
-    clock = FakeClock()
+def heard_tones(audio: FakeAudio) -> list[tuple[float, Tone]]:
+    """What the fake output played, as (second, tone)."""
+    by_sound = {tones.samples(t, 80).tobytes(): t for t in Tone}
+    return sorted((round(at, 3), by_sound[s.tobytes()]) for at, s in audio.played)
+
+
+class CreepingClock(FakeClock):
+    """A fake clock that, like a real one, has moved a little, and unevenly, every time it
+    is read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._steps = itertools.cycle([1e-6, 7e-6, 3e-6, 2e-5])
+
+    def __call__(self) -> float:
+        self.now += next(self._steps)
+        return self.now
+
+
+def test_tones_the_plan_foretells_are_queued_ahead_for_their_second() -> None:
+    """Woken by the engine, the tones queue each cue of the breath routine 0.2 s before its
+    second, for that second (countdown included), once each although the clock creeps
+    between reads; each plays once, when the cue comes."""
+    clock = CreepingClock()
     audio = FakeAudio(clock)
-    tones_ = ToneCues(audio, 80, clock)
+    plan = build_plan(BREATH)
+    tones_ = ToneCues(audio, 80, clock, plan=plan)
     Engine(
-        build_plan(BREATH),
+        plan,
         clock=clock,
         commands=ScriptedCommands(clock, interactive=False),
         listeners=[tones_],
         wakers=[tones_],
     ).run()
-    assert audio.warmed == pytest.approx([1.8, 2.8, 3.8, 4.8, 8.8, 12.8, 16.8, 20.8])
+    seconds = [2.0, 3.0, 4.0, 5.0, 9.0, 13.0, 17.0, 21.0]
+    assert [(round(a, 3), round(b, 3)) for a, b in audio.queued] == [(s - 0.2, s) for s in seconds]
+    assert heard_tones(audio) == [
+        (0.0, Tone.GET_READY),
+        (2.0, Tone.COUNTDOWN),
+        (3.0, Tone.COUNTDOWN),
+        (4.0, Tone.COUNTDOWN_LAST),
+        (5.0, Tone.INHALE),
+        (9.0, Tone.EXHALE),
+        (13.0, Tone.INHALE),
+        (17.0, Tone.EXHALE),
+        (21.0, Tone.FINISH),
+    ]
+
+
+def test_a_pause_just_before_a_cue_withdraws_its_queued_tone() -> None:
+    """Paused 0.1 s before the exhale, the exhale queued for 9 s is withdrawn and sounds
+    when its time comes after the pause, 0.1 s after resuming at 12 s."""
+    clock = FakeClock()
+    audio = FakeAudio(clock)
+    plan = build_plan(BREATH)
+    tones_ = ToneCues(audio, 80, clock, plan=plan)
+    Engine(
+        plan,
+        clock=clock,
+        commands=ScriptedCommands(clock, [(8.9, Command.PAUSE), (12.0, Command.PAUSE)]),
+        listeners=[tones_],
+        wakers=[tones_],
+    ).run()
+    exhale = tones.samples(Tone.EXHALE, 80)
+    assert [(round(at, 6), sound) for at, sound in audio.withdrawn] == [(9.0, exhale)]
+    exhales = [at for at, tone in heard_tones(audio) if tone is Tone.EXHALE]
+    assert exhales == pytest.approx([12.1, 20.1])
+
+
+def test_a_skip_plays_the_new_cue_at_once_and_withdraws_the_foretold_one() -> None:
+    """Skipping the hold 0.1 s before its countdown pip: the pip queued for 7 s is withdrawn
+    and the next segment's cue plays at the skip."""
+    clock = FakeClock()
+    audio = FakeAudio(clock)
+    plan = build_plan(HOLD, PlanOptions(prep=0.0))
+    tones_ = ToneCues(audio, 80, clock, plan=plan)
+    Engine(
+        plan,
+        clock=clock,
+        commands=ScriptedCommands(clock, [(6.9, Command.SKIP)]),
+        listeners=[tones_],
+        wakers=[tones_],
+    ).run()
+    assert [(round(at, 6), len(s)) for at, s in audio.withdrawn] == [
+        (7.0, len(tones.samples(Tone.COUNTDOWN, 80)))
+    ]
+    assert heard_tones(audio)[:2] == [
+        (0.0, Tone.START),
+        (6.9, tone_for(CueEvent(start_cue(plan.segments[1]) or Cue.FINISH))),
+    ]
 
 
 def test_bells_ring_at_their_pattern_times_and_the_end_rings_out_after() -> None:
@@ -375,19 +455,36 @@ def test_the_device_runs_only_while_there_is_sound_and_stops_at_once_for_ctrl_z(
     wait_until(lambda: device.feed is not None)
     assert device.feed is not None
     assert list(device.feed.send(60)) == [5] * 60
-    quiet_blocks = round(IDLE_STOP_SECONDS * SAMPLE_RATE / 100) + 2
-    for _ in range(quiet_blocks):
-        feed = device.feed
-        if feed is None:
-            break
-        feed.send(100)
-    wait_until(lambda: device.feed is None)
+    assert list(device.feed.send(100)) == [5] * 40
+
+    # Fed as a device would be, a block at a time, until it has stopped.
+    def stopped_while_fed() -> bool:
+        if device.feed is not None:
+            device.feed.send(100)
+        return device.feed is None
+
+    wait_until(stopped_while_fed)
     output.play(array("h", [7] * 100_000))
     wait_until(lambda: device.feed is not None)
     output.silence()
     assert device.feed is None and output.seconds_left() == 0.0
     output.close()
     assert device.closed and device.starts == 2
+
+
+def test_a_sound_due_later_begins_at_the_sample_heard_at_its_time() -> None:
+    """Due 50 samples after the first block after a start was asked for, a sound is silent
+    through the first 40-sample block and begins 10 samples into the next; withdrawn before
+    it begins it never sounds, and once begun it plays out."""
+    now = 100.0
+    mixer = Mixer(clock=lambda: now)
+    mixer.restart()
+    mixer.add(array("h", [9] * 10), due=now + 50 / SAMPLE_RATE)
+    dropped = mixer.add(array("h", [4] * 10), due=now + 200 / SAMPLE_RATE)
+    assert list(mixer.block(40)) == []
+    assert list(mixer.block(40)) == [0] * 10 + [9] * 10
+    mixer.withdraw(dropped)
+    assert not mixer.has_sound() and list(mixer.block(200)) == []
 
 
 def test_the_mixer_can_be_cleared_by_a_handler_on_the_thread_that_holds_it() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,10 @@ THRESHOLD = 300
 TOLERANCE = 0.05
 """The most a cue may sound early or late, in seconds."""
 
+QUIET_GAP = RATE // 20
+"""Quiet this long (50 ms) ends a sound; the longest rest inside one of psoas's figures is
+shorter."""
+
 OPENING = RATE // 50
 """The first 20 ms of a sound, where its opening pitch is read."""
 
@@ -68,9 +73,21 @@ def psoas(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
+def heard_length(samples: Sequence[int], start: int) -> int:
+    """Samples from ``start`` to the last loud one before the next quiet gap."""
+    last = start
+    for index in range(start, len(samples)):
+        if abs(samples[index]) > THRESHOLD:
+            last = index
+        elif index - last > QUIET_GAP:
+            break
+    return last - start
+
+
 def test_a_breath_routine_sounds_every_cue_on_time(tmp_path: Path) -> None:
     """Inhale, exhale and the end chord each begin within 50 ms of their time after the
-    first cue, and the inhale opens lower than the exhale."""
+    first cue (each queued ahead on a device that stopped in between), each is heard whole
+    and once (as long and as loud as made), and the inhale opens lower than the exhale."""
     routine = tmp_path / "breath.yaml"
     routine.write_text(BREATH, encoding="utf-8")
     with pulse_server() as env, recording(env) as recorded:
@@ -96,6 +113,12 @@ def test_a_breath_routine_sounds_every_cue_on_time(tmp_path: Path) -> None:
     ]
     for start, (second, tone) in zip(starts, EXPECTED, strict=True):
         assert abs(start - starts[0] - second) <= TOLERANCE, (tone, start - starts[0])
+    for at, (_, tone) in zip(found, EXPECTED, strict=True):
+        made = tones.samples(tone, DEFAULT_VOLUME)
+        made_length = heard_length(made, detection_lag(tone))
+        assert abs(heard_length(samples, at) - made_length) <= RATE // 50, tone
+        loudest = max(abs(v) for v in samples[at : at + len(made)])
+        assert loudest <= max(abs(v) for v in made) * 1.05, tone
     inhale, exhale = found[0], found[1]
     assert (
         pitch(samples[inhale : inhale + OPENING * 3])

@@ -1,21 +1,31 @@
 """The computer's audio output, in-process: one playback device per run, fed by a mixer.
 
 Cues and speech are queued on the mixer and return at once; the device's own thread asks the
-mixer for the next few milliseconds of sound, so playing never waits on the clock's path.
+mixer for the next stretch of sound, so playing never waits on the clock's path.
 The device plays through miniaudio (the one audio dependency, imported only when a run or
 ``psoas sounds`` opens it) on a real backend only: miniaudio's null backend would "play"
-in silence, so it is never accepted. A device feeding silence still costs CPU in every
-period, so the device starts when a sound is queued and stops once it has been quiet a
-while; starting it again takes well under a millisecond.
+in silence, so it is never accepted.
+
+What a running device costs is one wake-up of its thread (and of PulseAudio's client loop)
+per period, whatever it plays, so the periods are long and the device runs only around a
+sound: it starts when a sound is queued and stops once it has been quiet a while. A long
+period would make a cue late by up to a buffer, so cues, whose times are known ahead, are
+queued before they are due with the time they are due (``play_in``): the mixer counts the
+samples it has handed over since the device started and puts each sound at the sample that
+is heard at its time.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
 import threading
+import time
 from array import array
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from psoas_cli.run.tones import FULL_SCALE, SAMPLE_RATE
@@ -23,8 +33,10 @@ from psoas_cli.run.tones import FULL_SCALE, SAMPLE_RATE
 if TYPE_CHECKING:
     import miniaudio
 
-PERIOD_MILLISECONDS = 10
-"""The device asks for sound this often: the most a cue waits for its turn to be played."""
+PERIOD_MILLISECONDS = 100
+"""The device asks for sound this often. Each period wakes two threads (miniaudio's and
+PulseAudio's client loop); bench/sound.py measured 10 ms periods at about ten times the CPU
+of 100 ms ones while the device runs. Cues are on time anyway, being queued ahead."""
 
 PERIODS = 2
 """Periods in the device's buffer: the fewest that play without gaps on a busy machine."""
@@ -32,10 +44,14 @@ PERIODS = 2
 IDLE_STOP_SECONDS = 0.1
 """Quiet this long, the device stops until the next sound, so a long hold costs no CPU."""
 
-WARM_SECONDS = 0.3
-"""How long a device started ahead of a cue (``warm``) keeps running with nothing to play:
-starting a stopped device delays its first sound by tens of milliseconds, so the run starts
-it a little before each cue is due."""
+BUFFER_SECONDS = PERIOD_MILLISECONDS * PERIODS / 1000
+"""What the device holds, at least: a sound queued now is heard up to this much later.
+Stopping the device drops what it holds, so quiet is counted from when the last sound handed
+over is heard."""
+
+START_SECONDS = 0.2
+"""How long before its time a sound is queued (``play_in``): enough for a stopped device to
+start and ask for its first block, so the sound can be placed at its very sample."""
 
 OPEN_WAIT_SECONDS = 3.0
 """The longest a run waits for the audio output to open before it rings the bell instead."""
@@ -51,8 +67,13 @@ class SoundOutput(Protocol):
     def play(self, sound: array[int]) -> None:
         """Queue mono 16-bit samples at ``SAMPLE_RATE`` to sound now."""
 
-    def warm(self) -> None:
-        """Get ready to play at once: a sound is due within ``WARM_SECONDS``."""
+    def play_in(self, sound: array[int], seconds: float) -> int:
+        """Queue ``sound`` to be heard ``seconds`` from now (about ``START_SECONDS``); the
+        number returned withdraws it."""
+        ...
+
+    def withdraw(self, ticket: int) -> None:
+        """Drop a sound queued by ``play_in`` unless it has begun to sound."""
 
     def seconds_left(self) -> float:
         """How long what is queued will go on sounding."""
@@ -65,44 +86,160 @@ class SoundOutput(Protocol):
         """Stop and let go of the output; safe to call more than once."""
 
 
+@dataclass(frozen=True)
+class Queued:
+    """A sound on the mixer: the clock time it is due (None: as soon as it can be) and how
+    many of its samples have been handed to the device."""
+
+    ticket: int
+    sound: array[int]
+    due: float | None
+    played: int = 0
+
+
+FILL_GAP_SECONDS = 0.01
+"""Blocks asked for within this of the one before belong to the same filling of the buffer."""
+
+
 class Mixer:
-    """Sums the sounds queued on it into the blocks the device asks for; thread-safe."""
+    """Sums the sounds queued on it into the blocks the device asks for; thread-safe.
 
-    def __init__(self) -> None:
+    It counts the samples handed over since the device (re)started, and places a sound due
+    at a clock time at the sample heard then. A started device fills its buffer first (at
+    least ``fill_blocks`` blocks, more if asked for at once), and PulseAudio plays nothing
+    until it is full: so sample 0 is heard when the last block of that filling is asked for.
+    bench/sound.py measured it: counted from the first block instead, cues came ~50 ms late
+    in runs where PulseAudio asked for the second block late.
+    """
+
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, fill_blocks: int = PERIODS
+    ) -> None:
         # Re-entrant: a Ctrl-Z handler clears the mixer on the main thread, which may be
-        # inside ``add`` or ``frames_left`` at that moment.
+        # inside ``add`` or ``seconds_left`` at that moment.
         self._lock = threading.RLock()
-        self._playing: list[tuple[array[int], int]] = []
+        self._clock = clock
+        self._queued: list[Queued] = []
+        self._tickets = itertools.count(1)
+        self._fill_blocks = fill_blocks
+        self._handed_over = 0
+        self._blocks = 0
+        self._last_asked = -math.inf
+        self._filled = False
+        self._first_heard: float | None = None
+        self._heard_until = -math.inf
 
-    def add(self, sound: array[int]) -> None:
-        """Start ``sound`` with the next block."""
+    def add(self, sound: array[int], due: float | None = None) -> int:
+        """Queue ``sound`` to begin at clock time ``due``, or with the next block; the
+        number returned withdraws it."""
+        ticket = next(self._tickets)
         if sound:
             with self._lock:
-                self._playing.append((sound, 0))
+                self._queued.append(Queued(ticket, sound, due))
+        return ticket
+
+    def withdraw(self, ticket: int) -> None:
+        """Drop the sound ``ticket`` unless it has begun."""
+        with self._lock:
+            self._queued = [q for q in self._queued if q.ticket != ticket or q.played]
 
     def clear(self) -> None:
-        """Forget every sound still playing."""
+        """Forget every sound, playing or due."""
         with self._lock:
-            self._playing = []
+            self._queued = []
+            self._heard_until = -math.inf
 
-    def frames_left(self) -> int:
-        """Samples still to be played of the longest sound."""
+    def restart(self) -> None:
+        """The device starts again: the next block is the first one heard."""
         with self._lock:
-            return max((len(sound) - at for sound, at in self._playing), default=0)
+            self._handed_over = 0
+            self._blocks = 0
+            self._last_asked = -math.inf
+            self._filled = False
+            self._first_heard = None
+
+    def has_sound(self) -> bool:
+        """Whether anything is playing or due."""
+        with self._lock:
+            return bool(self._queued)
+
+    def heard_until(self) -> float:
+        """The clock time the last sound handed over to the device will have been heard."""
+        with self._lock:
+            return self._heard_until
+
+    def seconds_left(self) -> float:
+        """How long until the last queued sound has been handed over."""
+        now = self._clock()
+        with self._lock:
+            return max(
+                (
+                    max(0.0, (q.due or now) - now) + (len(q.sound) - q.played) / SAMPLE_RATE
+                    for q in self._queued
+                ),
+                default=0.0,
+            )
 
     def block(self, frames: int) -> array[int]:
-        """The next ``frames`` samples (fewer, or none, when less is left), clamped to full
+        """The next ``frames`` samples (fewer, or none, when less is due), clamped to full
         scale where sounds overlap."""
         with self._lock:
-            parts = [sound[at : at + frames] for sound, at in self._playing]
-            self._playing = [(s, at + frames) for s, at in self._playing if at + frames < len(s)]
-        if len(parts) <= 1:
-            return parts[0] if parts else array("h")
-        mixed = [0] * max(len(p) for p in parts)
-        for part in parts:
-            for i, value in enumerate(part):
-                mixed[i] += value
-        return array("h", (max(-FULL_SCALE, min(FULL_SCALE, v)) for v in mixed))
+            self._note_asked(self._clock())
+            first = self._handed_over
+            self._handed_over += frames
+            parts: list[tuple[int, array[int]]] = []
+            kept: list[Queued] = []
+            for queued in self._queued:
+                offset = self._offset(queued, first)
+                if offset >= frames:
+                    kept.append(queued)
+                    continue
+                part = queued.sound[queued.played : queued.played + frames - offset]
+                parts.append((offset, part))
+                self._note_heard(first + offset + len(part))
+                if queued.played + len(part) < len(queued.sound):
+                    kept.append(replace(queued, played=queued.played + len(part)))
+            self._queued = kept
+        return _mixed(parts)
+
+    def _note_asked(self, now: float) -> None:
+        """A block is asked for at ``now``: while the buffer is still filling, sample 0 is
+        heard no sooner than now."""
+        if not self._filled:
+            within = now - self._last_asked <= FILL_GAP_SECONDS
+            if self._blocks < self._fill_blocks or within:
+                self._first_heard = now
+            else:
+                self._filled = True
+        self._blocks += 1
+        self._last_asked = now
+
+    def _note_heard(self, end: int) -> None:
+        """Samples up to ``end`` of this start hold sound: note when they will have been heard."""
+        if self._first_heard is not None:
+            heard = self._first_heard + end / SAMPLE_RATE
+            self._heard_until = max(self._heard_until, heard)
+
+    def _offset(self, queued: Queued, first: int) -> int:
+        """Where in the block starting at sample ``first`` the sound goes on; 0 once it has
+        begun, or when its time has passed."""
+        if queued.played or queued.due is None or self._first_heard is None:
+            return 0
+        return max(0, round((queued.due - self._first_heard) * SAMPLE_RATE) - first)
+
+
+def _mixed(parts: list[tuple[int, array[int]]]) -> array[int]:
+    """Parts of sounds, each at its offset, summed into one block."""
+    if len(parts) <= 1:
+        if not parts:
+            return array("h")
+        offset, part = parts[0]
+        return array("h", bytes(2 * offset)) + part if offset else part
+    mixed = [0] * max(offset + len(part) for offset, part in parts)
+    for offset, part in parts:
+        for i, value in enumerate(part, offset):
+            mixed[i] += value
+    return array("h", (max(-FULL_SCALE, min(FULL_SCALE, v)) for v in mixed))
 
 
 def _real_backends() -> list[miniaudio.Backend]:
@@ -131,27 +268,32 @@ class DeviceOutput:
         self._wanted = False
         self._running = False
         self._closing = False
-        self._warm_frames = 0
         self._control = threading.Thread(target=self._run_control, name="psoas-audio", daemon=True)
         self._control.start()
 
     def play(self, sound: array[int]) -> None:
         self._mixer.add(sound)
-        if not self._wanted:
-            self._wanted = True
-            self._poke.set()
+        self._want_running()
 
-    def warm(self) -> None:
-        self._warm_frames = round(WARM_SECONDS * SAMPLE_RATE)
-        if not self._wanted:
-            self._wanted = True
-            self._poke.set()
+    def play_in(self, sound: array[int], seconds: float) -> int:
+        ticket = self._mixer.add(sound, time.monotonic() + seconds)
+        self._want_running()
+        return ticket
+
+    def withdraw(self, ticket: int) -> None:
+        self._mixer.withdraw(ticket)
 
     def seconds_left(self) -> float:
-        frames = self._mixer.frames_left()
-        if not frames:
-            return 0.0
-        return frames / SAMPLE_RATE + PERIOD_MILLISECONDS * PERIODS / 1000
+        handed_over = self._mixer.heard_until() - time.monotonic()
+        if self._mixer.has_sound():
+            return max(handed_over, self._mixer.seconds_left() + BUFFER_SECONDS)
+        return max(0.0, handed_over)
+
+    def _want_running(self) -> None:
+        """Have the control thread start the device, if it is not running or starting."""
+        if not self._wanted:
+            self._wanted = True
+            self._poke.set()
 
     def silence(self) -> None:
         """Empty the mixer and stop the device now, from a signal handler too: the process
@@ -175,7 +317,7 @@ class DeviceOutput:
             if self._closing:
                 return
             self._set_running(want=self._wanted)
-            if not self._running and self._mixer.frames_left():
+            if not self._running and self._mixer.has_sound():
                 # A sound was queued just as the device went idle.
                 self._wanted = True
                 self._set_running(want=True)
@@ -201,14 +343,15 @@ class DeviceOutput:
 
     def _blocks(self) -> Generator[array[int], int, None]:
         """The device's feed: mixed blocks, until it has been quiet for a while and no
-        sound is expected."""
+        sound is due."""
+        self._mixer.restart()
         frames = yield array("h")
-        quiet = 0
         while True:
             block = self._mixer.block(frames)
-            quiet = 0 if block else quiet + frames
-            self._warm_frames -= frames
-            idle = quiet >= IDLE_STOP_SECONDS * SAMPLE_RATE and self._warm_frames <= 0
+            quiet_since = self._mixer.heard_until()
+            idle = (
+                not self._mixer.has_sound() and time.monotonic() >= quiet_since + IDLE_STOP_SECONDS
+            )
             if idle and self._wanted:
                 self._wanted = False
                 self._poke.set()

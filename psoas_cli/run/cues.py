@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING
 
 from psoas_cli.library.describe import step_name
 from psoas_cli.library.plan import Plan, SegmentKind
-from psoas_cli.run.audio import SoundOutput
+from psoas_cli.run.audio import START_SECONDS, SoundOutput
 from psoas_cli.run.engine import (
     CLOCK_TOLERANCE,
     COUNTDOWN_FROM,
@@ -31,6 +31,8 @@ from psoas_cli.run.engine import (
     Resumed,
     SegmentStarted,
     Tick,
+    start_cue,
+    waits_for_a_key,
 )
 from psoas_cli.run.tones import Tone, samples
 
@@ -72,25 +74,43 @@ WORDS: dict[Cue, str] = {
 """The words for spoken cues; get ready and next say the coming exercise's name."""
 
 
-PREROLL_SECONDS = 0.2
-"""How long before a cue is due the output is readied, well within ``WARM_SECONDS``."""
+MATCH_SECONDS = 0.25
+"""A cue that comes this close to the time a tone was queued for is that tone's cue."""
+
+SAME_TIME_SECONDS = 0.05
+"""Foretold again on each tick, a cue's time moves by the microseconds the clock moved
+while it was worked out; times this close are one cue's, already queued."""
 
 
-def seconds_to_next_cue(moment: Moment) -> float:
-    """How soon the next cue falls: the next countdown second, else the segment's end."""
+def cue_ahead(plan: Plan, moment: Moment) -> tuple[float, CueEvent] | None:
+    """The run's next cue and how soon it falls, if the plan says: the next number of a
+    countdown, else what the next segment with a length opens with (empty ones between are
+    passed at once), or the finish. None where a segment waits for a key."""
     left = moment.remaining
-    if moment.segment.kind in COUNTED_DOWN and moment.duration > COUNTDOWN_FROM:
-        ahead = [left - n for n in range(COUNTDOWN_FROM, 0, -1) if left - n > CLOCK_TOLERANCE]
-        if ahead:
-            return ahead[0]
-    return left
+    segment = moment.segment
+    if waits_for_a_key(segment):
+        return None
+    if segment.kind in COUNTED_DOWN and moment.duration > COUNTDOWN_FROM:
+        for count in range(COUNTDOWN_FROM, 0, -1):
+            if left - count > CLOCK_TOLERANCE:
+                return left - count, CueEvent(Cue.COUNTDOWN, count)
+    for following in plan.segments[moment.index + 1 :]:
+        cue = start_cue(following)
+        if cue is not None:
+            return left, CueEvent(cue, following.rep)
+        if waits_for_a_key(following):
+            return None
+    return left, CueEvent(Cue.FINISH)
 
 
 class ToneCues:
     """Plays each cue's tone; leaves ``skipped`` cues to another listener (the voice).
 
-    Also a waker: it readies the output ``PREROLL_SECONDS`` before each cue is due, so a
-    device stopped while nothing sounds is playing again when the cue comes.
+    Also a waker: ``START_SECONDS`` before each cue the plan foretells, it queues that cue's
+    tone for its time, so the tone begins on time however long the output's buffer; when
+    the cue comes, it is already sounding. A cue nobody foretold (a skip, a set done) plays
+    at once, and what was queued for a time that no longer holds (a pause, a skip, ``+``)
+    is withdrawn.
     """
 
     def __init__(
@@ -99,26 +119,65 @@ class ToneCues:
         volume: int,
         clock: Callable[[], float],
         skipped: frozenset[Cue] = frozenset(),
+        *,
+        plan: Plan | None = None,
     ) -> None:
         self._output = output
         self._volume = volume
         self._clock = clock
         self._skipped = skipped
-        # The clock time the next cue is due, None while paused; and the latest cue time the
-        # output was readied for.
-        self._next_cue: float | None = None
-        self._readied_for = -math.inf
+        self._plan = plan
+        # The clock time and the cue that comes next (None while paused or unknown), the
+        # latest time a tone was queued for, and each tone queued: its time, its cue and its
+        # ticket on the output.
+        self._next: tuple[float, CueEvent] | None = None
+        self._queued_for = -math.inf
+        self._queued: list[tuple[float, CueEvent, int]] = []
         self._preparing: threading.Thread | None = None
 
     def __call__(self, event: Event) -> None:
-        if isinstance(event, CueEvent) and event.cue not in self._skipped:
-            self._output.play(samples(tone_for(event), self._volume))
+        if isinstance(event, CueEvent):
+            if event.cue not in self._skipped:
+                self._sound(event)
         elif isinstance(event, Tick) and self._preparing is None:
             self._prepare_the_rest()
+        if isinstance(event, Paused | Extended | OptionChosen):
+            self._withdraw_all()
+        if isinstance(event, OptionChosen):
+            self._plan = event.plan
         if isinstance(event, Paused):
-            self._next_cue = None
+            self._next = None
         elif isinstance(event, SegmentStarted | Tick | Resumed | Extended):
-            self._next_cue = self._clock() + seconds_to_next_cue(event.moment)
+            self._next = self._foretold(event.moment)
+
+    def _foretold(self, moment: Moment) -> tuple[float, CueEvent] | None:
+        """When the next cue falls on the clock, and which; None when the plan cannot say."""
+        if self._plan is None or moment.paused:
+            return None
+        ahead = cue_ahead(self._plan, moment)
+        if ahead is None:
+            return None
+        seconds, event = ahead
+        return self._clock() + seconds, event
+
+    def _sound(self, event: CueEvent) -> None:
+        """The cue has come: its tone is already queued for now, or plays now; anything
+        queued for another time is withdrawn, since the run went another way."""
+        now = self._clock()
+        ours = [q for q in self._queued if q[1] == event and abs(q[0] - now) <= MATCH_SECONDS]
+        if ours:
+            self._queued.remove(ours[0])
+            self._queued = [q for q in self._queued if q[0] > now - MATCH_SECONDS]
+            return
+        self._withdraw_all()
+        self._output.play(samples(tone_for(event), self._volume))
+
+    def _withdraw_all(self) -> None:
+        """Withdraw every tone queued ahead, and queue again when next woken."""
+        for _, _, ticket in self._queued:
+            self._output.withdraw(ticket)
+        self._queued = []
+        self._queued_for = -math.inf
 
     def _prepare_the_rest(self) -> None:
         """Make every tone in the background, once the run's first frame is on screen: made
@@ -129,17 +188,21 @@ class ToneCues:
         self._preparing.start()
 
     def next_wake(self) -> float | None:
-        """When to ready the output for the next cue; None when it is ready or paused."""
-        if self._next_cue is None or self._next_cue <= self._readied_for + CLOCK_TOLERANCE:
+        """When to queue the next cue's tone; None when it is queued, or unknown."""
+        if self._next is None or self._next[0] <= self._queued_for + SAME_TIME_SECONDS:
             return None
-        return self._next_cue - PREROLL_SECONDS
+        return self._next[0] - START_SECONDS
 
     def wake(self, now: float) -> None:
-        """Ready the output for the cue coming up."""
-        del now
-        if self._next_cue is not None:
-            self._readied_for = self._next_cue
-            self._output.warm()
+        """Queue the tone of the cue coming up for its time."""
+        if self._next is None:
+            return
+        due, event = self._next
+        self._queued_for = due
+        if event.cue not in self._skipped:
+            sound = samples(tone_for(event), self._volume)
+            ticket = self._output.play_in(sound, max(0.0, due - now))
+            self._queued.append((due, event, ticket))
 
 
 def prepare_tones(volume: int) -> None:
