@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import pty
 import subprocess
 import sys
 import time
@@ -13,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from psoas_cli.cli import _terminal_width, cli
-from psoas_cli.display.console import make_console
+from psoas_cli.display.console import make_console, size_held
 from psoas_cli.display.live import make_live_console
 from psoas_cli.errors import RoutineFileError
 from psoas_cli.library.catalog import Catalog
@@ -158,3 +159,28 @@ def test_list_at_columns_zero_prints_the_table(monkeypatch: pytest.MonkeyPatch) 
     result = CliRunner().invoke(cli, ["list"])
     assert result.exit_code == 0, result.output
     assert "daily-10min" in result.output
+
+
+def test_a_frame_reads_the_window_size_once_and_the_next_sees_a_resize(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """While a frame is drawn the window is measured once; a resize shows in the next frame."""
+    monkeypatch.delenv("COLUMNS")
+    window = [os.terminal_size((100, 30))]
+    asked: list[int] = []
+
+    def terminal_size(fd: int = 1) -> os.terminal_size:
+        asked.append(fd)
+        return window[0]
+
+    monkeypatch.setattr(os, "get_terminal_size", terminal_size)
+    leader, follower = pty.openpty()
+    with os.fdopen(follower, "w") as terminal:
+        console = make_live_console(terminal)
+        with size_held(console):
+            assert (console.width, console.height) == (100, 30)
+            window[0] = os.terminal_size((60, 20))
+            assert [console.width for _ in range(50)] == [100] * 50
+            assert len(asked) == 1
+        assert (console.width, console.height) == (60, 20)
+    os.close(leader)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import IO
 
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.segment import Segment
 
 from psoas_cli.limits import MAX_COLUMNS, MAX_LINES, MIN_COLUMNS, MIN_LINES, clamped_setting
@@ -28,9 +29,43 @@ def make_console(file: IO[str] | None = None) -> Console:
     )
 
 
+def size_held(console: Console) -> AbstractContextManager[object]:
+    """Within, ``console`` reads the window's size once (see ``_Console.size``); a console
+    of a fixed size, as tests make, is left as it is."""
+    return console.size_held() if isinstance(console, _Console) else nullcontext()
+
+
 class _Console(Console):
     """rich's console, leaving a closed pipe to the command line, which ends every command
     alike (exit 141, nothing on stderr), where rich would exit 1 on its own."""
+
+    _held: ConsoleDimensions | None = None
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        """The window's size: held while a frame is drawn, read afresh otherwise.
+
+        rich asks the terminal (a system call or two) each time it needs a width, dozens
+        of times a frame; at four frames a second that was a quarter of the run screen's
+        CPU.
+        """
+        return self._held if self._held is not None else super().size
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        Console.size.fset(self, new_size)  # type: ignore[attr-defined]
+
+    @contextmanager
+    def size_held(self) -> Iterator[None]:
+        """Read the size once for everything drawn within; a resize shows in the next frame."""
+        if self._held is not None:
+            yield
+            return
+        self._held = super().size
+        try:
+            yield
+        finally:
+            self._held = None
 
     def on_broken_pipe(self) -> None:
         """Raise the closed pipe on, to the one place that handles it."""

@@ -30,7 +30,7 @@ from psoas_cli.display.clock import (
     lay_out,
 )
 from psoas_cli.display.clock import rows as clock_rows
-from psoas_cli.display.console import make_console
+from psoas_cli.display.console import make_console, size_held
 from psoas_cli.display.frames import FrameWriter, Lines
 from psoas_cli.durations import format_clock, format_duration
 from psoas_cli.library.plan import Plan, Segment, SegmentKind
@@ -308,12 +308,13 @@ class LiveDisplay:
         """Redraw if what a person would see has changed."""
         if self._moment is None:
             return
-        self._follow_notice(self._moment)
-        frame = self._frame_for(self._moment)
-        if frame == self._frame:
-            return
-        self._frame = frame
-        self._writer.show(self.render(self._moment).lines)
+        with size_held(self.console):
+            self._follow_notice(self._moment)
+            frame = self._frame_for(self._moment)
+            if frame == self._frame:
+                return
+            self._frame = frame
+            self._writer.show(self.render(self._moment).lines)
         self.frames_drawn += 1
 
     def _frame_for(self, moment: Moment) -> Frame:
