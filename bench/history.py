@@ -170,10 +170,10 @@ def interleaved(
     round, after one warm-up run in each."""
     runs: dict[int, list[Timing]] = {count: [] for count in envs}
     for env in envs.values():
-        one_run(command, env)
+        one_run(command, env, None)
     for _ in range(rounds):
         for count, env in envs.items():
-            runs[count].append(one_run(command, env))
+            runs[count].append(one_run(command, env, None))
     return {
         count: (statistics.median(c for c, _ in timings), statistics.median(w for _, w in timings))
         for count, timings in runs.items()
@@ -235,7 +235,7 @@ def judge_import(psoas: list[str], envs: dict[int, dict[str, str]], work: Path) 
         )
         fresh = [{**env, "PSOAS_HOME": str(work / f"import-{count}-{n}")} for n in range(3)]
         command = [*psoas, "history", "import", str(exported)]
-        imports[count] = min(one_run(command, env)[0] for env in fresh)
+        imports[count] = min(one_run(command, env, None)[0] for env in fresh)
     for count, cpu in imports.items():
         label = f"psoas history import, {count:,}"
         print(f"  {label:<34} {cpu * 1000:6.1f} ms cpu (best of 3)")
