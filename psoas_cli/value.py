@@ -151,11 +151,6 @@ def _wrong_fields(cls: type[Value], values: dict[str, Any]) -> TypeError:
     )
 
 
-def fields(value: Value) -> tuple[str, ...]:
-    """The names of a value's fields, in declaration order (bases first)."""
-    return value._field_names
-
-
 def as_dict(value: Value) -> dict[str, Any]:
     """A value's fields by name, not copied deeply: for SQL parameters and JSON."""
     return {name: getattr(value, name) for name in value._field_names}
