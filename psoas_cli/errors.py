@@ -7,7 +7,8 @@ sees one readable message and never a traceback.
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import NamedTuple
+
+from psoas_cli.value import Value
 
 
 class ExitCode(IntEnum):
@@ -22,11 +23,11 @@ class ExitCode(IntEnum):
     reports for any Unix tool that a closed pipe stops."""
 
 
-class Problem(NamedTuple):
+class Problem(Value, kw_only=False):
     """One thing wrong in a file, located precisely enough to fix without searching.
 
-    A NamedTuple rather than a frozen dataclass: every command imports this module, and
-    the dataclass machinery would cost ``psoas --help`` more than the rest of it.
+    A value rather than a frozen dataclass: every command imports this module, and the
+    dataclass machinery would cost ``psoas --help`` more than the rest of it.
     """
 
     file: str

@@ -13,9 +13,9 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
-from typing import IO, TYPE_CHECKING, NamedTuple, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
 from psoas_cli.library.model import Routine
 from psoas_cli.library.plan import (
@@ -71,6 +71,7 @@ from psoas_cli.run.terminal import (
 )
 from psoas_cli.sound_mode import SoundMode
 from psoas_cli.text import hanging
+from psoas_cli.value import Value, replace
 
 if TYPE_CHECKING:
     from psoas_cli.run.audio import NoAudioOutput, Opener, Opening, SoundOutput
@@ -113,7 +114,7 @@ SAVING_NOTICE_SECONDS = 0.5
 """A final save that takes longer than this is waiting for a lock, and the person is told."""
 
 
-class RunSettings(NamedTuple):
+class RunSettings(Value):
     """How to run: cue lengths, speed, where to start, how to sound and what to record."""
 
     cues: PlanOptions = PlanOptions()
@@ -168,7 +169,7 @@ FINISH_WAIT_SECONDS = 3.0
 to play out, once everything has been printed."""
 
 
-class Sounds(NamedTuple):
+class Sounds(Value):
     """What a run sounds through: engine listeners, the wakers that time the bells, what
     must be said about it before the run, and what to stop or wait for at the end."""
 
@@ -294,7 +295,7 @@ class Session:
         if recorder is not None and keys.interactive and not settings.yes:
             # Someone is there to answer and the answer is kept: ask each side's self-check
             # right after it, in the run.
-            settings = settings._replace(cues=replace(settings.cues, self_checks=True))
+            settings = replace(settings, cues=replace(settings.cues, self_checks=True))
             plan = make_plan(plan.routine, settings, plan.chosen)
             display.replan(plan)
         start = (

@@ -11,7 +11,6 @@ import sqlite3
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,7 @@ from psoas_cli.history.store import (
 )
 from psoas_cli.library.model import Side
 from psoas_cli.outcome import Outcome
+from psoas_cli.value import replace
 
 CET = timezone(timedelta(hours=1))
 STARTED = datetime(2026, 11, 20, 7, 30, tzinfo=CET)

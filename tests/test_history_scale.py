@@ -13,7 +13,6 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -59,6 +58,7 @@ from psoas_cli.library.model import Side
 from psoas_cli.library.schedule import adherence
 from psoas_cli.limits import PAIN_SCALE
 from psoas_cli.outcome import Outcome
+from psoas_cli.value import replace
 
 TODAY = date(2026, 11, 22)
 ZONES = (

@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "psoas_cli.text",
                 "psoas_cli.reading",
                 "psoas_cli.sound_mode",
+                "psoas_cli.value",
             }
         ),
     ),

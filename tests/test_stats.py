@@ -4,7 +4,6 @@ changes, and the stats and history screens as a person reads them."""
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from psoas_cli.history.stats import (
 from psoas_cli.history.store import CheckResult, History, RunRecord
 from psoas_cli.library.model import Side
 from psoas_cli.outcome import Outcome
+from psoas_cli.value import replace
 
 CET = timezone(timedelta(hours=1))
 CEST = timezone(timedelta(hours=2))

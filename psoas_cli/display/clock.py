@@ -16,7 +16,8 @@ import codecs
 from collections.abc import Mapping
 from enum import Enum
 from functools import lru_cache
-from typing import NamedTuple
+
+from psoas_cli.value import Value
 
 GLYPH_PIXELS_HIGH = 7
 
@@ -168,7 +169,7 @@ WORD_SHARE = 2
 """The phase word is drawn at most half the clock's scale, so the time stays the largest."""
 
 
-class Layout(NamedTuple):
+class Layout(Value, kw_only=False):
     """How the run screen uses a window: the scales of the big clock and phase word (None:
     written as ordinary text) and the parts left out for lack of room."""
 
@@ -181,7 +182,7 @@ class Layout(NamedTuple):
         return part not in self.dropped
 
 
-class Screen(NamedTuple):
+class Screen(Value):
     """What the layout is asked to fit: the window, the big texts and the rows of the rest."""
 
     width: int

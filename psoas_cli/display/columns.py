@@ -7,13 +7,14 @@ these tables only need widths, padding and wrapping of a few columns.
 from __future__ import annotations
 
 import textwrap
-from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.text import Span, Text
 
+from psoas_cli.value import Value
 
-class Column(NamedTuple):
+
+class Column(Value, kw_only=False):
     """One column: its header, its cells, and whether it may wrap to share the width; a
     wrapping column's ``weight`` is its claim on the room left beside the others."""
 

@@ -9,7 +9,6 @@ a breath phase within its CPU budget. Built on rich's public render hook, as Liv
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from threading import RLock
 
 from rich.console import (
@@ -22,11 +21,12 @@ from rich.console import (
 from rich.control import Control
 from rich.segment import ControlType, Segment
 
+from psoas_cli.value import Value
+
 Line = tuple[Segment, ...]
 
 
-@dataclass(frozen=True)
-class Lines:
+class Lines(Value, kw_only=False):
     """Screen lines, each ended by a newline but the last, so the cursor stays on the frame."""
 
     lines: tuple[Line, ...]

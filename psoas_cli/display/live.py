@@ -12,7 +12,7 @@ import io
 import math
 import os
 from collections.abc import Callable, Iterable
-from typing import IO, NamedTuple
+from typing import IO
 
 from rich.console import Console, Group, RenderableType
 from rich.segment import Segment as RichSegment
@@ -77,6 +77,7 @@ from psoas_cli.run.narration import (
     label as phase_label,
 )
 from psoas_cli.text import hanging
+from psoas_cli.value import Value, replace
 
 K = SegmentKind
 
@@ -149,7 +150,7 @@ def pacer_fill(segment: Segment, elapsed: float, cells: int) -> int:
     return round(full * cells)
 
 
-class Frame(NamedTuple):
+class Frame(Value):
     """Everything a frame shows, as plain values; equal frames are never redrawn."""
 
     segment: int
@@ -449,13 +450,13 @@ class LiveDisplay:
             return plain, self._guidance_for(moment, screen.height - taken)
         least = self._rows_of(self._guidance_for(moment, 0))
         parts = {**screen.part_rows, Part.NOTES: 0, Part.SPACING: 0}
-        squeezed = screen._replace(
-            fixed_rows=screen.fixed_rows + least, part_rows=parts, smallest_clock=True
+        squeezed = replace(
+            screen, fixed_rows=screen.fixed_rows + least, part_rows=parts, smallest_clock=True
         )
         layout = lay_out(squeezed)
         if not screen.word_first:
-            layout = layout._replace(word_scale=None, dropped=layout.dropped | {Part.WORD})
-        layout = layout._replace(dropped=layout.dropped | {Part.SPACING})
+            layout = replace(layout, word_scale=None, dropped=layout.dropped | {Part.WORD})
+        layout = replace(layout, dropped=layout.dropped | {Part.SPACING})
         taken = screen.fixed_rows + sum(
             count for part, count in parts.items() if layout.shows(part)
         )

@@ -17,7 +17,6 @@ import math
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from psoas_cli.history.store import (
 )
 from psoas_cli.limits import PAIN_SCALE
 from psoas_cli.reading import read_regular
+from psoas_cli.value import Value
 
 FORMAT_KEY = "psoas_history"
 FORMAT_VERSION = 1
@@ -252,8 +252,7 @@ def csv_chunks(records: Iterable[RunRecord]) -> Iterator[str]:
         )
 
 
-@dataclass(frozen=True)
-class Export:
+class Export(Value, kw_only=False):
     """What an export file holds: its records, and the programme active when it was made."""
 
     records: list[RunRecord]
@@ -326,8 +325,7 @@ def _non_finite(name: str) -> float:
     return float(name)
 
 
-@dataclass(frozen=True)
-class _LongNumber:
+class _LongNumber(Value, kw_only=False):
     """A whole number too long for any count in a history, kept unconverted only to be
     refused: Python will not even convert one past 4,300 digits."""
 

@@ -10,7 +10,6 @@ one and reads whole only the records a figure shows.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
@@ -19,6 +18,7 @@ from psoas_cli.library.guidance import pain_worsened
 from psoas_cli.library.model import Side
 from psoas_cli.library.schedule import Session
 from psoas_cli.outcome import Outcome
+from psoas_cli.value import Value
 
 DEFAULT_WEEKLY_GOAL = 5
 """Sessions a week: one article advises the supported bridge five days a week."""
@@ -78,8 +78,7 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-@dataclass(frozen=True)
-class Week:
+class Week(Value):
     """One week's work and average pain ratings (None when nothing was rated), and how many
     of its sessions made pain worse."""
 
@@ -91,16 +90,14 @@ class Week:
     pain_worse: int = 0
 
 
-@dataclass(frozen=True)
-class CheckRound:
+class CheckRound(Value, kw_only=False):
     """The answers of one run's self-check, by side (None for a one-sided check)."""
 
     day: date
     answers: Mapping[Side | None, CheckResult]
 
 
-@dataclass(frozen=True)
-class CheckSeries:
+class CheckSeries(Value, kw_only=False):
     """Every round of one self-check, oldest first."""
 
     test: str
@@ -108,8 +105,7 @@ class CheckSeries:
     rounds: tuple[CheckRound, ...]
 
 
-@dataclass(frozen=True)
-class Stats:
+class Stats(Value):
     """Everything ``psoas stats`` shows."""
 
     today: date
@@ -192,8 +188,7 @@ def first_week_shown(today: date) -> date:
     return week_start(today) - timedelta(weeks=WEEKS_SHOWN - 1)
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(Value, kw_only=False):
     """What stats add up over every run: sessions that count, their minutes by day, and the
     runs where pain got worse (by id, in the order read)."""
 

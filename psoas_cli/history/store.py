@@ -15,7 +15,6 @@ import stat
 import uuid
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from functools import cache
 from itertools import groupby
@@ -27,6 +26,7 @@ from psoas_cli.library.model import Side
 from psoas_cli.limits import MAX_STEP_DIGITS
 from psoas_cli.outcome import Outcome
 from psoas_cli.text import digits_only
+from psoas_cli.value import Value
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: the sessions table, one record per run with its pain ratings and note.
@@ -92,8 +92,7 @@ class HistoryBusy(HistoryError):
     faults, trying the same write again later may well work."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class NewRecord:
+class NewRecord(Value):
     """What is known when a run starts."""
 
     routine: str
@@ -104,8 +103,7 @@ class NewRecord:
     note: str = ""
 
 
-@dataclass(frozen=True, kw_only=True)
-class RunProgress:
+class RunProgress(Value):
     """How far a run has got, in the counts the history keeps; the run layer fills it in."""
 
     outcome: Outcome
@@ -115,8 +113,7 @@ class RunProgress:
     steps_skipped: int
 
 
-@dataclass(frozen=True, kw_only=True)
-class CheckResult:
+class CheckResult(Value):
     """One self-check answer: which test, which side, and the answer's place (0 = best)."""
 
     test: str
@@ -126,16 +123,14 @@ class CheckResult:
     rank: int
 
 
-@dataclass(frozen=True, kw_only=True)
-class ActiveProgramme:
+class ActiveProgramme(Value):
     """The programme being followed, by name, and the local date its first week began."""
 
     name: str
     start: date
 
 
-@dataclass(frozen=True, kw_only=True)
-class RunRecord:
+class RunRecord(Value):
     """One recorded run as the history keeps it; ``started`` and ``ended`` are local times."""
 
     id: int
@@ -263,7 +258,7 @@ systems convert no earlier ones) to year 9999, numbers since text and blobs sort
 every number, an offset within a day and a known outcome."""
 
 
-class CheckedRun(NamedTuple):
+class CheckedRun(Value, kw_only=False):
     """A run's self-check answers, with when it started and its local date."""
 
     started: datetime
@@ -272,7 +267,8 @@ class CheckedRun(NamedTuple):
 
 
 class RunSummary(NamedTuple):
-    """What stats count of a recorded run; a tuple, since a long history makes many."""
+    """What stats count of a recorded run; a tuple, since a long history makes many and a
+    tuple is several times cheaper to build than a value."""
 
     id: int
     day: date

@@ -6,7 +6,6 @@ file is set aside with its problems instead of hiding every other routine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -22,13 +21,13 @@ from psoas_cli.library.index import (
     yaml_files,
     yaml_names,
 )
-from psoas_cli.library.value import Value
 from psoas_cli.paths import (
     user_exercises_dir,
     user_folders,
     user_programmes_dir,
     user_routines_dir,
 )
+from psoas_cli.value import Value
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -46,8 +45,7 @@ class Origin(Enum):
     FILE = "file"
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class RoutineEntry(Value):
+class RoutineEntry(Value, kw_only=False):
     """A routine with where it came from and, for a user file, the built-in it replaces."""
 
     routine: Routine
@@ -56,8 +54,7 @@ class RoutineEntry(Value):
     overrides: str = ""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class ExerciseEntry(Value):
+class ExerciseEntry(Value, kw_only=False):
     """An exercise with where it came from and, for a user file, the built-in it replaces."""
 
     exercise: Exercise
@@ -66,8 +63,7 @@ class ExerciseEntry(Value):
     overrides: str = ""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class ProgrammeEntry(Value):
+class ProgrammeEntry(Value, kw_only=False):
     """A programme with where it came from and, for a user file, the built-in it replaces."""
 
     programme: Programme
@@ -76,14 +72,13 @@ class ProgrammeEntry(Value):
     overrides: str = ""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Catalog(Value):
+class Catalog(Value, kw_only=False):
     """The routines and exercises available to commands, and the user files set aside."""
 
     routines: dict[str, RoutineEntry]
     exercises: dict[str, ExerciseEntry]
-    problems: tuple[RoutineFileError, ...] = ()
-    programmes: dict[str, ProgrammeEntry] = field(default_factory=dict)
+    problems: tuple[RoutineFileError, ...]
+    programmes: dict[str, ProgrammeEntry]
     stale_index: str = ""
     """Why the built-in library was read from YAML rather than its index; empty normally."""
 

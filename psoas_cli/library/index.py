@@ -17,10 +17,11 @@ import os
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from psoas_cli import __version__
 from psoas_cli.errors import PsoasError
+from psoas_cli.value import Value, as_dict
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -41,7 +42,7 @@ Json = Any
 """A value as json.loads returns it."""
 
 
-class RoutineSummary(NamedTuple):
+class RoutineSummary(Value):
     """What ``psoas list`` shows of a routine: enough for the table, filters and --json,
     without building the routine's steps."""
 
@@ -358,7 +359,6 @@ def _decoder(types: Mapping[str, type], exercises: Mapping[str, Exercise]) -> Ca
 def encode(value: object, exercises: Mapping[str, Exercise]) -> Json:
     """A model value as JSON; an exercise equal to the library's one of its id is written as
     that id, so routines share their exercises as when read from YAML."""
-    from dataclasses import fields, is_dataclass  # noqa: PLC0415
     from datetime import time  # noqa: PLC0415
     from enum import Enum  # noqa: PLC0415
 
@@ -370,13 +370,13 @@ def encode(value: object, exercises: Mapping[str, Exercise]) -> Json:
         return {"enum": type(value).__name__, "value": value.value}
     if isinstance(value, time):
         return {"time": value.isoformat()}
-    if is_dataclass(value) and not isinstance(value, type):
+    if isinstance(value, Value):
         ident = getattr(value, "id", None)
         if isinstance(ident, str) and exercises.get(ident) == value:
             return {"exercise_id": ident}
         return {
             "type": type(value).__name__,
-            "fields": {f.name: encode(getattr(value, f.name), exercises) for f in fields(value)},
+            "fields": {name: encode(item, exercises) for name, item in as_dict(value).items()},
         }
     return value
 

@@ -7,17 +7,18 @@ it may add to, replace or break the built-ins.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from psoas_cli.library.index import RoutineSummary, builtin_summaries, yaml_names
 from psoas_cli.paths import user_folders
+from psoas_cli.value import Value
 
 if TYPE_CHECKING:
     from psoas_cli.errors import RoutineFileError
     from psoas_cli.library.catalog import RoutineEntry
 
 
-class Listing(NamedTuple):
+class Listing(Value, kw_only=False):
     """The routines ``psoas list`` shows, and what it warns about."""
 
     routines: list[RoutineSummary]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
-from dataclasses import replace
 from enum import Enum
 from pathlib import Path
 from typing import TypeAlias, TypedDict, TypeVar
@@ -38,6 +37,7 @@ from psoas_cli.library.plan import PlanOptions, step_size
 from psoas_cli.library.yaml_reader import MAX_BYTES, Node, read_yaml
 from psoas_cli.limits import MAX_PLAN_SECONDS, MAX_PLAN_SEGMENTS
 from psoas_cli.reading import read_regular
+from psoas_cli.value import replace
 
 E = TypeVar("E", bound=Enum)
 T = TypeVar("T")

@@ -5,11 +5,10 @@ Pure data with no I/O, so the loader, the plan and every renderer share one voca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 from typing import ClassVar
 
-from psoas_cli.library.value import Value
+from psoas_cli.value import Value
 
 
 class Sides(Enum):
@@ -48,7 +47,6 @@ class Level(Enum):
     ADVANCED = "advanced"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class SelfCheck(Value):
     """A question put after a test exercise, per side, whose answers history compares.
 
@@ -60,7 +58,6 @@ class SelfCheck(Value):
     answers: tuple[str, ...]
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Exercise(Value):
     """One movement, described once and referred to by id from any routine."""
 
@@ -80,7 +77,6 @@ class Exercise(Value):
     check: SelfCheck | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class BreathPattern(Value):
     """One breath cycle in seconds; a zero hold means no hold."""
 
@@ -95,7 +91,6 @@ class BreathPattern(Value):
         return self.inhale + self.hold_in + self.exhale + self.hold_out
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class HoldStep(Value):
     """A timed position, per side or not, possibly in several sets."""
 
@@ -115,7 +110,6 @@ DEFAULT_ACTION = "move"
 """What a move step says it is doing when its file does not name the movement."""
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class MoveStep(Value):
     """Movement for a time, such as rolling over a ball: timed like a hold, but not still.
 
@@ -136,7 +130,6 @@ class MoveStep(Value):
     alternative: Alternative | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class BreathStep(Value):
     """Breath-paced work, for a number of cycles or for a duration filled with whole cycles."""
 
@@ -152,7 +145,6 @@ class BreathStep(Value):
     alternative: Alternative | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class RepsStep(Value):
     """Counted repetitions: timed by a tempo, or self-paced when there is none."""
 
@@ -169,7 +161,6 @@ class RepsStep(Value):
     alternative: Alternative | None = None
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class RestStep(Value):
     """A pause between exercises."""
 
@@ -179,7 +170,6 @@ class RestStep(Value):
     tip: str = ""
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class NoteStep(Value):
     """A short instruction shown on its own, such as moving to a wall."""
 
@@ -193,7 +183,6 @@ ExerciseStep = HoldStep | MoveStep | BreathStep | RepsStep
 """The steps that work on an exercise, as opposed to a rest or a note."""
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Alternative(Value):
     """Another way to do a step, for the people ``when`` describes: an easier option.
 
@@ -207,7 +196,6 @@ class Alternative(Value):
 Step = ExerciseStep | RestStep | NoteStep
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Routine(Value):
     """A named, ordered prescription of steps with its safety notes."""
 

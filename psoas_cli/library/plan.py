@@ -7,7 +7,6 @@ timeline, so what a person is told a routine takes is what it takes.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cached_property
 
@@ -28,6 +27,7 @@ from psoas_cli.library.model import (
 from psoas_cli.limits import (
     SECONDS_PER_SELF_PACED_REP as SECONDS_PER_SELF_PACED_REP,  # noqa: PLC0414 - the plan's too
 )
+from psoas_cli.value import Value, replace
 
 
 class SegmentKind(Enum):
@@ -55,8 +55,7 @@ BREATH_KINDS = frozenset(
 """The phases of a breath, which a person follows as one block per side."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Segment:
+class Segment(Value):
     """One stretch of time with a single instruction; counters are 1-based, 0 when unused.
 
     ``text`` is what a rest or note says, or the word for what a move step does (roll).
@@ -78,8 +77,7 @@ class Segment:
     text: str = ""
 
 
-@dataclass(frozen=True)
-class PlanOptions:
+class PlanOptions(Value):
     """Seconds for the cues the plan adds around the routine's own steps."""
 
     prep: float = 5.0
@@ -91,8 +89,7 @@ class PlanOptions:
     keyboard will answer and the answer is kept."""
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(Value, kw_only=False):
     """The timeline of one routine under given options.
 
     ``chosen`` holds the steps done as their alternative (the easier option) instead.
@@ -288,8 +285,7 @@ def routine_seconds(routine: Routine, options: PlanOptions | None = None) -> tup
     return total, approximate
 
 
-@dataclass(frozen=True)
-class PlanSize:
+class PlanSize(Value, kw_only=False):
     """How many segments a plan holds and how long it takes, worked out without building it."""
 
     segments: int

@@ -6,12 +6,11 @@ screen share one vocabulary.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import time
 from enum import Enum
 
 from psoas_cli.durations import format_duration
-from psoas_cli.library.value import Value
+from psoas_cli.value import Value
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 """Weekdays as programme files write them, in ``date.weekday()`` order (Monday is 0)."""
@@ -42,7 +41,6 @@ class Frequency(Enum):
     EVERY_DAYS = "every_days"
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Often(Value):
     """When an entry is due: every day, on given weekdays, N times a week on days that are
     not consecutive, or every N days counted from the programme's start."""
@@ -54,7 +52,6 @@ class Often(Value):
     """For WEEKDAYS: the days, Monday 0 to Sunday 6."""
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Growth(Value):
     """How one kind of dose grows each week that qualifies: by ``add``, never past ``up_to``."""
 
@@ -62,7 +59,6 @@ class Growth(Value):
     up_to: float
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Progression(Value):
     """An entry's rules for growing its doses week by week.
 
@@ -76,8 +72,7 @@ class Progression(Value):
     pain_at_most: int = DEFAULT_PAIN_AT_MOST
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
-class ProgrammeEntry(Value):
+class ProgrammeEntry(Value, kw_only=False):
     """One routine in a programme, how often it is due, and how its doses grow."""
 
     routine: str
@@ -88,7 +83,6 @@ class ProgrammeEntry(Value):
     note: str = ""
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
 class Programme(Value):
     """A named prescription over weeks, like a physiotherapist's home-exercise programme."""
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import Enum
 
@@ -30,6 +29,7 @@ from psoas_cli.library.programme import (
     Progression,
     weekday_number,
 )
+from psoas_cli.value import Value, replace
 
 DAYS_A_WEEK = 7
 
@@ -39,8 +39,7 @@ EVENTS_TO_PAUSE = 3
 PAUSE_WINDOW_DAYS = 14
 
 
-@dataclass(frozen=True, kw_only=True)
-class Session:
+class Session(Value):
     """One recorded run, as the schedule needs it."""
 
     day: date
@@ -125,8 +124,7 @@ class DayState(Enum):
     PLANNED = "planned"
 
 
-@dataclass(frozen=True, kw_only=True)
-class EntryWeek:
+class EntryWeek(Value):
     """One entry across one programme week: what each day holds and the week's counts."""
 
     entry: ProgrammeEntry
@@ -199,8 +197,7 @@ class ChangeKind(Enum):
     HELD = "held"
 
 
-@dataclass(frozen=True, kw_only=True)
-class DoseChange:
+class DoseChange(Value):
     """A change of level (or a decision to keep it), from ``day`` on, and why."""
 
     day: date
@@ -211,8 +208,7 @@ class DoseChange:
     reason: str
 
 
-@dataclass(frozen=True, kw_only=True)
-class Progress:
+class Progress(Value):
     """Where each entry's doses stand on a day, how they got there, and whether growth is
     paused by repeated worsening pain."""
 
@@ -443,8 +439,7 @@ def stage_on(programme: Programme, start: date, day: date) -> Stage:
     return Stage.RUNNING if day <= last_day(programme, start) else Stage.ENDED
 
 
-@dataclass(frozen=True, kw_only=True)
-class Following:
+class Following(Value):
     """A programme being followed: from when, the sessions recorded since, and the routines
     it runs (by name), which is all the views need."""
 
@@ -469,8 +464,7 @@ def start_date(text: str, today: date) -> date | None:
         return None
 
 
-@dataclass(frozen=True, kw_only=True)
-class TodayItem:
+class TodayItem(Value):
     """One routine due today, at the dose progression sets, and the change that set it."""
 
     entry: ProgrammeEntry
@@ -482,8 +476,7 @@ class TodayItem:
     are what they are; None before any, or when the last was in an earlier week."""
 
 
-@dataclass(frozen=True, kw_only=True)
-class Today:
+class Today(Value):
     """What ``psoas today`` shows: the day's items in order, and the state of progression."""
 
     programme: Programme
@@ -537,8 +530,7 @@ def today_view(
     )
 
 
-@dataclass(frozen=True, kw_only=True)
-class WeekView:
+class WeekView(Value):
     """What ``psoas plan`` shows: this programme week entry by entry, and what the next
     week's start will do to each growing entry's doses, as things stand (nothing before
     the programme starts or in its last week)."""
@@ -596,8 +588,7 @@ def week_view(
     )
 
 
-@dataclass(frozen=True, kw_only=True)
-class Adherence:
+class Adherence(Value):
     """A followed programme's weeks so far: first day, sessions done, sessions prescribed."""
 
     programme: Programme

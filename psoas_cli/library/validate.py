@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from psoas_cli.durations import format_clock
@@ -21,10 +20,10 @@ from psoas_cli.library.model import Routine
 from psoas_cli.library.plan import routine_seconds
 from psoas_cli.library.programme_loader import parse_programme
 from psoas_cli.text import counted
+from psoas_cli.value import Value
 
 
-@dataclass(frozen=True)
-class ValidationReport:
+class ValidationReport(Value, kw_only=False):
     """What to print, and whether every file was valid."""
 
     lines: tuple[str, ...]

@@ -8,24 +8,23 @@ also does the waiting) are injected and the engine has no terminal code: a test 
 routine in milliseconds, and the display, the bell and the voice are just listeners to its
 events.
 
-Events and commands are NamedTuples: as frozen and as typed as dataclasses, but a tenth of
-the cost to create, which every run pays before its first frame. Listeners tell them apart
-with isinstance, never with ==, which compares tuples by value alone. The few with a field
-that shadows a tuple method (``index``, ``count``) stay dataclasses.
+Events and commands are values (``psoas_cli.value``): as frozen and as typed as
+dataclasses, but a fraction of the cost to declare, which every run pays before its first
+frame. Most take their fields in order, as they did when they were NamedTuples.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from enum import Enum
 from itertools import accumulate
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from psoas_cli.library.model import SelfCheck
 from psoas_cli.library.plan import Plan, Segment, SegmentKind, next_block
 from psoas_cli.outcome import Outcome
+from psoas_cli.value import Value
 
 EXTEND_SECONDS = 10.0
 """What ``+`` adds to the current hold."""
@@ -72,7 +71,7 @@ class Command(Enum):
     OTHER = "any other key"
 
 
-class Stopped(NamedTuple):
+class Stopped(Value, kw_only=False):
     """The program was stopped (Ctrl-Z) at clock time ``at`` and has been continued since.
 
     Not a key but a fact with a time: the stop is known only once the program runs again,
@@ -82,7 +81,7 @@ class Stopped(NamedTuple):
     at: float
 
 
-class Answer(NamedTuple):
+class Answer(Value, kw_only=False):
     """A digit pressed: answer ``number`` (from 1) to the self-check on screen."""
 
     number: int
@@ -134,8 +133,7 @@ class Cue(Enum):
     FINISH = "finish"
 
 
-@dataclass(frozen=True)
-class Moment:
+class Moment(Value):
     """Where the run is now, for listeners: all times in clock seconds."""
 
     index: int
@@ -146,27 +144,26 @@ class Moment:
     paused: bool
 
 
-class SegmentStarted(NamedTuple):
+class SegmentStarted(Value, kw_only=False):
     """A new segment began (also after skip and back)."""
 
     moment: Moment
 
 
-class Tick(NamedTuple):
+class Tick(Value, kw_only=False):
     """Time moved on inside a segment; sent on whole seconds and at the listener's frame rate."""
 
     moment: Moment
 
 
-@dataclass(frozen=True)
-class CueEvent:
+class CueEvent(Value, kw_only=False):
     """A sound is due; ``count`` is the rep number or the seconds left in a countdown."""
 
     cue: Cue
     count: int = 0
 
 
-class Paused(NamedTuple):
+class Paused(Value, kw_only=False):
     """The clock stopped; ``asking_to_quit`` when it stopped to ask whether to quit.
 
     ``after_stop`` when the program was stopped (Ctrl-Z) and continued: the screen was given
@@ -178,20 +175,20 @@ class Paused(NamedTuple):
     after_stop: bool = False
 
 
-class Resumed(NamedTuple):
+class Resumed(Value, kw_only=False):
     """The clock runs again."""
 
     moment: Moment
 
 
-class Extended(NamedTuple):
+class Extended(Value, kw_only=False):
     """The current segment was made longer."""
 
     moment: Moment
     seconds: float
 
 
-class Skipped(NamedTuple):
+class Skipped(Value, kw_only=False):
     """Skip left ``segment`` unfinished; ``whole_exercise`` when the rest of its step went
     with it. Sent before the run moves on, so a notice comes before what follows."""
 
@@ -199,14 +196,14 @@ class Skipped(NamedTuple):
     whole_exercise: bool
 
 
-class WentBack(NamedTuple):
+class WentBack(Value, kw_only=False):
     """Back goes to the start of step ``step``; ``step_before`` when that is the one before."""
 
     step: int
     step_before: bool
 
 
-class Answered(NamedTuple):
+class Answered(Value, kw_only=False):
     """The self-check ``segment`` was answered with its answer ``rank`` (0 is the first);
     ``test`` is the id of the exercise it checks, ``check`` its question and answers."""
 
@@ -222,7 +219,7 @@ class HelpRequested:
     __slots__ = ()
 
 
-class OptionChosen(NamedTuple):
+class OptionChosen(Value, kw_only=False):
     """Step ``step`` will be done the other way; ``plan`` is the timeline from now on."""
 
     plan: Plan
@@ -230,8 +227,7 @@ class OptionChosen(NamedTuple):
     moment: Moment
 
 
-@dataclass(frozen=True)
-class RunReport:
+class RunReport(Value, kw_only=False):
     """What was done, for the summary and the history; kept up to date while running."""
 
     outcome: Outcome
@@ -243,7 +239,7 @@ class RunReport:
     index: int
 
 
-class Finished(NamedTuple):
+class Finished(Value, kw_only=False):
     """The run ended for any reason; the report says how."""
 
     report: RunReport

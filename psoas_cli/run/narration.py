@@ -6,8 +6,6 @@ read them without a terminal.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from psoas_cli.durations import format_clock, format_duration
 from psoas_cli.library.describe import alternative_text, dose_text, step_name
 from psoas_cli.library.guidance import (
@@ -33,6 +31,7 @@ from psoas_cli.library.plan import (
 from psoas_cli.outcome import Outcome
 from psoas_cli.run.engine import GET_READY, LEAD_IN, Answered, RunReport
 from psoas_cli.text import counted
+from psoas_cli.value import Value
 
 K = SegmentKind
 
@@ -396,7 +395,7 @@ def pain_worse_lines(before: int | None, after: int | None, outcome: Outcome) ->
     ]
 
 
-class Summary(NamedTuple):
+class Summary(Value, kw_only=False):
     """The few facts printed after every run."""
 
     headline: str

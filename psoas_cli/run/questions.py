@@ -8,11 +8,12 @@ welcome, never required.
 
 from __future__ import annotations
 
-from typing import IO, NamedTuple
+from typing import IO
 
 from psoas_cli.limits import PAIN_SCALE
 from psoas_cli.run.terminal import KeySource
 from psoas_cli.text import digits_only
+from psoas_cli.value import Value
 
 PAIN_BEFORE_INTRO = (
     "How much does it hurt right now, from 0 (not at all) to 10 (the worst)? Type a number "
@@ -25,7 +26,7 @@ CANCEL_KEYS = frozenset({"q", "escape"})
 """Keys that cancel a question, or the start of a run."""
 
 
-class Rating(NamedTuple):
+class Rating(Value, kw_only=False):
     """A pain rating, None when skipped; ``cancelled`` when q or Escape was pressed."""
 
     value: int | None
