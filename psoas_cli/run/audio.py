@@ -25,10 +25,10 @@ import time
 from array import array
 from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
 from psoas_cli.run.tones import FULL_SCALE, SAMPLE_RATE
+from psoas_cli.value import Value, replace
 
 if TYPE_CHECKING:
     import miniaudio
@@ -86,8 +86,7 @@ class SoundOutput(Protocol):
         """Stop and let go of the output; safe to call more than once."""
 
 
-@dataclass(frozen=True)
-class Queued:
+class Queued(Value, kw_only=False):
     """A sound on the mixer: the clock time it is due (None: as soon as it can be) and how
     many of its samples have been handed to the device."""
 

@@ -21,11 +21,11 @@ import threading
 import wave
 from array import array
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from psoas_cli.run.audio import SoundOutput
 from psoas_cli.run.tones import SAMPLE_RATE, gain
+from psoas_cli.value import Value
 
 SPEECH_SECONDS = 5.0
 """The longest one phrase may take to synthesise; a speech program still busy then is killed."""
@@ -34,8 +34,7 @@ WORDS_PER_MINUTE = "160"
 """A calm speaking rate, a little slower than espeak-ng's default."""
 
 
-@dataclass(frozen=True)
-class SpeechCommand:
+class SpeechCommand(Value, kw_only=False):
     """A speech program and how it hands over WAV: on standard output, or in a file it is
     told to write (``say``), named where ``{file}`` stands in ``argv``."""
 

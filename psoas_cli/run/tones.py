@@ -13,9 +13,10 @@ from __future__ import annotations
 import cmath
 import math
 from array import array
-from dataclasses import dataclass
 from enum import Enum
 from functools import cache, lru_cache
+
+from psoas_cli.value import Value
 
 SAMPLE_RATE = 22_050
 """Samples a second: every sound, tone or voice, is played at this rate. It is espeak-ng's
@@ -52,8 +53,7 @@ class Tone(Enum):
     FINISH = "finish"
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(Value, kw_only=False):
     """One note of a figure: when it starts and how long it lasts (seconds), its pitch at the
     start and at the end (Hz, gliding between them), its level (0-1), its fade in and out
     (seconds), and whether it dies away like a struck bell instead of holding steady."""
