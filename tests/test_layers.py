@@ -46,7 +46,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
 ONLY_IMPORTED_BY = {
     "click": "psoas_cli.cli",
     "rich": "psoas_cli.display",
-    "miniaudio": "psoas_cli.run.audio",
+    "_miniaudio": "psoas_cli.run.playback",
 }
 """Third-party packages that one module or package alone may import."""
 

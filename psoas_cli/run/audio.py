@@ -2,9 +2,9 @@
 
 Cues and speech are queued on the mixer and return at once; the device's own thread asks the
 mixer for the next stretch of sound, so playing never waits on the clock's path.
-The device plays through miniaudio (the one audio dependency, imported only when a run or
-``psoas sounds`` opens it) on a real backend only: miniaudio's null backend would "play"
-in silence, so it is never accepted.
+The device plays through miniaudio's C library (the one audio dependency, loaded only when
+a run or ``psoas sounds`` opens it; see ``playback``) on a real backend only: its null
+backend would "play" in silence, so it is never accepted.
 
 What a running device costs is one wake-up of its thread (and of PulseAudio's client loop)
 per period, whatever it plays, so the periods are long and the device runs only around a
@@ -31,7 +31,7 @@ from psoas_cli.run.tones import FULL_SCALE, SAMPLE_RATE
 from psoas_cli.value import Value, replace
 
 if TYPE_CHECKING:
-    import miniaudio
+    from psoas_cli.run.playback import Feed
 
 PERIOD_MILLISECONDS = 100
 """The device asks for sound this often. Each period wakes two threads (miniaudio's and
@@ -241,16 +241,20 @@ def _mixed(parts: list[tuple[int, array[int]]]) -> array[int]:
     return array("h", (max(-FULL_SCALE, min(FULL_SCALE, v)) for v in mixed))
 
 
-def _real_backends() -> list[miniaudio.Backend]:
-    """Every backend this build of miniaudio has, except those that play nowhere."""
-    import miniaudio  # noqa: PLC0415
+class Device(Protocol):
+    """What ``DeviceOutput`` drives: ``playback.PlaybackDevice``, or a stand-in in tests."""
 
-    nowhere = {miniaudio.Backend.NULL, miniaudio.Backend.CUSTOM, miniaudio.Backend.WEBAUDIO}
-    return [b for b in miniaudio.get_enabled_backends() if b not in nowhere]
+    backend: str
+
+    def start(self, feed: Feed) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class DeviceOutput:
-    """A miniaudio playback device fed by a ``Mixer``, started on demand.
+    """A playback device fed by a ``Mixer``, started on demand.
 
     ``play`` only queues and, when the device is stopped, wakes the control thread that
     starts it; the device's thread pulls mixed blocks and, after ``IDLE_STOP_SECONDS`` of
@@ -258,7 +262,7 @@ class DeviceOutput:
     a lock that the control thread holds while it starts or stops the device.
     """
 
-    def __init__(self, device: miniaudio.PlaybackDevice) -> None:
+    def __init__(self, device: Device) -> None:
         self.backend: str = device.backend
         self._device = device
         self._mixer = Mixer()
@@ -323,7 +327,7 @@ class DeviceOutput:
 
     def _set_running(self, *, want: bool) -> None:
         """Start or stop the device; a failure to start leaves it stopped, sounds dropped."""
-        import miniaudio  # noqa: PLC0415
+        from psoas_cli.run.playback import DeviceError  # noqa: PLC0415
 
         with self._device_lock:
             if want == self._running:
@@ -335,7 +339,7 @@ class DeviceOutput:
                     self._device.start(feed)
                 else:
                     self._device.stop()
-            except miniaudio.MiniaudioError:
+            except DeviceError:
                 self._mixer.clear()
                 self._wanted = want = False
             self._running = want
@@ -380,21 +384,18 @@ def _native_errors_muted() -> Iterator[None]:
 def open_device() -> DeviceOutput:
     """Open the default playback device on a real backend; NoAudioOutput says why not."""
     try:
-        import miniaudio  # noqa: PLC0415
+        from psoas_cli.run.playback import DeviceError, PlaybackDevice  # noqa: PLC0415
     except ImportError as exc:
         raise NoAudioOutput(f"the miniaudio package cannot be loaded ({exc})") from None
     try:
         with _native_errors_muted():
-            device = miniaudio.PlaybackDevice(
-                output_format=miniaudio.SampleFormat.SIGNED16,
-                nchannels=1,
+            device = PlaybackDevice(
                 sample_rate=SAMPLE_RATE,
-                buffersize_msec=PERIOD_MILLISECONDS,
-                callback_periods=PERIODS,
-                backends=_real_backends(),
+                period_milliseconds=PERIOD_MILLISECONDS,
+                periods=PERIODS,
                 app_name="psoas",
             )
-    except miniaudio.MiniaudioError:
+    except DeviceError:
         raise NoAudioOutput("no playback device found") from None
     return DeviceOutput(device)
 
