@@ -143,3 +143,45 @@ def test_psoas_sounds_plays_every_cue_as_itself() -> None:
         window = min(OPENING * 2, len(made) - lag)
         heard = pitch(samples[at : at + window])
         assert heard == pytest.approx(pitch(made[lag : lag + window]), rel=0.15), name
+
+
+PLAY_AFTER_MINIAUDIO = """\
+import time
+import miniaudio  # its Python layer registers the library's callbacks over psoas's own
+from psoas_cli.limits import DEFAULT_VOLUME
+from psoas_cli.run.audio import open_device
+from psoas_cli.run.tones import Tone, samples
+
+output = open_device()
+output.play(samples(Tone.START, DEFAULT_VOLUME))
+deadline = time.monotonic() + 3
+while output.seconds_left() > 0 and time.monotonic() < deadline:
+    time.sleep(0.05)
+output.close()
+print(output.backend)
+"""
+
+
+def test_the_device_plays_with_miniaudios_own_python_layer_loaded_too() -> None:
+    """psoas's binding and miniaudio's Python layer hand the library's calls on alike, so
+    the start chime is heard whole at its pitch whichever registered its callbacks last."""
+    with pulse_server() as env, recording(env) as recorded:
+        done = subprocess.run(
+            [sys.executable, "-c", PLAY_AFTER_MINIAUDIO],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "PulseAudio"
+    samples = recorded[0].samples
+    found = onsets(samples, THRESHOLD)
+    assert len(found) == 1, found
+    made = tones.samples(Tone.START, DEFAULT_VOLUME)
+    lag = detection_lag(Tone.START)
+    assert abs(heard_length(samples, found[0]) - heard_length(made, lag)) <= RATE // 50
+    window = OPENING * 2
+    heard = pitch(samples[found[0] : found[0] + window])
+    assert heard == pytest.approx(pitch(made[lag : lag + window]), rel=0.15)
