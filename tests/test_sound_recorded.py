@@ -147,6 +147,7 @@ def test_psoas_sounds_plays_every_cue_as_itself() -> None:
 
 PLAY_AFTER_MINIAUDIO = """\
 import time
+import psoas_cli.run.playback
 import miniaudio  # its Python layer registers the library's callbacks over psoas's own
 from psoas_cli.limits import DEFAULT_VOLUME
 from psoas_cli.run.audio import open_device
@@ -164,7 +165,8 @@ print(output.backend)
 
 def test_the_device_plays_with_miniaudios_own_python_layer_loaded_too() -> None:
     """psoas's binding and miniaudio's Python layer hand the library's calls on alike, so
-    the start chime is heard whole at its pitch whichever registered its callbacks last."""
+    with miniaudio's callbacks registered last the start chime is still heard whole and at
+    its pitch."""
     with pulse_server() as env, recording(env) as recorded:
         done = subprocess.run(
             [sys.executable, "-c", PLAY_AFTER_MINIAUDIO],
