@@ -755,23 +755,23 @@ class History:
 
     def minutes_by_day(self, condition: str) -> tuple[int, dict[date, float]]:
         """How many records meet a condition on the sessions table, and their active minutes
-        added up by day, newest first as ``records`` lists them (the order the additions
-        are made in, and the days first met); for a history that is ``all_plain``.
+        added up by day, the latest day first; for a history that is ``all_plain``.
 
-        Added up here, in one loop over two columns, because it is the one figure that
-        must go through every record of a long history.
+        Added up by SQLite, which reads the two columns it needs and hands back a row a
+        day: this is the one figure that must go through every record of a long history.
+        Seconds are summed and turned into minutes once per day.
         """
         query = (
-            f"SELECT day, active_seconds / 60.0 FROM sessions WHERE {condition} "
-            "ORDER BY started DESC, id DESC"
+            "SELECT day, count(*), sum(active_seconds) FROM sessions "
+            f"WHERE {condition} GROUP BY day ORDER BY day DESC"
         )
-        by_text: dict[str, float] = {}
         count = 0
+        by_day: dict[date, float] = {}
         with self.snapshot(), self._reading() as db:
-            for text, minutes in db.execute(query):
-                by_text[text] = by_text.get(text, 0.0) + minutes
-                count += 1
-        return count, {date.fromisoformat(text): minutes for text, minutes in by_text.items()}
+            for text, runs, seconds in db.execute(query):
+                count += runs
+                by_day[date.fromisoformat(text)] = seconds / 60
+        return count, by_day
 
     def summaries(self, condition: str) -> Iterator[RunSummary]:
         """What stats count of each record meeting a condition on the sessions table, the
