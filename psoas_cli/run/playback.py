@@ -56,6 +56,7 @@ class PlaybackDevice:
     ) -> None:
         self._feed: Feed | None = None
         self._running = False
+        self._device: Any = None
         self._handle = ffi.new_handle(self)
         self._app_name = ffi.new("char[]", app_name.encode())
         self._context = _open_context(real_backends(), self._app_name)
@@ -70,12 +71,11 @@ class PlaybackDevice:
         config.dataCallback = lib._internal_data_callback
         config.stopCallback = lib._internal_stop_callback
         self._config = config
-        self._device: Any = ffi.new("ma_device *")
-        if lib.ma_device_init(self._context, ffi.addressof(config), self._device) != (
-            lib.MA_SUCCESS
-        ):
+        device = ffi.new("ma_device *")
+        if lib.ma_device_init(self._context, ffi.addressof(config), device) != lib.MA_SUCCESS:
             lib.ma_context_uninit(self._context)
             raise DeviceError("no playback device found")
+        self._device = device
         backend = self._device.pContext.backend
         self.backend: str = ffi.string(lib.ma_get_backend_name(backend)).decode()
         if backend == lib.ma_backend_null:
@@ -107,6 +107,11 @@ class PlaybackDevice:
         lib.ma_device_uninit(self._device)  # which stops it first
         lib.ma_context_uninit(self._context)
         self._device = None
+
+    def __del__(self) -> None:
+        """Closed however it is dropped: the library's thread must never call back into a
+        device Python has let go of."""
+        self.close()
 
     def _data_callback(self, device: Any, output: Any, _input: Any, frames: int) -> None:
         """The library wants ``frames`` samples; what the feed yields is copied in, and the
