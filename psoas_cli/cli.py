@@ -32,7 +32,7 @@ from psoas_cli.limits import (
     clamped_setting,
 )
 from psoas_cli.sound_mode import SoundMode
-from psoas_cli.text import counted, digits_only, undecodable, visible
+from psoas_cli.text import counted, digits_only, undecodable, visible, wrapped
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -78,12 +78,187 @@ CONTEXT = {
 }
 
 
-class PsoasGroup(click.Group):
+USAGE_PREFIX = "Usage: "
+OPTIONS_HEADING = "Options"
+COMMANDS_HEADING = "Commands"
+HELP_OPTION_HELP = "Show this message and exit."
+VERSION_OPTION_HELP = "Show the version and exit."
+"""click's own words for its help pages, written out: click looks each up in gettext's
+catalogues, which loads the locale module, for an English-only tool a fifth of what
+``psoas --help`` costs beyond click itself."""
+NO_REWRAP = "\b"
+"""click's mark for a help paragraph whose lines are kept as written, such as examples."""
+
+
+class PsoasHelpFormatter(click.HelpFormatter):
+    """click's help layout, with lines broken at spaces only (``text.wrapped``).
+
+    click breaks lines with textwrap, which may split an option such as --max-minutes at a
+    hyphen, and whose patterns take longer to compile than the rest of ``psoas --help``.
+    Output is otherwise click's, line for line.
+    """
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        prefix = USAGE_PREFIX if prefix is None else prefix
+        usage_prefix = f"{prefix:>{self.current_indent}}{prog} "
+        if not args:
+            self.write(usage_prefix.rstrip(" ") + "\n")
+            return
+        text_width = self.width - self.current_indent
+        if text_width >= len(usage_prefix) + 20:
+            lines = wrapped(
+                args,
+                text_width,
+                first_indent=usage_prefix,
+                later_indent=" " * len(usage_prefix),
+                cut_long_words=True,
+            )
+        else:
+            indent = " " * (max(self.current_indent, len(prefix)) + 4)
+            lines = [
+                usage_prefix,
+                *wrapped(
+                    args, text_width, first_indent=indent, later_indent=indent, cut_long_words=True
+                ),
+            ]
+        self.write("\n".join(lines) + "\n")
+
+    def write_text(self, text: str) -> None:
+        indent = " " * self.current_indent
+        self.write("\n".join(help_paragraphs(text, self.width, indent)) + "\n")
+
+    def write_dl(
+        self, rows: Iterable[tuple[str, str]], col_max: int = 30, col_spacing: int = 2
+    ) -> None:
+        rows = list(rows)
+        first_col = min(max(len(first) for first, _ in rows), col_max) + col_spacing
+        hang = " " * (first_col + self.current_indent)
+        for first, second in rows:
+            self.write(f"{'':>{self.current_indent}}{first}")
+            if not second:
+                self.write("\n")
+                continue
+            if len(first) <= first_col - col_spacing:
+                self.write(" " * (first_col - len(first)))
+            else:
+                self.write("\n" + hang)
+            text_width = max(self.width - first_col - 2, 10)
+            lines = help_paragraphs(second, text_width, "")
+            self.write("\n".join([lines[0], *(hang + line for line in lines[1:])]) + "\n")
+
+
+def help_paragraphs(text: str, width: int, indent: str) -> list[str]:
+    """Help text as click lays it out: paragraphs apart by a blank line, each filled to
+    ``width`` under its own first line's indent, except a paragraph opened by ``\\b``,
+    whose lines are kept as written."""
+    paragraphs: list[list[str]] = [[]]
+    for line in text.expandtabs().splitlines():
+        if line:
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    lines: list[str] = []
+    for paragraph in filter(None, paragraphs):
+        if lines:
+            lines.append("")
+        first = paragraph[0].lstrip()
+        lead = indent + " " * (len(paragraph[0]) - len(first))
+        if first.strip() == NO_REWRAP:
+            lines += [lead + kept for kept in paragraph[1:]]
+        else:
+            joined = " ".join([first, *paragraph[1:]])
+            lines += wrapped(
+                joined, width, first_indent=lead, later_indent=lead, cut_long_words=True
+            )
+    return lines or [""]
+
+
+class PsoasContext(click.Context):
+    """A context whose help pages psoas lays out itself."""
+
+    formatter_class = PsoasHelpFormatter
+
+
+class PsoasCommand(click.Command):
+    """A command whose help is laid out by ``PsoasHelpFormatter`` and headed in psoas's own
+    written-out words, so showing it never consults gettext."""
+
+    context_class = PsoasContext
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        names = self.get_help_option_names(ctx)
+        if not names or not self.add_help_option:
+            return None
+        if self._own_help_option is None:
+            self._own_help_option = click.Option(
+                [*names, "show_help"],
+                is_flag=True,
+                expose_value=False,
+                is_eager=True,
+                callback=_show_help,
+                help=HELP_OPTION_HELP,
+            )
+        return self._own_help_option
+
+    _own_help_option: click.Option | None = None
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [
+            row
+            for param in self.get_params(ctx)
+            if not isinstance(param, click.Argument)
+            and (row := param.get_help_record(ctx)) is not None
+        ]
+        if rows:
+            with formatter.section(OPTIONS_HEADING):
+                formatter.write_dl(rows)
+
+
+def _show_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """Print psoas's name and version and stop."""
+    if value and not ctx.resilient_parsing:
+        click.echo(f"psoas {__version__}", color=ctx.color)
+        ctx.exit()
+
+
+def _show_help(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """Print the help page and stop, as click's own help option does."""
+    if value and not ctx.resilient_parsing:
+        click.echo(ctx.get_help(), color=ctx.color)
+        ctx.exit()
+
+
+class HelpGroup(PsoasCommand, click.Group):
+    """A group of commands with psoas's help layout, for it and all its commands."""
+
+    command_class = PsoasCommand
+    group_class: type[click.Group] | type[type] | None = type
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_options(ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        shown = [
+            (name, command)
+            for name in self.list_commands(ctx)
+            if (command := self.get_command(ctx, name)) is not None and not command.hidden
+        ]
+        if shown:
+            limit = formatter.width - 6 - max(len(name) for name, _ in shown)
+            with formatter.section(COMMANDS_HEADING):
+                formatter.write_dl([(name, c.get_short_help_str(limit)) for name, c in shown])
+
+
+class PsoasGroup(HelpGroup):
     """A group that shows the project's errors as one message with their exit code.
 
     Messages quote file names, keys and values a file or an import chose, so they are
     printed ``visible``: a control character shows as text, never reaching the terminal.
+    Its groups (history, plan) take only its help layout: the errors are handled here, once.
     """
+
+    group_class = HelpGroup
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """Refuse arguments that are not UTF-8 before any command sees them: names, values
@@ -397,7 +572,14 @@ def _complete_steps(
 
 
 @click.group(cls=PsoasGroup, context_settings=CONTEXT)
-@click.version_option(__version__, "--version", prog_name="psoas", message="%(prog)s %(version)s")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help=VERSION_OPTION_HELP,
+)
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """A terminal coach for hip-flexor (psoas) release.
@@ -660,7 +842,7 @@ def _show_exercise(
 
 
 @cli.command("validate", short_help="Check routine, exercise and programme files.")
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, required=True, shell_complete=_complete_file)
 def validate_command(paths: tuple[str, ...]) -> None:
     """Check routine, exercise and programme files and print every problem found.
 

@@ -81,21 +81,61 @@ def counted(n: int, noun: str) -> str:
 BULLET = r"( *(?:[•*-] )?)"
 """A line's indent and any bullet after it: what its wrapped lines hang under."""
 
+SPACES = r"(\s+)"
+"""A run of whitespace: where wrapped lines may break."""
+
 
 def hanging(line: str, width: int) -> list[str]:
     """``line`` wrapped at spaces to ``width``, its later lines indented under the text after
     its indent and bullet, so a wrapped bullet still reads as one item."""
-    import textwrap  # noqa: PLC0415 - only a display that wraps pays for it
-
     match = pattern(BULLET).match(line)
     lead = " " * (match.end() if match else 0)
-    return textwrap.wrap(
-        line,
-        width,
-        subsequent_indent=lead,
-        break_long_words=False,
-        break_on_hyphens=False,
-    ) or [line]
+    return wrapped(line, width, later_indent=lead) or [line]
+
+
+def wrapped(
+    text: str,
+    width: int,
+    *,
+    first_indent: str = "",
+    later_indent: str = "",
+    cut_long_words: bool = False,
+) -> list[str]:
+    """``text`` filled into lines of at most ``width`` characters, indents included, broken
+    only at whitespace, as textwrap fills them with ``break_on_hyphens`` off.
+
+    A hyphen is never a break, so an option such as ``--max-minutes`` or a word such as
+    ``self-check`` stays whole on one line. A word longer than a line is cut where the line
+    ends if ``cut_long_words``, else it overflows its own line. Whitespace where a line
+    breaks is dropped; whitespace between words on a line is kept as written. textwrap
+    itself is not used: compiling its patterns costs more than ``psoas --help`` takes in
+    psoas's own code.
+    """
+    chunks = [chunk for chunk in pattern(SPACES).split(text.expandtabs()) if chunk]
+    chunks.reverse()
+    lines: list[str] = []
+    while chunks:
+        indent = later_indent if lines else first_indent
+        room = width - len(indent)
+        if lines and chunks[-1].isspace():
+            chunks.pop()
+        line: list[str] = []
+        used = 0
+        while chunks and used + len(chunks[-1]) <= room:
+            used += len(chunks[-1])
+            line.append(chunks.pop())
+        if chunks and len(chunks[-1]) > room:
+            if cut_long_words:
+                cut = max(room - used, 1)
+                line.append(chunks[-1][:cut])
+                chunks[-1] = chunks[-1][cut:]
+            elif not line:
+                line.append(chunks.pop())
+        if line and line[-1].isspace():
+            line.pop()
+        if line:
+            lines.append(indent + "".join(line))
+    return lines
 
 
 ASCII_GLYPHS = str.maketrans(

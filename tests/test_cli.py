@@ -72,6 +72,42 @@ def test_command_lists_show_whole_summaries_at_80_columns(group: list[str]) -> N
         assert not line.rstrip().endswith("...")
 
 
+HELP_WIDTHS = range(50, 101, 3)
+
+
+def help_at(command: list[str], width: int) -> str:
+    """The help page of one command as a terminal ``width`` columns wide shows it."""
+    result = CliRunner().invoke(cli, [*command, "--help"], terminal_width=width)
+    assert result.exit_code == 0
+    return result.output
+
+
+@pytest.mark.parametrize("command", command_paths(cli), ids=" ".join)
+def test_help_never_breaks_a_line_at_a_hyphen(command: list[str]) -> None:
+    """At every width an option such as --no-history and a word such as self-check stay
+    whole (textwrap would break them after a hyphen), and no line passes the width but an
+    example command, which is kept as written so it can be copied."""
+    for width in HELP_WIDTHS:
+        for line in help_at(command, width).splitlines():
+            assert len(line) <= width or line.lstrip().startswith("psoas "), (width, line)
+            assert not re.search(r"[A-Za-z]-$", line), (width, line)
+
+
+@pytest.mark.parametrize("command", command_paths(cli), ids=" ".join)
+def test_help_is_clicks_layout_with_the_same_words(
+    command: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """psoas's help says what click's own layout says, word for word, and line for line
+    wherever click's did not break a word at a hyphen."""
+    ours = {width: help_at(command, width) for width in HELP_WIDTHS}
+    monkeypatch.setattr("psoas_cli.cli.PsoasContext.formatter_class", click.HelpFormatter)
+    for width, text in ours.items():
+        clicks = help_at(command, width)
+        if not re.search(r"[A-Za-z]-\n", clicks):
+            assert text == clicks
+        assert text.split() == re.sub(r"(?<=[A-Za-z]-)\n *", "", clicks).split()
+
+
 def test_list_filtered_table() -> None:
     """list shows name, title, computed time, level, equipment and origin."""
     result = run("list", "--level", "intermediate")

@@ -1,10 +1,16 @@
-"""Counted nouns, the one rule for "1 session" and "2 sessions"."""
+"""Counted nouns, the one rule for "1 session" and "2 sessions"; lines filled at spaces."""
 
 from __future__ import annotations
 
+import random
+import textwrap
+
 import pytest
 
-from psoas_cli.text import counted
+from psoas_cli.text import counted, hanging, wrapped
+
+WORDS = ("a", "bb", "ccc", "self-check", "--max-minutes", "x" * 30, "longerword", "\t", "  ")
+"""Words of every kind a line meets: short, hyphenated, longer than a line, and spacing."""
 
 
 @pytest.mark.parametrize(
@@ -14,3 +20,51 @@ from psoas_cli.text import counted
 def test_counted_uses_the_singular_for_one_only(n: int, expected: str) -> None:
     """One is singular; zero and every other number take the plural."""
     assert counted(n, "session") == expected
+
+
+def random_texts(count: int) -> list[tuple[str, int, str, str]]:
+    """Texts, widths and indents drawn from a fixed seed, so a failure repeats."""
+    draw = random.Random(7)
+    texts = []
+    for _ in range(count):
+        words = [draw.choice(WORDS) + draw.choice((" ", "  ", "\n")) for _ in range(30)]
+        text = "".join(words[: draw.randint(0, 30)])
+        first, later = draw.choice(("", "  ", "Usage: psoas ")), draw.choice(("", "    "))
+        texts.append((text, draw.randint(len(first) + 1, 60), first, later))
+    return texts
+
+
+def test_wrapped_fills_lines_as_textwrap_does_without_breaking_at_hyphens() -> None:
+    """Line for line what textwrap gives with break_on_hyphens off, indents and long words
+    included: psoas's own filling is the same rule, without compiling textwrap's patterns."""
+    for text, width, first, later in random_texts(3000):
+        expected = textwrap.wrap(
+            text,
+            width,
+            initial_indent=first,
+            subsequent_indent=later,
+            replace_whitespace=False,
+            break_on_hyphens=False,
+            break_long_words=False,
+        )
+        assert wrapped(text, width, first_indent=first, later_indent=later) == expected
+
+
+def test_wrapped_cuts_a_word_longer_than_a_line_where_the_line_ends() -> None:
+    """With cut_long_words, a word wider than the line fills it and goes on below."""
+    assert wrapped("see " + "x" * 12, 10, cut_long_words=True) == ["see xxxxxx", "xxxxxx"]
+    assert wrapped("see " + "x" * 12, 10) == ["see", "x" * 12]
+
+
+def test_wrapped_keeps_hyphenated_words_and_option_names_whole() -> None:
+    """An option such as --max-minutes never splits at its hyphen, even where it would fit."""
+    assert wrapped("use --max-minutes here", 12) == ["use", "--max-minutes", "here"]
+
+
+def test_hanging_indents_a_wrapped_bullet_under_its_text() -> None:
+    """A bullet's later lines start under its first word, not under the bullet."""
+    assert hanging("  • keep the ribs down and breathe out slowly", 20) == [
+        "  • keep the ribs",
+        "    down and breathe",
+        "    out slowly",
+    ]
