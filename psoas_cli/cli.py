@@ -16,7 +16,6 @@ import click
 
 from psoas_cli import __version__
 from psoas_cli.durations import written_duration
-from psoas_cli.errors import ExitCode, PsoasError
 from psoas_cli.limits import (
     DEFAULT_VOLUME,
     MAX_COLUMNS,
@@ -269,6 +268,8 @@ class PsoasGroup(HelpGroup):
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from psoas_cli.errors import ExitCode, PsoasError  # noqa: PLC0415
+
         try:
             return super().invoke(ctx)
         except PsoasError as exc:
@@ -471,6 +472,7 @@ class LevelType(click.ParamType["Level"]):
 def _completion_catalog() -> Catalog | None:
     """The catalog for shell completion, or None when it cannot load: completion stays
     silent rather than print an error into the middle of a command line."""
+    from psoas_cli.errors import PsoasError  # noqa: PLC0415
     from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415
 
     try:
@@ -548,6 +550,7 @@ def _complete_steps(
 
     from click.shell_completion import CompletionItem  # noqa: PLC0415
 
+    from psoas_cli.errors import PsoasError  # noqa: PLC0415
     from psoas_cli.library.catalog import RoutineEntry, looks_like_path  # noqa: PLC0415
     from psoas_cli.library.describe import step_name  # noqa: PLC0415
 
@@ -857,6 +860,7 @@ def validate_command(paths: tuple[str, ...]) -> None:
     """
     from pathlib import Path  # noqa: PLC0415
 
+    from psoas_cli.errors import ExitCode  # noqa: PLC0415
     from psoas_cli.library.validate import validate_files  # noqa: PLC0415
 
     report = validate_files(Path(p) for p in paths)
@@ -1098,6 +1102,7 @@ def run_command(
         for line in timeline(plan):
             click.echo(line)
         return
+    from psoas_cli.errors import ExitCode  # noqa: PLC0415
     from psoas_cli.outcome import Outcome  # noqa: PLC0415
 
     report = standard_session().run(plan, settings)
@@ -1124,6 +1129,7 @@ def sounds_command(sound: SoundMode, volume: int) -> None:
       psoas sounds --volume 40
       psoas sounds --sound voice
     """
+    from psoas_cli.errors import ExitCode  # noqa: PLC0415
     from psoas_cli.session import RunSettings, sample_sounds, standard_session  # noqa: PLC0415
 
     if not sample_sounds(standard_session(), RunSettings(sound=sound, volume=volume)):
@@ -1827,22 +1833,10 @@ def _todays_next_routine() -> Routine | None:
     return None
 
 
-class NoProgrammeError(PsoasError):
-    """A command that needs a programme, with none followed: a usage error, said as one line
-    that tells how to choose one."""
-
-    exit_code = ExitCode.USAGE
-
-    def __init__(self) -> None:
-        super().__init__(
-            "you are not following a programme. Choose one with: psoas plan start starter "
-            "(all of them: psoas list --programmes), or name a routine: psoas run daily-10min"
-        )
-
-
 def _following() -> Following:
     """The programme being followed, its start, the sessions since and the routines it
     runs; a usage error saying how to choose one when there is none."""
+    from psoas_cli.errors import NoProgrammeError, PsoasError  # noqa: PLC0415
     from psoas_cli.history.stats import schedule_sessions  # noqa: PLC0415
     from psoas_cli.history.store import History  # noqa: PLC0415
     from psoas_cli.library.catalog import load_catalog  # noqa: PLC0415

@@ -67,6 +67,19 @@ class NotFoundError(PsoasError):
         super().__init__(f"no {what} named {name!r}{hint}")
 
 
+class NoProgrammeError(PsoasError):
+    """A command that needs a programme, with none followed: a usage error, said as one line
+    that tells how to choose one."""
+
+    exit_code = ExitCode.USAGE
+
+    def __init__(self) -> None:
+        super().__init__(
+            "you are not following a programme. Choose one with: psoas plan start starter "
+            "(all of them: psoas list --programmes), or name a routine: psoas run daily-10min"
+        )
+
+
 def _quote_alternatives(names: list[str]) -> str:
     quoted = [repr(n) for n in names]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]

@@ -153,10 +153,18 @@ NOT_FOR_ONE_ROUTINE = ("psoas_cli.library.programme", "pathlib")
 """What showing or running one built-in routine does without: it is built alone from the
 index, so no programme is built, and no user file needs a path object."""
 
-NOT_FOR_HELP = ("json", "dataclasses", "psoas_cli.library", "textwrap", "locale")
+NOT_FOR_HELP = (
+    "json",
+    "dataclasses",
+    "psoas_cli.library",
+    "psoas_cli.errors",
+    "psoas_cli.value",
+    "textwrap",
+    "locale",
+)
 """What help does without: no library at all (rich loads dataclasses itself, for list), no
-textwrap (psoas breaks help lines itself) and no locale (which gettext loads to look up
-click's words in catalogues)."""
+error types (only a command that runs can raise one), no textwrap (psoas breaks help lines
+itself) and no locale (which gettext loads to look up click's words in catalogues)."""
 
 MODULES_AFTER = """\
 import sys
