@@ -1072,9 +1072,7 @@ def run_command(
         target = file_path or name or ""
         entry: RoutineEntry | ExerciseEntry | ProgrammeEntry
         if file_path or looks_like_path(target):
-            from pathlib import Path  # noqa: PLC0415 - only a file needs it
-
-            entry = file_to_run(Path(target))
+            entry = file_to_run(target)
         else:
             entry = builtin_routine_alone(target) or load_catalog().find(target)
         if not isinstance(entry, RoutineEntry):

@@ -28,10 +28,15 @@ def misread_number(text: str) -> str | None:
 
     YAML 1.1 reads 030 as octal 24, 0x1E as 30 and 1_000 as 1000, so an unquoted value in a
     routine file would silently mean another number; quoted, the same text is refused too,
-    so that quoting never changes what a duration means.
+    so that quoting never changes what a duration means. Each such form starts with 0 after
+    its sign or holds an underscore, so any other text is answered before a pattern is
+    compiled: a routine file's durations are mostly 30s or 45.
     """
     word = text.strip()
     lower = word.lower()
+    unsigned = lower[1:] if lower.startswith(("+", "-")) else lower
+    if not unsigned.startswith("0") and "_" not in lower:
+        return None
     if pattern(_HEX).match(lower):
         return f"{word} is a hexadecimal number"
     if pattern(_OCTAL).match(lower):
@@ -40,7 +45,8 @@ def misread_number(text: str) -> str | None:
         return f"{word} is a binary number"
     if pattern(_LEADING_ZERO).match(lower):
         digits = lower.lstrip("+-").replace("_", "")
-        octal = f" ({word} is {int(digits, 8)})" if set(digits) <= set("01234567") else ""
+        sign = "-" if lower.startswith("-") else ""
+        octal = f" ({word} is {sign}{int(digits, 8)})" if set(digits) <= set("01234567") else ""
         return f"{word} starts with 0, which YAML reads as an octal number{octal}"
     if "_" in lower and pattern(_UNDERSCORE).match(lower):
         return f"{word} has an underscore, which YAML drops ({word} is {word.replace('_', '')})"
@@ -64,7 +70,7 @@ def parse_duration(value: object) -> float | None:
         return float(text) if text and math.isfinite(float(text)) else None
     except ValueError:
         pass
-    clock = pattern(_CLOCK).match(text)
+    clock = pattern(_CLOCK).match(text) if ":" in text else None
     if clock is not None:
         hours, minutes, seconds = (clock.group(k) for k in ("h", "m", "s"))
         return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)

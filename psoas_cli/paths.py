@@ -112,11 +112,6 @@ def user_folders() -> tuple[str, str, str]:
     return os.path.join(routines, "exercises"), routines, os.path.join(_user_folder(), "programmes")
 
 
-def user_routines_dir() -> Path:
-    """The user's routine files, laid out like the built-in ``routines/`` folder."""
-    return _path(user_folders()[1])
-
-
 def user_exercises_dir() -> Path:
     """The user's own exercise files, which may add to or replace built-in ones."""
     return _path(user_folders()[0])

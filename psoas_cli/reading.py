@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from os import PathLike
 
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 """O_NONBLOCK makes opening a FIFO with no writer return at once; regular files ignore it."""
@@ -20,16 +23,16 @@ NOT_REGULAR = "not a regular file (a folder, pipe or device); give the path of a
 class NotRegularFileError(OSError):
     """A path that names a folder, pipe, socket or device instead of a file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: str | PathLike[str]) -> None:
         super().__init__(NOT_REGULAR)
         self.strerror = NOT_REGULAR
-        self.filename = str(path)
+        self.filename = os.fspath(path)
 
     def __str__(self) -> str:
         return NOT_REGULAR
 
 
-def read_regular(path: Path, most: int = -1) -> bytes:
+def read_regular(path: str | PathLike[str], most: int = -1) -> bytes:
     """Up to ``most`` bytes of a regular file (all with -1); NotRegularFileError otherwise."""
     descriptor = os.open(path, _FLAGS)
     with os.fdopen(descriptor, "rb") as handle:

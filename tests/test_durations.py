@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from psoas_cli.durations import format_clock, format_duration, parse_duration, written_duration
+from psoas_cli.durations import (
+    format_clock,
+    format_duration,
+    misread_number,
+    parse_duration,
+    written_duration,
+)
 
 
 @pytest.mark.parametrize(
@@ -65,3 +71,24 @@ def test_written_duration_is_what_a_person_would_type(seconds: float, written: s
     """Limits in messages read the way durations are typed, and parse back to themselves."""
     assert written_duration(seconds) == written
     assert parse_duration(written) == seconds
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("+0x1E", "+0x1E is a hexadecimal number"),
+        ("-0o17", "-0o17 is an octal number"),
+        ("0b101", "0b101 is a binary number"),
+        ("-030", "-030 starts with 0, which YAML reads as an octal number (-030 is -24)"),
+        ("1_000", "1_000 has an underscore, which YAML drops (1_000 is 1000)"),
+        ("45", None),
+        ("0", None),
+        ("0.5", None),
+        ("1:30", None),
+        ("30s", None),
+    ],
+)
+def test_misread_numbers_are_named_signed_or_not(text: str, why: str | None) -> None:
+    """Signed hexadecimal, octal, binary, leading-zero and underscored numbers are named;
+    plain numbers and durations are not, whether or not a pattern had to be compiled."""
+    assert misread_number(text) == why

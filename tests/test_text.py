@@ -7,7 +7,15 @@ import textwrap
 
 import pytest
 
-from psoas_cli.text import counted, hanging, wrapped
+from psoas_cli.text import (
+    UNSAFE_CHARS,
+    counted,
+    hanging,
+    may_hold_unsafe,
+    pattern,
+    visible,
+    wrapped,
+)
 
 WORDS = ("a", "bb", "ccc", "self-check", "--max-minutes", "x" * 30, "longerword", "\t", "  ")
 """Words of every kind a line meets: short, hyphenated, longer than a line, and spacing."""
@@ -68,3 +76,19 @@ def test_hanging_indents_a_wrapped_bullet_under_its_text() -> None:
         "    down and breathe",
         "    out slowly",
     ]
+
+
+def test_every_unsafe_character_is_caught_by_the_quick_check() -> None:
+    """may_hold_unsafe never clears text the unsafe pattern would refuse: every unsafe
+    character (all of them below U+10000) is unprintable, the quick check's premise."""
+    unsafe = pattern(UNSAFE_CHARS)
+    caught = [chr(code) for code in range(0x10000) if unsafe.fullmatch(chr(code))]
+    assert len(caught) > 60
+    assert all(may_hold_unsafe(f"title {char} end") for char in caught)
+    assert not may_hold_unsafe("Couch stretch:\n\thold 45 s — breathe out slowly")
+
+
+def test_visible_shows_unsafe_characters_escaped_and_leaves_the_rest() -> None:
+    """ESC and a right-to-left override come out escaped; printable text comes back as is."""
+    assert visible("a\x1b[2Jb\u202ec") == "a\\x1b[2Jb\\u202ec"
+    assert visible("Left side — 30 s\n") == "Left side — 30 s\n"

@@ -6,6 +6,7 @@ file is set aside with its problems instead of hiding every other routine.
 
 from __future__ import annotations
 
+import os
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -25,12 +26,12 @@ from psoas_cli.paths import (
     user_exercises_dir,
     user_folders,
     user_programmes_dir,
-    user_routines_dir,
 )
 from psoas_cli.value import Value
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
+    from os import PathLike
     from pathlib import Path
 
     from psoas_cli.library.model import Exercise, Routine
@@ -137,7 +138,7 @@ class Catalog(Value, kw_only=False):
 
     def with_file(self, path: Path) -> RoutineEntry | ExerciseEntry | ProgrammeEntry:
         """Load a routine, exercise or programme file named by the user, against this catalog."""
-        return _file_entry(path, self.exercise_index, lambda: _routines_by_name(self))
+        return _file_entry(str(path), self.exercise_index, lambda: _routines_by_name(self))
 
 
 def _routines_by_name(catalog: Catalog) -> dict[str, Routine]:
@@ -145,7 +146,7 @@ def _routines_by_name(catalog: Catalog) -> dict[str, Routine]:
 
 
 def _file_entry(
-    path: Path,
+    path: str,
     exercises: Callable[[], Mapping[str, Exercise]],
     routines: Callable[[], Mapping[str, Routine]],
 ) -> RoutineEntry | ExerciseEntry | ProgrammeEntry:
@@ -160,18 +161,17 @@ def _file_entry(
         read_file,
     )
 
-    shown = str(path)
-    data = read_file(path, shown)
-    kind = file_kind(data, shown)
+    data = read_file(path, path)
+    kind = file_kind(data, path)
     if kind is FileKind.EXERCISE:
-        return ExerciseEntry(parse_exercise(data, shown), Origin.FILE, shown)
+        return ExerciseEntry(parse_exercise(data, path), Origin.FILE, path)
     if kind is FileKind.PROGRAMME:
         from psoas_cli.library.programme_loader import parse_programme  # noqa: PLC0415
 
-        programme = parse_programme(data, shown, routines(), file_stem(path))
-        return ProgrammeEntry(programme, Origin.FILE, shown)
-    routine = parse_routine(data, shown, exercises(), file_stem(path))
-    return RoutineEntry(routine, Origin.FILE, shown)
+        programme = parse_programme(data, path, routines(), file_stem(path))
+        return ProgrammeEntry(programme, Origin.FILE, path)
+    routine = parse_routine(data, path, exercises(), file_stem(path))
+    return RoutineEntry(routine, Origin.FILE, path)
 
 
 def builtin_routine_alone(name: str) -> RoutineEntry | None:
@@ -189,9 +189,11 @@ def builtin_routine_alone(name: str) -> RoutineEntry | None:
     return RoutineEntry(routine, Origin.BUILT_IN, path)
 
 
-def file_to_run(path: Path) -> RoutineEntry | ExerciseEntry | ProgrammeEntry:
+def file_to_run(path: str) -> RoutineEntry | ExerciseEntry | ProgrammeEntry:
     """A file named by ``psoas run``, read as ``Catalog.with_file`` reads it, but a routine
-    file against the exercises alone: no built-in routine or programme is built for it."""
+    file against the exercises alone: no built-in routine or programme is built for it. The
+    path stays text, as typed: pathlib would cost the run's first frame more than reading
+    and checking the file."""
     return _file_entry(path, _exercise_index, lambda: _routines_by_name(load_catalog()))
 
 
@@ -228,7 +230,8 @@ def load_catalog() -> Catalog:
     for shown, routine in builtin_routines(index):
         routines[routine.name] = RoutineEntry(routine, Origin.BUILT_IN, shown)
     builtin = {name: entry.routine for name, entry in routines.items()}
-    for path in yaml_files(user_routines_dir()):
+    _, routines_folder, _ = user_folders()
+    for path in yaml_files(routines_folder):
         try:
             routine = _user_routine(path, index)
         except RoutineFileError as exc:
@@ -252,7 +255,8 @@ def _load_exercises(problems: list[RoutineFileError]) -> dict[str, ExerciseEntry
     exercises: dict[str, ExerciseEntry] = {}
     for shown, exercise in builtin_exercises():
         exercises[exercise.id] = ExerciseEntry(exercise, Origin.BUILT_IN, shown)
-    for path in yaml_files(user_exercises_dir()):
+    exercises_folder, _, _ = user_folders()
+    for path in yaml_files(exercises_folder):
         try:
             exercise = _user_exercise(path)
         except RoutineFileError as exc:
@@ -281,7 +285,8 @@ def _load_programmes(
     programmes: dict[str, ProgrammeEntry] = {}
     for shown, programme in builtin_programmes(builtin):
         programmes[programme.name] = ProgrammeEntry(programme, Origin.BUILT_IN, shown)
-    for path in yaml_files(user_programmes_dir()):
+    _, _, programmes_folder = user_folders()
+    for path in yaml_files(programmes_folder):
         try:
             programme = _user_programme(path, routines)
         except RoutineFileError as exc:
@@ -332,6 +337,6 @@ def _duplicate(path: Path, field: str, what: str, name: str, first: str) -> Rout
     return RoutineFileError([Problem(str(path), 1, 1, field, message)])
 
 
-def file_stem(path: Path) -> str:
+def file_stem(path: str | PathLike[str]) -> str:
     """The name a routine file gives its routine when it has no name field."""
-    return path.name.rsplit(".", 1)[0]
+    return os.path.basename(path).rsplit(".", 1)[0]

@@ -113,9 +113,16 @@ def yaml_names(folder: str) -> list[str]:
         raise PsoasError(f"{folder}: cannot read the folder: {exc.strerror}") from None
 
 
-def yaml_files(folder: Path) -> list[Path]:
-    """The YAML files in one of the user's folders, sorted; none when it does not exist."""
-    return [folder / name for name in yaml_names(str(folder))]
+def yaml_files(folder: str) -> list[Path]:
+    """The YAML files in one of the user's folders, sorted; none when it does not exist.
+    pathlib is loaded only when there are some: a run of a file beside no user library
+    would otherwise pay more for it than for reading the file."""
+    names = yaml_names(folder)
+    if not names:
+        return []
+    from pathlib import Path  # noqa: PLC0415
+
+    return [Path(folder, name) for name in names]
 
 
 def fingerprints(files: list[tuple[str, str]]) -> dict[str, list[int]]:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from enum import Enum
-from pathlib import Path
-from typing import TypeAlias, TypedDict, TypeVar
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, TypeVar
 
 from psoas_cli.durations import format_clock, format_duration, misread_number, parse_duration
 from psoas_cli.errors import Problem, RoutineFileError
@@ -38,6 +37,9 @@ from psoas_cli.library.yaml_reader import MAX_BYTES, Node, read_yaml
 from psoas_cli.limits import MAX_PLAN_SECONDS, MAX_PLAN_SEGMENTS
 from psoas_cli.reading import read_regular
 from psoas_cli.value import replace
+
+if TYPE_CHECKING:
+    from os import PathLike
 
 E = TypeVar("E", bound=Enum)
 T = TypeVar("T")
@@ -408,7 +410,7 @@ def file_kind(data: bytes, filename: str) -> FileKind:
     return FileKind.PROGRAMME if "entries" in keys else FileKind.ROUTINE
 
 
-def read_file(path: Path, shown_as: str) -> bytes:
+def read_file(path: str | PathLike[str], shown_as: str) -> bytes:
     """A file's bytes, or a RoutineFileError that says why it cannot be read."""
     try:
         return read_regular(path, _MAX_READ)

@@ -12,21 +12,17 @@ ends up on a terminal, which would obey them.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any, NamedTuple
 
 import yaml
 
 from psoas_cli.errors import Problem, RoutineFileError
-from psoas_cli.text import CONTROL_CHARS, UNSAFE_CHARS, escaped, visible
+from psoas_cli.text import CONTROL_CHARS, UNSAFE_CHARS, escaped, may_hold_unsafe, pattern, visible
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 40
 MAX_NODES = 50_000
-
-CONTROL = re.compile(CONTROL_CHARS)
-UNSAFE = re.compile(UNSAFE_CHARS)
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -262,7 +258,9 @@ def _refuse_raw_control(text: str, filename: str) -> None:
     Checked before YAML reads the text, whose own error would name a position in bytes.
     A carriage return is a line end (Windows files) and never reaches a value, so it stays.
     """
-    for match in UNSAFE.finditer(text):
+    if not may_hold_unsafe(text):
+        return
+    for match in pattern(UNSAFE_CHARS).finditer(text):
         if match.group() == "\r":
             continue
         start = match.start()
@@ -274,7 +272,7 @@ def _refuse_raw_control(text: str, filename: str) -> None:
 def _unsafe(char: str) -> str:
     """Why ``char`` is refused: a terminal acts on a control character; an invisible one
     reorders or hides the text around it, so what is shown is not what is written."""
-    if CONTROL.fullmatch(char):
+    if pattern(CONTROL_CHARS).fullmatch(char):
         return (
             f"control character {escaped(char)} is not allowed: a terminal would act on it "
             "(change its title, clear the screen, hide text); remove it"
@@ -288,7 +286,7 @@ def _unsafe(char: str) -> str:
 def _apply(builder: _Builder, loader: Any, event: Any) -> None:
     mark = event.start_mark
     if isinstance(event, yaml.ScalarEvent):
-        bad = UNSAFE.search(event.value)
+        bad = pattern(UNSAFE_CHARS).search(event.value) if may_hold_unsafe(event.value) else None
         if bad is not None:
             problem = Problem(
                 builder.filename,
