@@ -95,6 +95,20 @@ def _xdg_folder(variable: str) -> str | None:
     return folder if os.path.isabs(folder) else None
 
 
+def user_cache_dir() -> str:
+    """Where psoas keeps what it can always make again (the user routines as read): under
+    ``$PSOAS_HOME`` too, else the platform's cache folder, which backups may skip."""
+    override = _home_override()
+    if override is not None:
+        return os.path.join(override, "cache")
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or os.path.join(_home(), "AppData", "Local")
+        return os.path.join(base, "psoas", "Cache")
+    if sys.platform == "darwin":
+        return os.path.join(_home(), "Library", "Caches", "psoas")
+    return os.path.join(_xdg_folder("XDG_CACHE_HOME") or os.path.join(_home(), ".cache"), "psoas")
+
+
 def history_path() -> Path:
     """The history database."""
     return user_data_dir() / "history.sqlite3"

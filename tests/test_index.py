@@ -286,7 +286,7 @@ def test_a_routine_file_run_by_path_uses_the_users_exercises(
     routine.write_text(
         "title: Quick\nsteps:\n  - exercise: couch-stretch\n    hold: 10s\n", encoding="utf-8"
     )
-    entry = file_to_run(routine)
+    entry = file_to_run(str(routine))
     assert isinstance(entry, RoutineEntry)
     assert [exercise.name for exercise in entry.routine.exercises] == ["My couch stretch"]
 

@@ -23,6 +23,7 @@ from psoas_cli.library.index import (
     yaml_names,
 )
 from psoas_cli.paths import (
+    user_cache_dir,
     user_exercises_dir,
     user_folders,
     user_programmes_dir,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 
     from psoas_cli.library.model import Exercise, Routine
     from psoas_cli.library.programme import Programme
+    from psoas_cli.library.routine_cache import RoutineCache
 
 
 class Origin(Enum):
@@ -231,9 +233,11 @@ def load_catalog() -> Catalog:
         routines[routine.name] = RoutineEntry(routine, Origin.BUILT_IN, shown)
     builtin = {name: entry.routine for name, entry in routines.items()}
     _, routines_folder, _ = user_folders()
-    for path in yaml_files(routines_folder):
+    files = yaml_files(routines_folder)
+    cache = _routine_cache(index) if files else None
+    for path in files:
         try:
-            routine = _user_routine(path, index)
+            routine = _user_routine(path, index, cache)
         except RoutineFileError as exc:
             problems.append(exc)
             continue
@@ -245,6 +249,8 @@ def load_catalog() -> Catalog:
             continue
         overrides = replaced_routine.path if replaced_routine is not None else ""
         routines[routine.name] = RoutineEntry(routine, Origin.USER, str(path), overrides)
+    if cache is not None:
+        cache.save()
     programmes = _load_programmes(builtin, routines, problems)
     return Catalog(routines, exercises, tuple(problems), programmes, stale())
 
@@ -310,11 +316,27 @@ def _user_exercise(path: Path) -> Exercise:
     return parse_exercise(read_file(path, str(path)), str(path))
 
 
-def _user_routine(path: Path, exercises: dict[str, Exercise]) -> Routine:
-    """A user's routine file, its exercises found in ``exercises``."""
+def _routine_cache(exercises: dict[str, Exercise]) -> RoutineCache:
+    from psoas_cli.library.routine_cache import RoutineCache  # noqa: PLC0415
+
+    return RoutineCache(user_cache_dir(), exercises)
+
+
+def _user_routine(
+    path: Path, exercises: dict[str, Exercise], cache: RoutineCache | None = None
+) -> Routine:
+    """A user's routine file, its exercises found in ``exercises``: built from ``cache``
+    when the file is as it was last read, else read and checked, and kept there."""
     from psoas_cli.library.loader import parse_routine, read_file  # noqa: PLC0415
 
-    return parse_routine(read_file(path, str(path)), str(path), exercises, file_stem(path))
+    shown = str(path)
+    data = read_file(path, shown)
+    routine = cache.recall(shown, data) if cache is not None else None
+    if routine is None:
+        routine = parse_routine(data, shown, exercises, file_stem(path))
+        if cache is not None:
+            cache.keep(shown, data, routine)
+    return routine
 
 
 def _user_programme(path: Path, routines: dict[str, Routine]) -> Programme:

@@ -315,6 +315,12 @@ def _stem(shown: str) -> str:
     return shown.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
+def routine_decoder(exercises: Mapping[str, Exercise]) -> Callable[[Json], Any]:
+    """A function that turns an encoded routine back into one, its exercises taken from
+    ``exercises``: how the built-in index and the cache of user files are read."""
+    return _decoder(_model_classes(), exercises)
+
+
 def _model_classes() -> dict[str, type]:
     """The routine model's classes by name: what the index may build for routines and
     exercises, and nothing else."""

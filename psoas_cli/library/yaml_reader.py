@@ -79,10 +79,13 @@ class Node(NamedTuple):
 class _Builder:
     """The state of one event-driven compose: open containers, anchors and counts."""
 
-    __slots__ = ("anchors", "documents", "filename", "merged", "nodes", "root", "stack")
+    __slots__ = ("anchors", "documents", "escapes", "filename", "merged", "nodes", "root", "stack")
 
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, *, escapes: bool) -> None:
         self.filename = filename
+        # Whether the text has a backslash: only an escape in double quotes can put into a
+        # value a character that the check of the raw text did not see.
+        self.escapes = escapes
         self.stack: list[tuple[Node, list[Node]]] = []
         self.anchors: dict[str, Node] = {}
         self.root: Node | None = None
@@ -232,7 +235,7 @@ class _TabInBlockText(Exception):
 
 def _compose(text: str, filename: str, loader_class: Any) -> Node | None:
     """Drive one parser over ``text``, building nodes; errors become RoutineFileError."""
-    builder = _Builder(filename)
+    builder = _Builder(filename, escapes="\\" in text)
     loader = loader_class(text)
     try:
         while loader.check_event():
@@ -286,7 +289,8 @@ def _unsafe(char: str) -> str:
 def _apply(builder: _Builder, loader: Any, event: Any) -> None:
     mark = event.start_mark
     if isinstance(event, yaml.ScalarEvent):
-        bad = pattern(UNSAFE_CHARS).search(event.value) if may_hold_unsafe(event.value) else None
+        escaped_in = builder.escapes and may_hold_unsafe(event.value)
+        bad = pattern(UNSAFE_CHARS).search(event.value) if escaped_in else None
         if bad is not None:
             problem = Problem(
                 builder.filename,
