@@ -13,7 +13,6 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Protocol
 
@@ -206,22 +205,38 @@ class Sounds(Value):
             self.output.close()
 
 
-@dataclass
 class Session:
-    """The streams, clock and sleep a run uses: the real ones, or a test's."""
+    """The streams, clock and sleep a run uses: the real ones, or a test's.
 
-    stdin: IO[str]
-    stdout: IO[str]
-    stderr: IO[str]
-    clock: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = time.sleep
-    now: Callable[[], datetime] = local_now
-    keys: KeySource | None = None
-    """A key source to use instead of the terminal on stdin (tests type through one)."""
-    inhibitor: Callable[[], Inhibitor | None] = find_inhibitor
-    """Finds what keeps the screen awake here (tests hand over one that starts nothing)."""
-    audio: Opener | None = None
-    """The audio output to open instead of the computer's (tests listen through one)."""
+    ``keys`` is a key source to use instead of the terminal on stdin (tests type through
+    one); ``inhibitor`` finds what keeps the screen awake here (tests hand over one that
+    starts nothing); ``audio`` opens the output to play through instead of the computer's
+    (tests listen through one). A plain class: as a dataclass it cost every run about a
+    millisecond before its first frame, to be declared.
+    """
+
+    def __init__(
+        self,
+        stdin: IO[str],
+        stdout: IO[str],
+        stderr: IO[str],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        now: Callable[[], datetime] = local_now,
+        keys: KeySource | None = None,
+        inhibitor: Callable[[], Inhibitor | None] = find_inhibitor,
+        audio: Opener | None = None,
+    ) -> None:
+        self.stdin = stdin
+        self.stdout = stdout
+        self.stderr = stderr
+        self.clock = clock
+        self.sleep = sleep
+        self.now = now
+        self.keys = keys
+        self.inhibitor = inhibitor
+        self.audio = audio
 
     def run(self, plan: Plan, settings: RunSettings) -> RunReport:
         """Show the safety screen, run the plan, print the summary; return what was done."""
