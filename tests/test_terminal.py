@@ -189,12 +189,23 @@ def test_signals_interrupt_cleanly(
 
     before = pty_pair.settings()
     plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
-    timer = threading.Timer(0.1, os.kill, args=(os.getpid(), signum))
-    timer.start()
-    session = Session(pty_pair.terminal, io.StringIO(), io.StringIO())
+    out = io.StringIO()
+
+    def signal_once_running() -> None:
+        """Send the signal 0.1 s into the run itself, however long a loaded machine takes
+        to set it up."""
+        deadline = time.monotonic() + 10
+        while "Step 1 of" not in out.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(0.1)
+        os.kill(os.getpid(), signum)
+
+    sender = threading.Thread(target=signal_once_running)
+    sender.start()
+    session = Session(pty_pair.terminal, out, io.StringIO())
     try:
         report = session.run(plan, RunSettings(speed=20, yes=True, sound=SoundMode.OFF))
-        timer.join()
+        sender.join()
         assert report.outcome is Outcome.INTERRUPTED
         assert 0.05 < report.active_seconds < 2
         assert pty_pair.settings() == before
