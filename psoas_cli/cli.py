@@ -546,7 +546,6 @@ def _complete_steps(
 ) -> list[CompletionItem]:
     """--from's choices for the routine already named: step numbers, then exercise ids, as
     _step_index accepts them; nothing while no routine can be found."""
-    from pathlib import Path  # noqa: PLC0415
 
     from click.shell_completion import CompletionItem  # noqa: PLC0415
 
@@ -561,7 +560,7 @@ def _complete_steps(
         return []
     try:
         if file_path or looks_like_path(target):
-            entry = catalog.with_file(Path(target))
+            entry = catalog.with_file(target)
         else:
             entry = catalog.find(target)
     except PsoasError:
@@ -748,9 +747,7 @@ def show_command(name: str, force_exercise: bool, as_json: bool, markdown: bool)
     if force_exercise:
         entry = catalog.find_exercise(name)
     elif looks_like_path(name):
-        from pathlib import Path  # noqa: PLC0415 - only a file needs it
-
-        from_file = catalog.with_file(Path(name))
+        from_file = catalog.with_file(name)
         if isinstance(from_file, ProgrammeEntry):
             _show_programme(catalog, from_file, as_json=as_json)
             return

@@ -138,9 +138,10 @@ class Catalog(Value, kw_only=False):
                 what = _kind_of_folder(path.parent)
                 raise PsoasError(f"the {what} {key} in {path} cannot be used:\n{error}")
 
-    def with_file(self, path: Path) -> RoutineEntry | ExerciseEntry | ProgrammeEntry:
-        """Load a routine, exercise or programme file named by the user, against this catalog."""
-        return _file_entry(str(path), self.exercise_index, lambda: _routines_by_name(self))
+    def with_file(self, path: str) -> RoutineEntry | ExerciseEntry | ProgrammeEntry:
+        """Load a routine, exercise or programme file named by the user, against this
+        catalog; messages name it as typed."""
+        return _file_entry(path, self.exercise_index, lambda: _routines_by_name(self))
 
 
 def _routines_by_name(catalog: Catalog) -> dict[str, Routine]:
