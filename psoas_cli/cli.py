@@ -1553,10 +1553,10 @@ def stats_command(*, goal: int, as_json: bool) -> None:
       psoas stats --goal 3
       psoas stats --json
     """
-    stats, kept = _read_stats(_local_today(), goal)
     if as_json:
         from psoas_cli.history.stats import stats_data  # noqa: PLC0415
 
+        stats, kept = _read_stats(_local_today(), goal, rounds=None)
         data = stats_data(stats)
         if kept is not None:
             data["programme"] = {
@@ -1570,8 +1570,9 @@ def stats_command(*, goal: int, as_json: bool) -> None:
         _print_json(data)
         return
     from psoas_cli.display.console import make_console  # noqa: PLC0415
-    from psoas_cli.display.progress import print_stats  # noqa: PLC0415
+    from psoas_cli.display.progress import CHECK_ROUNDS_SHOWN, print_stats  # noqa: PLC0415
 
+    stats, kept = _read_stats(_local_today(), goal, rounds=CHECK_ROUNDS_SHOWN)
     console = make_console()
     print_stats(console, stats)
     if kept is not None:
@@ -1580,9 +1581,9 @@ def stats_command(*, goal: int, as_json: bool) -> None:
         print_adherence(console, kept)
 
 
-def _read_stats(today: date, goal: int) -> tuple[Stats, Adherence | None]:
+def _read_stats(today: date, goal: int, *, rounds: int | None) -> tuple[Stats, Adherence | None]:
     """The figures for ``today`` and the followed programme's weeks, from one snapshot of
-    the history; no history file means no sessions."""
+    the history; no history file means no sessions. ``rounds``: see ``read_stats``."""
     from psoas_cli.history.stats import compute_stats, read_stats  # noqa: PLC0415
     from psoas_cli.history.store import History  # noqa: PLC0415
 
@@ -1591,7 +1592,7 @@ def _read_stats(today: date, goal: int) -> tuple[Stats, Adherence | None]:
         return compute_stats((), today, goal=goal), None
     with history:
         with history.snapshot():
-            stats = read_stats(history, today, goal=goal)
+            stats = read_stats(history, today, goal=goal, rounds=rounds)
             kept = _adherence(history, today)
         _warn_unreadable(history.unreadable)
     return stats, kept

@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from psoas_cli.display.console import make_console
+from psoas_cli.display.progress import CHECK_ROUNDS_SHOWN, print_stats
 from psoas_cli.history.files import (
     FORMAT_KEY,
     FORMAT_VERSION,
@@ -173,6 +175,70 @@ def test_stats_read_in_sql_equal_the_record_by_record_figures(stored: History, t
     )
     assert json.dumps(stats_data(new)) == json.dumps(stats_data(old))
     assert new.sessions > 500 and new.pain_worse and new.checks
+
+
+def screen(stats: Stats) -> str:
+    """What ``psoas stats`` prints of ``stats`` at 100 columns."""
+    out = io.StringIO()
+    print_stats(make_console(out), stats)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("rounds", [1, 3, CHECK_ROUNDS_SHOWN])
+def test_the_screen_reads_only_the_last_rounds_of_each_self_check(
+    stored: History, rounds: int
+) -> None:
+    """With ``rounds``, each self-check series is exactly the last rounds of the whole
+    series, in order, and every other figure is the same; the screen, which shows the last
+    CHECK_ROUNDS_SHOWN, prints the same either way."""
+    whole = read_stats(stored, TODAY)
+    cut = read_stats(stored, TODAY, rounds=rounds)
+    assert [(s.test, s.question, s.rounds[-rounds:]) for s in whole.checks] == [
+        (s.test, s.question, s.rounds) for s in cut.checks
+    ]
+    assert replace(cut, checks=()) == replace(whole, checks=())
+    if rounds == CHECK_ROUNDS_SHOWN:
+        assert screen(cut) == screen(whole)
+
+
+def test_an_sqlite_without_window_functions_reads_every_round(
+    stored: History, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before SQLite 3.25 the screen's read falls back to every round, and shows the same."""
+    whole = read_stats(stored, TODAY)
+    monkeypatch.setattr("sqlite3.sqlite_version_info", (3, 24, 0))
+    old_sqlite = read_stats(stored, TODAY, rounds=CHECK_ROUNDS_SHOWN)
+    assert old_sqlite == whole
+    assert screen(old_sqlite) == screen(whole)
+
+
+def test_runs_that_started_together_are_cut_as_the_whole_series_orders_them(
+    tmp_path: Path,
+) -> None:
+    """Five runs with self-checks that started at the same moment, the latest of all: the
+    last two rounds read alone are the last two of the whole series, tie order included."""
+    runs = generated(40, seed=3)
+    moment = datetime(2026, 11, 23, 8, 0, tzinfo=ZONES[0])
+    check = CheckResult(test="hang-test", question="Where?", side=Side.LEFT, answer="level", rank=0)
+    tied = [
+        replace(
+            runs[0],
+            uid=f"tied-{n}",
+            started=moment,
+            ended=moment + timedelta(minutes=1),
+            checks=(replace(check, answer=f"answer {n}", rank=n),),
+        )
+        for n in range(5)
+    ]
+    with History.open(tmp_path / "history.sqlite3") as history:
+        history.import_records([*runs, *tied])
+        whole = read_stats(history, TODAY)
+        cut = read_stats(history, TODAY, rounds=2)
+    hang = next(s for s in whole.checks if s.test == "hang-test")
+    assert len(hang.rounds) > 5
+    last_two = next(s for s in cut.checks if s.test == "hang-test").rounds
+    assert last_two == hang.rounds[-2:]
+    assert [r.answers[Side.LEFT].answer for r in last_two] == ["answer 1", "answer 0"]
 
 
 def test_stats_of_an_empty_history_and_of_one_session(tmp_path: Path) -> None:

@@ -162,12 +162,22 @@ def compute_stats(
     )
 
 
-def read_stats(history: History, today: date, *, goal: int = DEFAULT_WEEKLY_GOAL) -> Stats:
+def read_stats(
+    history: History,
+    today: date,
+    *,
+    goal: int = DEFAULT_WEEKLY_GOAL,
+    rounds: int | None = None,
+) -> Stats:
     """The figures ``compute_stats`` gives for every record in ``history``, read so that
     memory stays flat however long the history: SQL picks the runs that count, whose days
     and minutes are added up as they stream past, and only the records a figure shows are
     read whole (those of the weeks charted, those with self-checks and those where pain
-    got worse). A history with a row SQL cannot vouch for is read record by record."""
+    got worse). A history with a row SQL cannot vouch for is read record by record.
+
+    With ``rounds``, a self-check's series needs to hold only its last ``rounds`` rounds
+    (it may hold more), for a screen that shows no more: SQL then reads just those.
+    Without, every round is read (for ``--json``)."""
     with history.snapshot():
         if not history.all_plain():
             return compute_stats(history.each_record(), today, goal=goal)
@@ -178,7 +188,7 @@ def read_stats(history: History, today: date, *, goal: int = DEFAULT_WEEKLY_GOAL
             today,
             goal,
             recent=history.records(since=first_week_shown(today)),
-            with_checks=history.checked_runs(),
+            with_checks=history.checked_runs(rounds),
             pain_worse=history.records_by_id(tally.worse_ids),
         )
 

@@ -242,6 +242,9 @@ _INSERT_CHECK = _insert_sql("self_checks", _CheckRow._fields, replacing=True)
 _CHECK_COLUMNS = ", ".join(f"self_checks.{name}" for name in _CheckRow._fields)
 """The self_checks columns named by table, for queries that join sessions too."""
 
+WINDOW_FUNCTIONS = (3, 25, 0)
+"""The SQLite that first has them (2018); Python 3.10 may be built with an older one."""
+
 _IDS_PER_QUERY = 500
 """Ids bound in one query: well under the 999 variables older SQLite allows."""
 
@@ -671,19 +674,35 @@ class History:
         )
         yield from self._merged(f"SELECT {_RECORD_FIELDS} {chosen}", checks_in_order, params)
 
-    def checked_runs(self) -> Iterator[CheckedRun]:
+    def checked_runs(self, latest: int | None = None) -> Iterator[CheckedRun]:
         """The runs that hold self-check answers, the latest id first, each with its answers
         in the order a record lists them, one at a time; for a history that is
         ``all_plain``. Answers are immutable, so the same answer read again is the same
         object, made once.
 
+        With ``latest``, only each test's answers from its ``latest`` last runs by start
+        (of runs that started together, the lower id counts as later, as a stable sort of
+        this order by start leaves them), picked by SQLite: a screen showing the last few
+        rounds reads those, however long the history. An SQLite too old for window
+        functions reads every run, which shows the same.
+
         The order follows the self_checks key backwards, so SQLite reads only the runs
         with answers; the answers of each run come reversed and are turned round here.
         """
+        picked, params = "", []
+        if latest is not None and sqlite3.sqlite_version_info >= WINDOW_FUNCTIONS:
+            picked = (
+                "WITH picked AS (SELECT session_id, test FROM (SELECT session_id, test, "
+                "row_number() OVER (PARTITION BY test ORDER BY started DESC, session_id) AS nth "
+                "FROM (SELECT DISTINCT session_id, test FROM self_checks) "
+                "JOIN sessions ON sessions.id = session_id) WHERE nth <= ?) "
+            )
+            params.append(latest)
+        source = "picked JOIN self_checks USING (session_id, test)" if picked else "self_checks"
         query = (
-            f"SELECT started, utc_offset, day, {_CHECK_COLUMNS} "
-            "FROM self_checks JOIN sessions ON sessions.id = session_id "
-            "ORDER BY session_id DESC, test DESC, side DESC"
+            f"{picked}SELECT started, utc_offset, day, {_CHECK_COLUMNS} "
+            f"FROM {source} JOIN sessions ON sessions.id = self_checks.session_id "
+            "ORDER BY self_checks.session_id DESC, self_checks.test DESC, self_checks.side DESC"
         )
         made: dict[tuple[str, str, str, str, int], CheckResult] = {}
 
@@ -695,7 +714,8 @@ class History:
             return found
 
         with self.snapshot(), self._reading() as db:
-            rows = ((values[:3], _CheckRow._make(values[3:])) for values in db.execute(query))
+            read = db.execute(query, params)
+            rows = ((values[:3], _CheckRow._make(values[3:])) for values in read)
             for _, answers in groupby(rows, key=lambda row: row[1].session_id):
                 checks = list(answers)
                 started, utc_offset, day = checks[0][0]
