@@ -14,7 +14,8 @@ interleaved round after round so machine noise hits both sides of a ratio alike;
 judged on the median CPU time (user + system), wall time printed beside it. Peak memory is
 the child's ru_maxrss, beside the floor of a Python that imports click and rich.console,
 measured the same way in the same run. Recording is timed in a fresh Python that has already
-imported what a run imports without history, started away from the checkout so it imports
+imported what a run imports without history (the command line, with click, included: click
+loads uuid, which the history's ids need too), started away from the checkout so it imports
 the installed package; see ``RECORDING``. Exits 1 when a target is missed.
 
     python bench/history.py [--rounds N]
@@ -53,6 +54,7 @@ AWAY = tempfile.gettempdir()
 RECORDING = """
 import json, sys, time
 from pathlib import Path
+import psoas_cli.cli
 from psoas_cli.session import local_now
 from psoas_cli.library.catalog import load_catalog
 from psoas_cli.run.engine import RunReport
