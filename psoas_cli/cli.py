@@ -77,14 +77,14 @@ CONTEXT = {
 }
 
 
+# click's own words for its help pages, written out: click looks each up in gettext's
+# catalogues, which loads the locale module, for an English-only tool a fifth of what
+# ``psoas --help`` cost beyond click itself.
 USAGE_PREFIX = "Usage: "
 OPTIONS_HEADING = "Options"
 COMMANDS_HEADING = "Commands"
 HELP_OPTION_HELP = "Show this message and exit."
 VERSION_OPTION_HELP = "Show the version and exit."
-"""click's own words for its help pages, written out: click looks each up in gettext's
-catalogues, which loads the locale module, for an English-only tool a fifth of what
-``psoas --help`` costs beyond click itself."""
 NO_REWRAP = "\b"
 """click's mark for a help paragraph whose lines are kept as written, such as examples."""
 
@@ -183,6 +183,7 @@ class PsoasCommand(click.Command):
     written-out words, so showing it never consults gettext."""
 
     context_class = PsoasContext
+    _own_help_option: click.Option | None = None
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         names = self.get_help_option_names(ctx)
@@ -198,8 +199,6 @@ class PsoasCommand(click.Command):
                 help=HELP_OPTION_HELP,
             )
         return self._own_help_option
-
-    _own_help_option: click.Option | None = None
 
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [
@@ -546,7 +545,6 @@ def _complete_steps(
 ) -> list[CompletionItem]:
     """--from's choices for the routine already named: step numbers, then exercise ids, as
     _step_index accepts them; nothing while no routine can be found."""
-
     from click.shell_completion import CompletionItem  # noqa: PLC0415
 
     from psoas_cli.errors import PsoasError  # noqa: PLC0415
