@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from psoas_cli.cli import cli
+from psoas_cli.errors import RoutineFileError
 from psoas_cli.library import index
 from psoas_cli.library.catalog import (
     Origin,
@@ -294,3 +295,35 @@ def test_a_routine_file_run_by_path_uses_the_users_exercises(
 def _yaml_names(folder: str) -> list[str]:
     directory = Path(index.builtin_folder()) / folder
     return sorted(p.name for p in directory.iterdir() if p.suffix == ".yaml")
+
+
+def test_built_in_exercises_built_as_looked_up_equal_the_whole_index() -> None:
+    """The exercises a routine file is read against, built one by one as named, are the
+    built-in index by id and alias, every value equal, ids winning over aliases."""
+    lazy = index.builtin_exercise_map()
+    assert lazy is not None
+    whole = index.exercise_index(exercise for _, exercise in index.builtin_exercises())
+    assert dict(lazy) == whole
+    assert lazy["wall-couch-stretch"] is lazy["couch-stretch"]
+
+
+@pytest.mark.parametrize(
+    "step",
+    ["exercise: wall-couch-stretch\n    hold: 10s", "exercise: couch-strech\n    hold: 10s"],
+    ids=["by alias", "misspelt"],
+)
+def test_a_routine_file_reads_the_same_against_exercises_built_as_named(
+    tmp_path: Path, step: str
+) -> None:
+    """run --file gives the routine, or the message, that reading the file against the
+    whole catalog gives (show FILE), from a name or an alias, with the same suggestions."""
+    routine = tmp_path / "quick.yaml"
+    routine.write_text(f"title: Quick\nsteps:\n  - {step}\n", encoding="utf-8")
+    outcomes: list[object] = []
+    for read in (file_to_run, load_catalog().with_file):
+        try:
+            outcomes.append(read(str(routine)))
+        except RoutineFileError as exc:
+            outcomes.append(str(exc))
+    assert outcomes[0] == outcomes[1]
+    assert "couch-stretch" in str(outcomes[0])

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from psoas_cli.errors import NotFoundError, Problem, PsoasError, RoutineFileError
 from psoas_cli.library.index import (
     YAML_SUFFIXES,
+    builtin_exercise_map,
     builtin_exercises,
     builtin_programmes,
     builtin_routine,
@@ -197,13 +198,21 @@ def file_to_run(path: str) -> RoutineEntry | ExerciseEntry | ProgrammeEntry:
     file against the exercises alone: no built-in routine or programme is built for it. The
     path stays text, as typed: pathlib would cost the run's first frame more than reading
     and checking the file."""
-    return _file_entry(path, _exercise_index, lambda: _routines_by_name(load_catalog()))
+    return _file_entry(path, _exercises_for_a_file, lambda: _routines_by_name(load_catalog()))
 
 
 def _user_library_files() -> bool:
     """Whether the user has any exercise or routine file, which could change a built-in."""
     exercises, routines, _ = user_folders()
     return bool(yaml_names(exercises) or yaml_names(routines))
+
+
+def _exercises_for_a_file() -> Mapping[str, Exercise]:
+    """What a routine file given to ``run`` may name: the built-in exercises, each built as
+    it is named, unless the user has exercise files, which may replace any of them."""
+    exercises_folder, _, _ = user_folders()
+    builtin = None if yaml_names(exercises_folder) else builtin_exercise_map()
+    return _exercise_index() if builtin is None else builtin
 
 
 def _exercise_index() -> dict[str, Exercise]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import os
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -194,6 +194,47 @@ def builtin_exercises() -> list[tuple[str, Exercise]]:
         return _parse_exercises()
     decode = _decoder(_model_classes(), {})
     return [(item["path"], decode(item["exercise"])) for item in data["exercises"]]
+
+
+class BuiltinExercises(Mapping[str, "Exercise"]):
+    """The built-in exercises by id and alias, ids winning over aliases as in
+    ``exercise_index``, each built from the index the first time it is looked up: a routine
+    file names one or two of them, and building all costs a run's first frame more than
+    reading the file."""
+
+    def __init__(self, encoded: Json) -> None:
+        self._encoded = {_id(exercise): exercise for exercise in encoded}
+        aliases = {
+            alias: ident
+            for ident, exercise in self._encoded.items()
+            for alias in exercise["fields"].get("aliases", ())
+            if alias not in self._encoded
+        }
+        self._ids = {**aliases, **{ident: ident for ident in self._encoded}}
+        self._built: dict[str, Exercise] = {}
+        self._decode = _decoder(_model_classes(), {})
+
+    def __getitem__(self, name: str) -> Exercise:
+        ident = self._ids[name]
+        built = self._built.get(ident)
+        if built is None:
+            built = self._built[ident] = self._decode(self._encoded[ident])
+        return built
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def builtin_exercise_map() -> BuiltinExercises | None:
+    """The built-in exercises, built as they are looked up; None when the index cannot be
+    used (they must then be read from YAML, all at once)."""
+    data = _read_index()[0]
+    return (
+        None if data is None else BuiltinExercises(item["exercise"] for item in data["exercises"])
+    )
 
 
 def builtin_routine(name: str) -> tuple[str, Routine] | None:
