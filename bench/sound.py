@@ -94,7 +94,7 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 def expected_cues(path: Path) -> list[tuple[float, Tone]]:
     """Each cue's second in the run and its tone, from the engine on a fake clock."""
-    entry = load_catalog().with_file(path)
+    entry = load_catalog().with_file(str(path))
     assert isinstance(entry, RoutineEntry)
     plan = build_plan(entry.routine, PlanOptions(prep=0.0))
     clock = FakeClock()
