@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -38,6 +40,36 @@ def user_routines(catalog: Catalog) -> dict[str, Routine]:
 
 def cache_file(psoas_home: Path) -> Path:
     return psoas_home / "cache" / CACHE_NAME
+
+
+def cached_entries(psoas_home: Path) -> dict[str, Any]:
+    """The entries of the cache file, after its first line."""
+    return dict(json.loads(cache_file(psoas_home).read_bytes().partition(b"\n")[2]))
+
+
+def rewrite_entries(psoas_home: Path, entries: dict[str, Any]) -> None:
+    """Write other entries under a first line made for them, as psoas makes it: size and
+    CRC-32 of the rest."""
+    head = json.loads(cache_file(psoas_home).read_bytes().partition(b"\n")[0])
+    body = json.dumps(entries, ensure_ascii=False).encode("utf-8")
+    head["check"] = [len(body), zlib.crc32(body)]
+    cache_file(psoas_home).write_bytes(json.dumps(head).encode("utf-8") + b"\n" + body)
+
+
+@pytest.fixture
+def yaml_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The routine files read from YAML, in order, as a load reads them."""
+    from psoas_cli.library import loader  # noqa: PLC0415
+
+    read: list[str] = []
+    parse = loader.parse_routine
+
+    def counted(data: bytes, filename: str, *args: Any) -> Routine:
+        read.append(filename)
+        return parse(data, filename, *args)
+
+    monkeypatch.setattr("psoas_cli.library.loader.parse_routine", counted)
+    return read
 
 
 @pytest.fixture
@@ -118,6 +150,39 @@ def test_a_file_with_problems_is_never_kept_so_its_warning_repeats(
     assert not cache_file(psoas_home).exists()
 
 
+def test_a_damaged_cache_file_is_not_used(
+    user_routine: Callable[[str, str], Path], psoas_home: Path, yaml_reads: list[str]
+) -> None:
+    """One byte changed in the cache (its size kept) fails its CRC: the YAML is read again."""
+    user_routine("mine.yaml", ROUTINE.format(title="Evening", exercise="couch-stretch"))
+    load_catalog()
+    damaged = cache_file(psoas_home).read_bytes().replace(b"Evening", b"Evenint")
+    cache_file(psoas_home).write_bytes(damaged)
+    assert load_catalog().routines["my-stretch"].routine.title == "Evening"
+    assert len(yaml_reads) == 2
+
+
+@pytest.mark.parametrize(
+    "title", ["\x1b]0;owned\x07", "\x9b2J", "right\u202eleft"], ids=["OSC", "C1 CSI", "bidi"]
+)
+def test_a_cache_holding_a_control_character_is_not_used(
+    user_routine: Callable[[str, str], Path], psoas_home: Path, title: str
+) -> None:
+    """A cache made to carry an escape sequence into a title, with a first line that fits,
+    is ignored whole: list shows the title the file holds, and nothing that drives the
+    terminal."""
+    user_routine("mine.yaml", ROUTINE.format(title="Evening", exercise="couch-stretch"))
+    load_catalog()
+    entries = cached_entries(psoas_home)
+    for entry in entries.values():
+        entry["routine"]["fields"]["title"] = title
+    rewrite_entries(psoas_home, entries)
+    result = CliRunner().invoke(cli, ["list"])
+    assert result.exit_code == 0
+    assert "Evening" in result.output
+    assert not any(char in result.output for char in "\x1b\x07\x9b\u202e")
+
+
 def test_a_deleted_file_leaves_the_cache(
     user_routine: Callable[[str, str], Path], psoas_home: Path
 ) -> None:
@@ -128,8 +193,7 @@ def test_a_deleted_file_leaves_the_cache(
     load_catalog()
     gone.unlink()
     load_catalog()
-    files = json.loads(cache_file(psoas_home).read_text("utf-8"))["files"]
-    assert list(files) == [str(kept)]
+    assert list(cached_entries(psoas_home)) == [str(kept)]
 
 
 @pytest.mark.parametrize(
@@ -152,19 +216,25 @@ def test_a_cache_file_that_cannot_be_used_is_ignored(
     cache_file(psoas_home).parent.mkdir(parents=True)
     cache_file(psoas_home).write_bytes(content)
     assert load_catalog().routines["my-stretch"].routine.title == "Evening"
-    assert json.loads(cache_file(psoas_home).read_text("utf-8"))["files"]
+    assert cached_entries(psoas_home)
 
 
+@pytest.mark.parametrize(
+    "routine",
+    [{"type": "NoSuchType", "fields": {}}, {"type": "Routine", "fields": {"nope": 1}}, 7],
+    ids=["unknown type", "unknown field", "a number"],
+)
 def test_an_entry_that_cannot_be_built_is_read_from_yaml(
-    user_routine: Callable[[str, str], Path], psoas_home: Path
+    user_routine: Callable[[str, str], Path], psoas_home: Path, routine: object
 ) -> None:
-    """An entry whose print matches but whose routine is garbage is a miss, not an error."""
+    """An entry whose file print matches but whose routine cannot be built is a miss, not
+    an error: the file is read from YAML again."""
     user_routine("mine.yaml", ROUTINE.format(title="Evening", exercise="couch-stretch"))
     load_catalog()
-    data = json.loads(cache_file(psoas_home).read_text("utf-8"))
-    for entry in data["files"].values():
-        entry["routine"] = {"type": "NoSuchType", "fields": {}}
-    cache_file(psoas_home).write_text(json.dumps(data), "utf-8")
+    entries = cached_entries(psoas_home)
+    for entry in entries.values():
+        entry["routine"] = routine
+    rewrite_entries(psoas_home, entries)
     assert load_catalog().routines["my-stretch"].routine.title == "Evening"
 
 

@@ -11,7 +11,12 @@ The whole cache is dropped when psoas's version changes, or when any exercise a 
 could name changes (a user exercise file replacing a built-in one, say), since a routine
 is checked against its exercises. The cache is only ever a shortcut: one that cannot be
 read, holds something unexpected or cannot be written is ignored, and psoas reads the YAML.
-JSON, not pickle: reading it runs no code.
+
+Its first line says what it was made for and holds the size and CRC-32 of the rest, so a
+cut-short or damaged file is never half used; and a file holding any character that could
+drive the terminal (which no routine read well can hold) is ignored whole, so nothing in
+it can reach the screen. Beyond that it is trusted, like the built-in index: it is psoas's
+own output, in the user's own folder. JSON, not pickle: reading it runs no code.
 """
 
 from __future__ import annotations
@@ -27,9 +32,14 @@ from typing import Any
 from psoas_cli import __version__
 from psoas_cli.library.index import encode, routine_decoder
 from psoas_cli.library.model import Exercise, Routine
+from psoas_cli.text import UNSAFE_CHARS, may_hold_unsafe, pattern
 
 CACHE_NAME = "user-routines.json"
 CACHE_FORMAT = 1
+
+JSON_ESCAPE = r"(?<!\\)(?:\\\\)*\\u"
+"""A ``\\u`` escape in JSON text (a backslash run of odd length, then u): json.dump writes
+one only for a control character, which no routine read well holds."""
 
 Json = Any
 
@@ -53,20 +63,31 @@ class RoutineCache:
         self._old = self._read()
         self._new: dict[str, Json] = {}
 
+    def _header(self, body: bytes) -> bytes:
+        """The cache file's first line, for the entries in ``body``."""
+        made_for = {
+            "format": CACHE_FORMAT,
+            "version": __version__,
+            "exercises": self._print,
+            "check": _print(body),
+        }
+        return json.dumps(made_for).encode("utf-8") + b"\n"
+
     def _read(self) -> dict[str, Json]:
-        """The entries of the cache file, or none when it is missing, unreadable, or made
-        by another version or for other exercises."""
+        """The entries of the cache file, or none when it is missing, unreadable, damaged,
+        holds a character that could drive the terminal, or was made by another version or
+        for other exercises."""
         try:
-            data = json.loads(self._path.read_bytes().decode("utf-8"))
+            head, _, body = self._path.read_bytes().partition(b"\n")
+            if head + b"\n" != self._header(body):
+                return {}
+            text = body.decode("utf-8")
+            if _could_drive_the_terminal(text):
+                return {}
+            files = json.loads(text)
         except (OSError, ValueError, RecursionError):
             return {}
-        if not isinstance(data, dict):
-            return {}
-        same = (data.get("format"), data.get("version"), data.get("exercises"))
-        files = data.get("files")
-        if same != (CACHE_FORMAT, __version__, self._print) or not isinstance(files, dict):
-            return {}
-        return files
+        return files if isinstance(files, dict) else {}
 
     def recall(self, shown: str, data: bytes) -> Routine | None:
         """The routine that the file ``shown``, holding ``data``, was read as before; None
@@ -95,21 +116,21 @@ class RoutineCache:
         sees half of it; a folder that cannot be written leaves psoas as it was."""
         if self._new == self._old:
             return
-        data = {
-            "format": CACHE_FORMAT,
-            "version": __version__,
-            "exercises": self._print,
-            "files": self._new,
-        }
+        body = json.dumps(self._new, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         temporary = self._path.with_name(f"{CACHE_NAME}.{os.getpid()}.tmp")
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            with temporary.open("w", encoding="utf-8") as file:
-                json.dump(data, file, ensure_ascii=False, separators=(",", ":"))
+            temporary.write_bytes(self._header(body) + body)
             temporary.replace(self._path)
         except OSError:
             with suppress(OSError):
                 temporary.unlink()
+
+
+def _could_drive_the_terminal(text: str) -> bool:
+    """Whether the cache's JSON holds an unsafe character, as itself or escaped."""
+    raw = may_hold_unsafe(text) and pattern(UNSAFE_CHARS).search(text) is not None
+    return raw or ("\\u" in text and pattern(JSON_ESCAPE).search(text) is not None)
 
 
 def _print(data: bytes) -> list[int]:
