@@ -416,23 +416,26 @@ def encode(value: object, exercises: Mapping[str, Exercise]) -> Json:
     from datetime import time  # noqa: PLC0415
     from enum import Enum  # noqa: PLC0415
 
-    if isinstance(value, tuple):
-        return [encode(item, exercises) for item in value]
-    if isinstance(value, frozenset):
-        return {"set": sorted(encode(item, exercises) for item in value)}
-    if isinstance(value, Enum):
-        return {"enum": type(value).__name__, "value": value.value}
-    if isinstance(value, time):
-        return {"time": value.isoformat()}
-    if isinstance(value, Value):
-        ident = getattr(value, "id", None)
-        if isinstance(ident, str) and exercises.get(ident) == value:
-            return {"exercise_id": ident}
-        return {
-            "type": type(value).__name__,
-            "fields": {name: encode(item, exercises) for name, item in as_dict(value).items()},
-        }
-    return value
+    def encoded(value: object) -> Json:
+        if isinstance(value, tuple):
+            return [encoded(item) for item in value]
+        if isinstance(value, frozenset):
+            return {"set": sorted(encoded(item) for item in value)}
+        if isinstance(value, Enum):
+            return {"enum": type(value).__name__, "value": value.value}
+        if isinstance(value, time):
+            return {"time": value.isoformat()}
+        if isinstance(value, Value):
+            ident = getattr(value, "id", None)
+            # The same object first: a routine read against the library holds its exercises.
+            known = exercises.get(ident) if isinstance(ident, str) else None
+            if known is not None and (known is value or known == value):
+                return {"exercise_id": ident}
+            fields = as_dict(value).items()
+            return {"type": type(value).__name__, "fields": {n: encoded(v) for n, v in fields}}
+        return value
+
+    return encoded(value)
 
 
 def index_text() -> str:
