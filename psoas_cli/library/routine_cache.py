@@ -99,7 +99,7 @@ class RoutineCache:
             self._decode = routine_decoder(self._exercises)
         try:
             routine = self._decode(entry["routine"])
-        except Exception:
+        except Exception:  # whatever an entry holds, one that cannot be built is a miss
             return None
         if not isinstance(routine, Routine):
             return None
