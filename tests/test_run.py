@@ -9,6 +9,7 @@ import pytest
 from bigtype import read_big
 from click.testing import CliRunner
 from fakes import FakeClock, ScriptedCommands, fake_session
+from rich.cells import cell_len
 from rich.console import Console
 
 from psoas_cli.cli import cli
@@ -427,6 +428,21 @@ def test_text_on_the_live_screen_is_printed_as_written(builtin_catalog: Catalog)
     expected = [part for line in written for part in hanging(line, console.width)]
     assert out.getvalue().splitlines() == expected
     assert out.getvalue().splitlines()[-1] == note
+
+
+def test_text_two_cells_wide_is_wrapped_to_the_window_on_the_live_screen(
+    builtin_catalog: Catalog,
+) -> None:
+    """A note in characters two cells wide, whose length understates its width, still fits
+    the window line by line: rich measures and wraps it."""
+    plan = build_plan(builtin_catalog.routines["daily-10min"].routine)
+    console = Console(file=io.StringIO(), width=40, height=30, color_system=None, record=True)
+    note = "メモ: " + "腰の前をゆっくり伸ばす " * 4
+    LiveDisplay(console, plan, interactive=True).lines([note])
+    shown = console.export_text().splitlines()
+    assert len(shown) > 2
+    assert all(cell_len(line) <= 40 for line in shown)
+    assert "".join(shown).replace(" ", "") == note.replace(" ", "")
 
 
 def test_wrapped_lines_of_the_live_screen_keep_their_indent_at_40_columns(
