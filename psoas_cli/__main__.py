@@ -1,5 +1,5 @@
 """``python -m psoas_cli`` runs the command line."""
 
-from psoas_cli.cli import main
+from psoas_cli.launch import main
 
 main()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from psoas_cli import __version__
+from psoas_cli.collection import resume_collection
 from psoas_cli.durations import written_duration
 from psoas_cli.limits import (
     DEFAULT_VOLUME,
@@ -287,6 +288,10 @@ class PsoasGroup(HelpGroup):
             click.echo(f"Error: cannot write the output: {exc.strerror or exc}", err=True)
             raise click.exceptions.Exit(ExitCode.ERROR) from None
 
+
+RESUMES_COLLECTION_ITSELF = frozenset({"run"})
+"""Commands whose start-up goes on past their start: a run's garbage collection resumes
+once its first frame is drawn (see ``collection``)."""
 
 OUTPUT_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 """Errors writing standard output (stdout on /dev/full, a full disk). Files psoas writes
@@ -605,6 +610,8 @@ def cli(ctx: click.Context) -> None:
     such as ~/.config/psoas/routines), your programmes in $PSOAS_HOME/programmes. Exit
     codes: 0 success, 1 error, 2 usage, 130 interrupted.
     """
+    if ctx.invoked_subcommand not in RESUMES_COLLECTION_ITSELF:
+        resume_collection()
     if ctx.invoked_subcommand in CONFIGURABLE:
         from psoas_cli.config import load_defaults  # noqa: PLC0415
 

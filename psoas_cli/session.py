@@ -16,6 +16,7 @@ from contextlib import ExitStack
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Protocol
 
+from psoas_cli.collection import resume_collection
 from psoas_cli.library.model import Routine
 from psoas_cli.library.plan import (
     SECONDS_PER_SELF_PACED_REP,
@@ -30,9 +31,10 @@ from psoas_cli.library.plan import starting_at as plan_from_step
 from psoas_cli.limits import DEFAULT_VOLUME
 from psoas_cli.outcome import Outcome
 from psoas_cli.paths import history_path
-from psoas_cli.run.awake import HoldAtFirstEvent, Inhibitor, find_inhibitor, released
+from psoas_cli.run.awake import Inhibitor, find_inhibitor, released
 from psoas_cli.run.engine import (
     EXTEND_SECONDS,
+    AfterFirstFrame,
     Cue,
     CueEvent,
     Engine,
@@ -395,7 +397,10 @@ class Session:
             recorder.begin(plan, pain_before=pain_before, note=settings.note)
             listeners.append(recorder)
         if awake is not None:
-            listeners.append(HoldAtFirstEvent(awake))
+            # Starting a process (and loading subprocess) would delay the first frame, and a
+            # screen cannot lock in the milliseconds between.
+            listeners.append(AfterFirstFrame(awake.hold))
+        listeners.append(AfterFirstFrame(resume_collection))
         engine = Engine(
             scaled(plan, settings.speed),
             # A keyboard's clock stands still at a Ctrl-Z until the engine hears of the stop.

@@ -31,6 +31,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
                 "psoas_cli.reading",
                 "psoas_cli.sound_mode",
                 "psoas_cli.value",
+                "psoas_cli.collection",
             }
         ),
     ),
@@ -39,7 +40,7 @@ LAYERS: tuple[tuple[str, frozenset[str]], ...] = (
     ("run", frozenset({"psoas_cli.run"})),
     ("display", frozenset({"psoas_cli.display"})),
     ("composition", frozenset({"psoas_cli.config", "psoas_cli.session"})),
-    ("command line", frozenset({"psoas_cli.cli", "psoas_cli.__main__"})),
+    ("command line", frozenset({"psoas_cli.cli", "psoas_cli.__main__", "psoas_cli.launch"})),
 )
 """Layers from the bottom up; a name stands for that module or package and all below it."""
 

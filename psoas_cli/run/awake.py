@@ -205,21 +205,6 @@ def find_inhibitor(
     return None if found is None else ChildInhibitor(*found, spawn)
 
 
-class HoldAtFirstEvent:
-    """An engine listener, after the display, that holds the screen awake once the first
-    frame is drawn: starting a process (and loading subprocess) would otherwise delay it,
-    and a screen cannot lock in the milliseconds between."""
-
-    def __init__(self, inhibitor: Inhibitor) -> None:
-        self._inhibitor = inhibitor
-        self._heard = False
-
-    def __call__(self, event: object) -> None:
-        if not self._heard:
-            self._heard = True
-            self._inhibitor.hold()
-
-
 @contextmanager
 def released(inhibitor: Inhibitor | None) -> Iterator[None]:
     """The screen free to sleep again however the block ends, whether or not it was held."""

@@ -301,6 +301,19 @@ LEAD_IN = frozenset(
 """Segments that only lead into work, so skip ends just them rather than the whole step."""
 
 
+class AfterFirstFrame:
+    """A listener, placed after the display, that does ``action`` once, at the first event:
+    the first frame is drawn by then, so what the run can do without does not delay it."""
+
+    def __init__(self, action: Callable[[], None]) -> None:
+        self._action: Callable[[], None] | None = action
+
+    def __call__(self, event: Event) -> None:
+        if self._action is not None:
+            action, self._action = self._action, None
+            action()
+
+
 def waits_for_a_key(segment: Segment) -> bool:
     """A self-paced set lasts until it is done, a self-check until it is answered, when
     someone can press a key; without a keyboard the plan's time holds."""
