@@ -45,10 +45,11 @@ NOT_FOR_A_QUIET_UNRECORDED_RUN = (
     "rich._emoji_codes",
     "psoas_cli.library.programme",
     "shutil",
+    "json",
 )
 """The history store, process spawning, the sound path, rich's emoji table, programmes
-(a routine, from a file or built in, is built without them) and shutil (which brings the
-archive modules)."""
+(a routine, from a file or built in, is built without them), shutil (which brings the
+archive modules) and json (the built-in index is read from its marshal copy)."""
 
 
 NOT_FOR_A_BUILT_IN_ROUTINE = (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import shutil
 import subprocess
@@ -38,9 +39,12 @@ def fresh_index() -> Iterator[None]:
 
 
 def test_the_committed_index_is_the_one_the_yaml_files_make() -> None:
-    """routines/index.json is exactly what regenerating it now would write."""
+    """routines/index.json is exactly what regenerating it now would write, and its marshal
+    copy, which starts read, holds the same data."""
     committed = (Path(index.builtin_folder()) / index.INDEX_NAME).read_text(encoding="utf-8")
     assert committed == index.index_text(), STALE
+    fast = (Path(index.builtin_folder()) / index.FAST_INDEX_NAME).read_bytes()
+    assert marshal.loads(fast) == json.loads(committed), STALE
 
 
 def test_the_index_holds_what_a_fresh_parse_of_every_built_in_file_gives() -> None:
@@ -105,10 +109,30 @@ def test_an_index_for_another_version_is_not_used(
     data = json.loads((copy / index.INDEX_NAME).read_text(encoding="utf-8"))
     data["version"] = "0.0.0"
     (copy / index.INDEX_NAME).write_text(json.dumps(data), encoding="utf-8")
+    (copy / index.FAST_INDEX_NAME).write_bytes(index.fast_index_bytes(json.dumps(data)))
     monkeypatch.setattr(index, "builtin_folder", lambda: str(copy))
     assert "was made for psoas 0.0.0" in index.stale()
     assert index.builtin_summaries() is None
     assert len(load_catalog().routines) == len(_yaml_names(""))
+
+
+@pytest.mark.parametrize("fast", [b"\x00garbage", b"", None], ids=["garbage", "empty", "missing"])
+def test_an_unreadable_marshal_copy_falls_back_to_the_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fast: bytes | None
+) -> None:
+    """A marshal copy that cannot be read (a Python whose marshal format moved on, a
+    damaged file, none at all) leaves the JSON index in use: nothing is stale."""
+    copy = tmp_path / "routines"
+    shutil.copytree(Path(index.builtin_folder()), copy)
+    if fast is None:
+        (copy / index.FAST_INDEX_NAME).unlink()
+    else:
+        (copy / index.FAST_INDEX_NAME).write_bytes(fast)
+    monkeypatch.setattr(index, "builtin_folder", lambda: str(copy))
+    assert index.stale() == ""
+    summaries = index.builtin_summaries()
+    assert summaries is not None
+    assert len(summaries) == len(_yaml_names(""))
 
 
 def test_a_user_exercise_replacing_a_built_in_one_reaches_built_in_routines(
@@ -137,9 +161,11 @@ HEAVY = (
     "psoas_cli.library.loader",
     "psoas_cli.library.yaml_reader",
     "psoas_cli.history.store",
+    "json",
 )
 """Modules that the browse commands must not load: the YAML parser and loader (the
-built-ins come from the index), history storage, process spawning, package resources."""
+built-ins come from the index), history storage, process spawning, package resources,
+and json (the index is read from its marshal copy; only --json output needs json)."""
 
 NOT_FOR_LIST = (
     "psoas_cli.library.model",
@@ -155,7 +181,6 @@ NOT_FOR_ONE_ROUTINE = ("psoas_cli.library.programme", "pathlib")
 index, so no programme is built, and no user file needs a path object."""
 
 NOT_FOR_HELP = (
-    "json",
     "dataclasses",
     "psoas_cli.library",
     "psoas_cli.errors",

@@ -36,12 +36,14 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_wheel_contains_library_and_schema(wheel: Path) -> None:
-    """Every routine, exercise and programme file, and the schema, are inside the wheel."""
+    """Every routine, exercise and programme file, the index and its marshal copy, and the
+    schema, are inside the wheel."""
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {p.relative_to(ROOT).as_posix() for p in (ROOT / "routines").rglob("*.yaml")}
     assert {f"psoas_cli/{name}" for name in shipped} <= names
     assert len(shipped) == 34
     assert "psoas_cli/library/routine.schema.json" in names and "psoas_cli/py.typed" in names
+    assert {"psoas_cli/routines/index.json", "psoas_cli/routines/index.marshal"} <= names
 
 
 def test_installed_wheel_runs_from_another_folder(wheel: Path, tmp_path: Path) -> None:
