@@ -4,9 +4,12 @@ runs in milliseconds and history figures can be checked by hand."""
 from __future__ import annotations
 
 import io
+import os
+import sys
 from array import array
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import IO
 
 from psoas_cli.history.store import CheckResult, RunRecord
@@ -185,3 +188,35 @@ class FakeAudio:
 
     def close(self) -> None:
         self.closed = True
+
+
+def python_in_terminal(code: str, *arguments: str, home: Path, isolated: bool = False) -> int:
+    """Run ``python -c code arguments`` in a pseudo-terminal, as a person's terminal would
+    run psoas, with the checkout and the installed packages on its path and ``home`` as
+    PSOAS_HOME; its exit code. ``isolated`` starts it without ``site`` (-S): an editable
+    install's import hook would otherwise load pathlib before psoas starts."""
+    import pty  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sysconfig  # noqa: PLC0415
+
+    places = sysconfig.get_paths()
+    path = [str(Path(__file__).resolve().parent.parent), places["purelib"], places["platlib"]]
+    keyboard, terminal = pty.openpty()
+    try:
+        return subprocess.run(
+            [sys.executable, *(["-S"] if isolated else []), "-c", code, *arguments],
+            stdin=terminal,
+            stdout=terminal,
+            stderr=terminal,
+            env={
+                **os.environ,
+                "TERM": "xterm-256color",
+                "PSOAS_HOME": str(home),
+                "PYTHONPATH": os.pathsep.join(path),
+            },
+            timeout=30,
+            check=False,
+        ).returncode
+    finally:
+        os.close(terminal)
+        os.close(keyboard)

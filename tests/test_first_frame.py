@@ -6,14 +6,11 @@ around its first draw writes the names of the loaded modules to a file and ends 
 
 from __future__ import annotations
 
-import os
-import pty
-import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
+from fakes import python_in_terminal
 
 HOOK = """
 import os, sys
@@ -78,28 +75,10 @@ def modules_at_first_frame_of(tmp_path: Path, *arguments: str) -> set[str]:
     an editable install's import hook would otherwise load pathlib before psoas starts.
     """
     names = tmp_path / "modules.txt"
-    places = sysconfig.get_paths()
-    path = [str(Path(__file__).resolve().parent.parent), places["purelib"], places["platlib"]]
-    keyboard, terminal = pty.openpty()
-    try:
-        process = subprocess.run(
-            [sys.executable, "-S", "-c", HOOK, str(names), "run", *arguments],
-            stdin=terminal,
-            stdout=terminal,
-            stderr=terminal,
-            env={
-                **os.environ,
-                "TERM": "xterm-256color",
-                "PSOAS_HOME": str(tmp_path / "home"),
-                "PYTHONPATH": os.pathsep.join(path),
-            },
-            timeout=30,
-            check=False,
-        )
-    finally:
-        os.close(terminal)
-        os.close(keyboard)
-    assert process.returncode == 0, "the run drew no frame"
+    code = python_in_terminal(
+        HOOK, str(names), "run", *arguments, home=tmp_path / "home", isolated=True
+    )
+    assert code == 0, "the run drew no frame"
     return set(names.read_text(encoding="utf-8").split())
 
 

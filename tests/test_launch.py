@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import gc
-import os
-import pty
-import subprocess
 import sys
-import sysconfig
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes import python_in_terminal
 
 from psoas_cli.collection import resume_collection
 from psoas_cli.launch import main
@@ -68,27 +65,7 @@ def collection_restored() -> Iterator[None]:
 def watched(tmp_path: Path, *arguments: str) -> list[str]:
     """What WATCH notes for ``psoas`` with ``arguments`` in a pseudo-terminal."""
     notes = tmp_path / "notes.txt"
-    places = sysconfig.get_paths()
-    path = [str(Path(__file__).resolve().parent.parent), places["purelib"], places["platlib"]]
-    keyboard, terminal = pty.openpty()
-    try:
-        subprocess.run(
-            [sys.executable, "-c", WATCH, str(notes), *arguments],
-            stdin=terminal,
-            stdout=terminal,
-            stderr=terminal,
-            env={
-                **os.environ,
-                "TERM": "xterm-256color",
-                "PSOAS_HOME": str(tmp_path / "home"),
-                "PYTHONPATH": os.pathsep.join(path),
-            },
-            timeout=30,
-            check=False,
-        )
-    finally:
-        os.close(terminal)
-        os.close(keyboard)
+    python_in_terminal(WATCH, str(notes), *arguments, home=tmp_path / "home")
     return notes.read_text(encoding="utf-8").split()
 
 
