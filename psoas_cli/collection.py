@@ -10,6 +10,9 @@ paused, and it resumes once start-up is over: for a run, when its first frame is
 make garbage in cycles as they go (an export, record by record). Then what start-up made is
 frozen, never scanned again, and collection goes on as usual. Tests and library use never
 pause it.
+
+Freezing keeps the little garbage start-up left in cycles too (some 500 objects at a run's
+first frame): kilobytes, once, where collecting them first would cost a full collection.
 """
 
 from __future__ import annotations
